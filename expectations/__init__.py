@@ -1,0 +1,5 @@
+"""Stage 2: judge an extracted report against the arithmetic the form promises."""
+
+from expectations.suites import validate_report
+
+__all__ = ["validate_report"]

@@ -1,0 +1,122 @@
+"""Registries of printed labels → SPEC codes.
+
+Publishers word, wrap and number the form's labels in many ways; every variant we have
+met lives here as data, not as branches in the parser. Patterns are matched against
+`normalize_label` output: NFKC (full-width brackets and digits become ASCII), no
+whitespace, "、" and "．" numbering folded to ".".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_SPACE = re.compile(r"\s+")
+_NUMBERING = re.compile(r"^(\d)[、.．]")
+
+
+def normalize_label(text: str) -> str:
+    folded = unicodedata.normalize("NFKC", text)
+    folded = _SPACE.sub("", folded)
+    return _NUMBERING.sub(r"\1.", folded)
+
+
+@dataclass(frozen=True)
+class RowLabel:
+    code: str
+    pattern: re.Pattern[str]
+
+
+def _rows(*pairs: tuple[str, str]) -> tuple[RowLabel, ...]:
+    return tuple(RowLabel(code, re.compile(p)) for code, p in pairs)
+
+
+# Table 三: matched against the innermost label of a row (its rightmost label cell),
+# most specific first. The leading sub-item number, when printed, must agree with the code.
+APPLICATION_ROW_LABELS: tuple[RowLabel, ...] = _rows(
+    ("3.3.1", r"国家秘密"),
+    # hongze-district-2023/2024 print the typo 其他法律行政止公开 (SPEC, real/README.md).
+    ("3.3.2", r"其他法律行政(法规)?(禁止|止)公开"),
+    ("3.3.3", r"三安全一稳定"),
+    ("3.3.4", r"第三方合法权益"),
+    ("3.3.5", r"三类内部事务"),
+    ("3.3.6", r"四类过程性"),
+    ("3.3.7", r"行政执法案卷"),
+    ("3.3.8", r"行政查询事项"),
+    ("3.4.1", r"不掌握"),
+    ("3.4.2", r"另行制作"),
+    ("3.4.3", r"补正后.*不明确"),
+    ("3.5.1", r"信访举报投诉"),
+    ("3.5.2", r"重复申请"),
+    ("3.5.3", r"公开出版物"),
+    ("3.5.4", r"大量反复"),
+    ("3.5.5", r"确认或重新出具"),
+    ("3.6.1", r"逾期不补正"),
+    ("3.6.2", r"收费通知|缴纳费用"),
+    ("3.6.3", r"^3\.其他$"),
+    ("3.1", r"予以公开$"),
+    ("3.2", r"部分公开"),
+    ("3.6", r"其他处理$"),
+    ("3.7", r"总计$"),
+    ("1", r"本年新收"),
+    ("2", r"上年结转"),
+    ("4", r"结转下年度"),
+)
+
+# Table 二: the item label stands alone in the row's first cell.
+DISCLOSURE_ITEM_LABELS: tuple[RowLabel, ...] = _rows(
+    ("rules", r"^规章$"),
+    ("normative_documents", r"^(行政)?规范性文件$"),
+    ("administrative_license", r"^行政许可$"),
+    ("administrative_penalty", r"^行政处罚$"),
+    ("administrative_coercion", r"^行政强制$"),
+    ("administrative_fees", r"^行政事业性收费$"),
+)
+
+# Table 四 outcome headers, in the order the form prints them under each proceeding.
+REVIEW_OUTCOME_LABELS: tuple[RowLabel, ...] = _rows(
+    ("upheld", r"维持"),
+    ("corrected", r"纠正"),
+    ("other", r"其他"),
+    ("pending", r"尚未审结"),
+    ("total", r"总计"),
+)
+
+# Text that tells which table a ruled grid belongs to.
+TABLE_MARKERS: dict[str, re.Pattern[str]] = {
+    "disclosure": re.compile(r"第二十条|信息内容|本年制发件数|本年处理决定数量|本年收费金额"),
+    "review": re.compile(r"行政复议|行政诉讼|复议后起诉"),
+    "application": re.compile(r"申请人情况|本年新收|本年度办理结果|予以公开|不予处理|结转下年度"),
+}
+
+# Older form versions we recognise but do not read; the value names the version.
+UNSUPPORTED_FORMS: dict[str, re.Pattern[str]] = {
+    "2019 trial format (国办公开办函〔2019〕60号): table 二 counts 本年新制作/本年新公开/对外公开总数量": re.compile(
+        r"本年新制作数量|本年新公开数量|对外公开总数量"
+    ),
+}
+
+# Pages worth giving to camelot: they print words found only inside the tables.
+TABLE_PAGE_MARKERS: re.Pattern[str] = re.compile(
+    r"本年制发件数|本年处理决定数量|本年新收政府信息公开申请|结转下年度继续办理|尚未审结|不予处理|无法提供"
+)
+
+# A report's title: `<agency> <year> 年政府信息公开工作年度报告`, agency possibly on the line above.
+TITLE_PATTERN: re.Pattern[str] = re.compile(
+    r"(?P<agency>[^\s\d]*)\s*(?P<year>(19|20)\d{2})\s*年度?\s*政府信息公开\s*工作\s*年度\s*报告"
+)
+PAGE_FOOTER: re.Pattern[str] = re.compile(r"^[-—－–\s]*\d+[-—－–\s]*$|^第\d+页")
+
+
+def match_row(registry: tuple[RowLabel, ...], label: str) -> str | None:
+    """The code of the first registry entry whose pattern occurs in the normalized label."""
+    for entry in registry:
+        if entry.pattern.search(label):
+            return entry.code
+    return None
+
+
+def leading_number(label: str) -> int | None:
+    m = re.match(r"^(\d)\.", label)
+    return int(m.group(1)) if m else None

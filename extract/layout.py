@@ -1,0 +1,177 @@
+"""Ruled grids → cells under SPEC codes, for each of tables 二, 三 and 四."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from extract.labels import (
+    APPLICATION_ROW_LABELS,
+    DISCLOSURE_ITEM_LABELS,
+    PAGE_FOOTER,
+    REVIEW_OUTCOME_LABELS,
+    TABLE_MARKERS,
+    leading_number,
+    match_row,
+    normalize_label,
+)
+from extract.tables import Grid
+from extract.values import has_number, is_value_like, parse_amount, parse_count
+from nianbao.errors import UnknownLayout
+from nianbao.form import APPLICANT_CODES, DISCLOSURE_MEASURES, OUTCOME_CODES, PROCEEDING_CODES
+from nianbao.records import Cell
+
+Row = tuple[str, ...]
+
+
+def classify_grid(grid: Grid) -> str | None:
+    """Which table ('disclosure' | 'review' | 'application') a grid is part of, if any."""
+    text = normalize_label("".join("".join(r) for r in grid.rows))
+    for table, marker in TABLE_MARKERS.items():
+        if marker.search(text):
+            return table
+    if any(_application_code(_leaf(r[:-7])) for r in grid.rows if len(r) > 7):
+        return "application"  # a continuation piece of table 三 with no header
+    return None
+
+
+def _leaf(labels: Iterable[str]) -> str:
+    """The innermost (rightmost non-empty) label of a row, normalized."""
+    texts = [normalize_label(t) for t in labels]
+    texts = [t for t in texts if t]
+    return texts[-1] if texts else ""
+
+
+def _application_code(leaf: str) -> str | None:
+    return match_row(APPLICATION_ROW_LABELS, leaf) if leaf else None
+
+
+# ---- table 三 ---------------------------------------------------------------------------
+
+def parse_application(grids: list[Grid]) -> list[Cell]:
+    cells: list[Cell] = []
+    seen: set[str] = set()
+    for grid in grids:
+        _check_applicant_header(grid)
+        for row in grid.rows:
+            code = _application_row_code(grid, row)
+            if code is None:
+                continue
+            if code in seen:
+                raise UnknownLayout(f"table 三: row {code} printed twice (page {grid.page})")
+            seen.add(code)
+            cells.extend(
+                Cell("application", code, col, parse_count(raw), raw, grid.page)
+                for col, raw in zip(APPLICANT_CODES, row[-7:], strict=True)
+            )
+    return cells
+
+
+def _application_row_code(grid: Grid, row: Row) -> str | None:
+    if len(row) < 8:
+        if any(has_number(c) for c in row):
+            raise UnknownLayout(f"table 三 on page {grid.page}: a row has {len(row)} columns, not 6+1 values and a label")
+        return None
+    leaf = _leaf(row[:-7])
+    code = _application_code(leaf)
+    if code is None:
+        if any(has_number(c) for c in row[-7:]) and not PAGE_FOOTER.match(leaf):
+            raise UnknownLayout(
+                f"table 三 on page {grid.page}: row label {leaf or '(none)'!r} is not one of the form's rows"
+            )
+        return None  # a header, a group heading on its own line, or a page footer
+    number = leading_number(leaf)
+    if number is not None and code.count(".") == 2 and int(code.rsplit(".", 1)[1]) != number:
+        raise UnknownLayout(f"table 三 on page {grid.page}: label {leaf!r} is numbered {number} but reads as row {code}")
+    return code
+
+
+def _check_applicant_header(grid: Grid) -> None:
+    for row in grid.rows:
+        values = [normalize_label(c) for c in row[-7:]]
+        if "自然人" in values:
+            if values[0] != "自然人" or "总计" not in values[6]:
+                raise UnknownLayout(
+                    f"table 三 on page {grid.page}: applicant columns are not in form order "
+                    f"(自然人 … 总计): {values}"
+                )
+            return
+
+
+# ---- table 四 ---------------------------------------------------------------------------
+
+_PROCEEDING_HEADERS = ("行政复议", "未经复议|直接起诉", "复议后起诉")
+
+
+def parse_review(grids: list[Grid]) -> list[Cell]:
+    rows = [(g, r) for g in grids for r in g.rows if len(r) >= 15]
+    data = [(g, r) for g, r in rows if _is_review_data(r)]
+    if not data:
+        return []
+    if len(data) > 1:
+        raise UnknownLayout(f"table 四 on page {data[0][0].page}: {len(data)} rows of values, the form has one")
+    grid, row = data[0]
+    _check_review_header(grid, [r for g, r in rows if g is grid and r is not row])
+    values = row[-15:]
+    return [
+        Cell("review", PROCEEDING_CODES[i // 5], OUTCOME_CODES[i % 5], parse_count(raw), raw, grid.page)
+        for i, raw in enumerate(values)
+    ]
+
+
+def _is_review_data(row: Row) -> bool:
+    values = row[-15:]
+    return any(has_number(c) for c in values) and all(is_value_like(c) for c in values)
+
+
+def _check_review_header(grid: Grid, header_rows: list[Row]) -> None:
+    for i in range(15):
+        text = "".join(normalize_label(r[-15:][i]) for r in header_rows)
+        outcome = REVIEW_OUTCOME_LABELS[i % 5]
+        if not outcome.pattern.search(text):
+            raise UnknownLayout(
+                f"table 四 on page {grid.page}: column {i + 1} header {text!r} is not {outcome.code!r} "
+                "where the form prints it"
+            )
+        if i % 5 == 0 and not re.search(_PROCEEDING_HEADERS[i // 5], text):
+            raise UnknownLayout(
+                f"table 四 on page {grid.page}: column {i + 1} should open {_PROCEEDING_HEADERS[i // 5]}, "
+                f"reads {text!r}"
+            )
+
+
+# ---- table 二 ---------------------------------------------------------------------------
+
+def parse_disclosure(grids: list[Grid]) -> list[Cell]:
+    cells: list[Cell] = []
+    for grid in grids:
+        for row in grid.rows:
+            item = match_row(DISCLOSURE_ITEM_LABELS, normalize_label(row[0]))
+            if item is None:
+                continue
+            measures = DISCLOSURE_MEASURES[item]
+            if len(row) < 1 + len(measures):
+                raise UnknownLayout(f"table 二 on page {grid.page}: row {row[0]!r} has too few cells")
+            parse = parse_amount if item == "administrative_fees" else parse_count
+            cells.extend(
+                Cell("disclosure", item, m, parse(raw), raw, grid.page)
+                for m, raw in zip(measures, row[1 : 1 + len(measures)], strict=True)
+            )
+    return cells
+
+
+TABLE_PARSERS: dict[str, Callable[[list[Grid]], list[Cell]]] = {
+    "disclosure": parse_disclosure,
+    "application": parse_application,
+    "review": parse_review,
+}
+
+
+def parse_grids(grids: Iterable[Grid]) -> list[Cell]:
+    """Cells of all three tables found among `grids`, each table's pieces joined in page order."""
+    by_table: dict[str, list[Grid]] = {name: [] for name in TABLE_PARSERS}
+    for grid in grids:
+        table = classify_grid(grid)
+        if table is not None:
+            by_table[table].append(grid)
+    return [cell for name, parse in TABLE_PARSERS.items() for cell in parse(by_table[name])]

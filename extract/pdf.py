@@ -1,0 +1,114 @@
+"""Open a PDF, read its text layer, find the title and the pages that hold the tables."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from extract.labels import PAGE_FOOTER, TABLE_PAGE_MARKERS, TITLE_PATTERN, UNSUPPORTED_FORMS
+from nianbao.errors import NotAPdf, UnknownLayout, UnreadablePdf, UnsupportedFormVersion
+
+
+@dataclass(frozen=True)
+class PdfText:
+    path: str
+    page_texts: tuple[str, ...]
+
+    @property
+    def pages(self) -> int:
+        return len(self.page_texts)
+
+
+def read_pdf_text(path: str | Path) -> PdfText:
+    """Every page's text, or a TerminalError that says in words why the file cannot be read."""
+    path = Path(path)
+    _check_is_pdf(path)
+    try:
+        doc = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as err:
+        raise UnreadablePdf(_pdfium_reason(str(err))) from err
+    try:
+        texts = tuple(_page_text(doc, i) for i in range(len(doc)))
+    finally:
+        doc.close()
+    if not texts:
+        raise UnreadablePdf("the PDF has no pages")
+    if not any(t.strip() for t in texts):
+        raise UnreadablePdf("no text layer: the PDF holds only images (a scan?), nothing to read")
+    return PdfText(str(path), texts)
+
+
+def _check_is_pdf(path: Path) -> None:
+    size = path.stat().st_size
+    if size == 0:
+        raise NotAPdf("empty file (0 bytes)")
+    with path.open("rb") as fh:
+        head = fh.read(1024)
+    if b"%PDF-" not in head:
+        preview = head[:40].decode("utf-8", "replace").strip().replace("\n", " ")
+        raise NotAPdf(f"not a PDF: the file starts with {preview!r}")
+
+
+def _pdfium_reason(message: str) -> str:
+    lowered = message.lower()
+    if "password" in lowered or "security" in lowered:
+        return "the PDF is encrypted (password protected)"
+    if "format" in lowered or "corrupt" in lowered or "damaged" in lowered:
+        return "the PDF is damaged or truncated and cannot be opened"
+    return f"the PDF cannot be opened ({message})"
+
+
+def _page_text(doc: pdfium.PdfDocument, index: int) -> str:
+    page = doc[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            return str(textpage.get_text_range())
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+
+
+def find_title(text: PdfText) -> tuple[str, int]:
+    """(agency, year) as printed in the report's title on its first page(s)."""
+    for page_text in text.page_texts[:2]:
+        lines = [ln.strip() for ln in page_text.splitlines()]
+        lines = [ln for ln in lines if ln and not PAGE_FOOTER.match(ln)]
+        for i, line in enumerate(lines):
+            m = TITLE_PATTERN.search(line.replace(" ", ""))
+            if not m:
+                continue
+            agency = m.group("agency") or _previous_line(lines, i)
+            if agency:
+                return agency, int(m.group("year"))
+    raise UnknownLayout("no title '<机关> <年> 年政府信息公开工作年度报告' found on the first pages")
+
+
+def _previous_line(lines: list[str], i: int) -> str:
+    return re.sub(r"\s+", "", lines[i - 1]) if i > 0 else ""
+
+
+def table_page_numbers(text: PdfText) -> tuple[int, ...]:
+    """1-based pages from the first to the last page printing a table-only phrase."""
+    hits = [i + 1 for i, t in enumerate(text.page_texts) if TABLE_PAGE_MARKERS.search(_squash(t))]
+    if not hits:
+        raise UnknownLayout(
+            "no statistical tables: none of the form's table headings "
+            "(本年制发件数, 本年新收政府信息公开申请数量, 尚未审结…) appear in the text"
+        )
+    return tuple(range(hits[0], hits[-1] + 1))
+
+
+def check_form_version(text: PdfText, pages: tuple[int, ...]) -> None:
+    body = "".join(_squash(text.page_texts[p - 1]) for p in pages)
+    for version, pattern in UNSUPPORTED_FORMS.items():
+        if pattern.search(body):
+            raise UnsupportedFormVersion(f"unsupported form version: {version}")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)

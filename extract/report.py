@@ -1,0 +1,55 @@
+"""One PDF → one ExtractedReport (or a TerminalError saying why not)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from extract.layout import parse_grids
+from extract.pdf import check_form_version, find_title, read_pdf_text, table_page_numbers
+from extract.tables import LATTICE_METHODS, read_grids
+from nianbao.errors import UnknownLayout
+from nianbao.form import ROW_CODES_23, ROW_CODES_25
+from nianbao.records import Cell, ExtractedReport
+
+
+def extract_report(path: str | Path) -> ExtractedReport:
+    text = read_pdf_text(path)
+    agency, year = find_title(text)
+    pages = table_page_numbers(text)
+    check_form_version(text, pages)
+    best: tuple[int, list[Cell], str] | None = None
+    for method in LATTICE_METHODS:  # fastest first; a slower one only if cells are missing
+        cells = parse_grids(read_grids(path, pages, method))
+        missing = _missing_cell_count(cells)
+        if best is None or missing < best[0]:
+            best = (missing, cells, method)
+        if missing == 0:
+            break
+    assert best is not None
+    _, cells, method = best
+    if not any(c.table == "application" for c in cells):
+        raise UnknownLayout(
+            f"table 三 (收到和处理政府信息公开申请情况) not found as a ruled table on pages "
+            f"{pages[0]}–{pages[-1]}"
+        )
+    return ExtractedReport(
+        agency=agency,
+        year=year,
+        form_rows=form_rows(cells),
+        cells=tuple(cells),
+        pages=text.pages,
+        table_pages=pages,
+        method=method,
+    )
+
+
+def form_rows(cells: list[Cell] | tuple[Cell, ...]) -> int:
+    """23 when （六）其他处理 is printed as one row (`3.6`), else 25."""
+    return 23 if any(c.table == "application" and c.row == "3.6" for c in cells) else 25
+
+
+def _missing_cell_count(cells: list[Cell]) -> int:
+    rows = ROW_CODES_23 if form_rows(cells) == 23 else ROW_CODES_25
+    app = sum(1 for c in cells if c.table == "application" and c.row in rows)
+    review = sum(1 for c in cells if c.table == "review")
+    return (len(rows) * 7 - app) + (15 - review)

@@ -1,0 +1,46 @@
+"""Errors with meaning: transient ones are retried, terminal ones quarantine a report."""
+
+from __future__ import annotations
+
+
+class NianbaoError(Exception):
+    """Base of every error nianbao raises on purpose."""
+
+
+class TransientError(NianbaoError):
+    """Network trouble or a 5xx answer: worth retrying."""
+
+
+class TerminalError(NianbaoError):
+    """A report that cannot be read as it is; retrying will not help.
+
+    `reason` is the sentence shown to people (warehouse `reports.reason`, run summary).
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class NotAPdf(TerminalError):
+    pass
+
+
+class UnreadablePdf(TerminalError):
+    pass
+
+
+class UnknownLayout(TerminalError):
+    pass
+
+
+class UnsupportedFormVersion(TerminalError):
+    pass
+
+
+class DeadLink(TerminalError):
+    pass
+
+
+class EnvironmentBroken(NianbaoError):
+    """The run itself cannot go on (portal unreachable, warehouse unwritable)."""

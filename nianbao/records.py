@@ -1,0 +1,129 @@
+"""Frozen records passed between stages: crawl → fetch → extract → validate → load."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class ReportLink:
+    """A PDF attachment found on a portal, with the detail page that links it."""
+
+    url: str
+    page_url: str
+    title: str
+
+
+@dataclass(frozen=True)
+class CrawlResult:
+    links: tuple[ReportLink, ...]
+    pages_visited: int
+    skipped_items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FetchedFile:
+    """A downloaded body, stored content-addressed under `data/raw/<sha256>.pdf`."""
+
+    url: str
+    sha256: str
+    path: str
+    size: int
+    content_type: str
+    fetched_at: datetime
+
+    @property
+    def report_id(self) -> str:
+        return self.sha256[:16]
+
+
+@dataclass(frozen=True)
+class FetchFailure:
+    """A link that gave no file (HTTP 4xx): recorded, never silently skipped."""
+
+    url: str
+    reason: str
+    fetched_at: datetime
+
+    @property
+    def report_id(self) -> str:
+        import hashlib
+
+        return "url-" + hashlib.sha256(self.url.encode()).hexdigest()[:12]
+
+
+Number = int | Decimal
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One printed value of table 二, 三 or 四 under its SPEC codes.
+
+    `table` is 'disclosure' | 'application' | 'review'; `row`/`col` are the item/measure,
+    row_code/applicant_code or proceeding/outcome codes. `value` is None when the printed
+    text is not a number (then `raw` says what was printed and R1 fails on it).
+    """
+
+    table: str
+    row: str
+    col: str
+    value: Number | None
+    raw: str
+    page: int
+
+
+@dataclass(frozen=True)
+class ExtractedReport:
+    agency: str
+    year: int
+    form_rows: int  # 25 or 23: how table 三 prints （六）其他处理
+    cells: tuple[Cell, ...]
+    pages: int
+    table_pages: tuple[int, ...]
+    method: str
+
+    def table(self, name: str) -> tuple[Cell, ...]:
+        return tuple(c for c in self.cells if c.table == name)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of one relation (R1…R7) on one report, as data."""
+
+    check_id: str
+    success: bool
+    severity: str  # 'error' | 'warning'
+    details: tuple[dict[str, object], ...] = field(default_factory=tuple)
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class ReportOutcome:
+    """What happened to one file in a run: loaded, already known, or quarantined."""
+
+    report_id: str
+    url: str
+    status: str  # 'loaded' | 'unchanged' | 'quarantined'
+    agency: str | None = None
+    year: int | None = None
+    reason: str | None = None
+    failed_checks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run_id: str
+    source: str
+    db_path: str
+    outcomes: tuple[ReportOutcome, ...]
+    pages_visited: int
+    skipped_items: tuple[str, ...] = ()
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def failed_checks(self) -> int:
+        return sum(len(o.failed_checks) for o in self.outcomes)

@@ -1,0 +1,30 @@
+"""One settings object, read when a command starts (env prefix NIANBAO_)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = REPO_ROOT / "data"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NIANBAO_", extra="ignore")
+
+    db_path: Path = Field(default=DATA_DIR / "warehouse.duckdb")
+    raw_dir: Path = Field(default=DATA_DIR / "raw")
+    sample_portal_dir: Path = Field(default=DATA_DIR / "sample_portal")
+    http_timeout_seconds: float = 30.0
+    max_crawl_pages: int = 500
+    download_retries: int = 2
+    retry_delay_seconds: float = 1.0
+    user_agent: str = "nianbao/0.1 (+government transparency research)"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment, with explicit overrides (CLI flags) winning."""
+    given = {k: v for k, v in overrides.items() if v is not None}
+    return Settings(**given)  # type: ignore[arg-type]

@@ -1,0 +1,156 @@
+"""Loading into DuckDB: one short transaction per report, keyed by the file's sha256."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from nianbao.errors import EnvironmentBroken
+from nianbao.records import CheckResult, ExtractedReport, FetchedFile, FetchFailure, RunSummary
+from warehouse.migrate import apply_migrations
+
+
+@contextmanager
+def open_warehouse(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A migrated read-write connection, held only as long as the `with` block."""
+    path = Path(db_path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(path))
+    except (duckdb.Error, OSError) as err:
+        raise EnvironmentBroken(f"warehouse {path} cannot be opened for writing: {err}") from err
+    try:
+        apply_migrations(con)
+        yield con
+    finally:
+        con.close()
+
+
+def known_report_ids(db_path: str | Path) -> set[str]:
+    """Reports already recorded (loaded, superseded or quarantined): a run skips them."""
+    with open_warehouse(db_path) as con:
+        return {r[0] for r in con.execute("SELECT report_id FROM report_files").fetchall()}
+
+
+def start_run(db_path: str | Path, run_id: str, source: str) -> None:
+    with open_warehouse(db_path) as con:
+        con.execute(
+            "INSERT INTO runs (run_id, source, started_at) VALUES (?, ?, ?)",
+            [run_id, source, datetime.now(UTC)],
+        )
+
+
+def finish_run(db_path: str | Path, summary: RunSummary, outcome: str, message: str = "") -> None:
+    with open_warehouse(db_path) as con:
+        con.execute(
+            """UPDATE runs SET finished_at = ?, outcome = ?, files_found = ?, loaded = ?,
+                   unchanged = ?, quarantined = ?, failed_checks = ?, message = ?
+               WHERE run_id = ?""",
+            [
+                datetime.now(UTC), outcome, len(summary.outcomes), summary.count("loaded"),
+                summary.count("unchanged"), summary.count("quarantined"), summary.failed_checks,
+                message, summary.run_id,
+            ],
+        )
+
+
+def load_report(
+    db_path: str | Path,
+    fetched: FetchedFile,
+    report: ExtractedReport,
+    checks: tuple[CheckResult, ...],
+    run_id: str,
+) -> bool:
+    """Record the report, its cells and its checks; False if this file was loaded before."""
+    with open_warehouse(db_path) as con, _transaction(con):
+        if _exists(con, fetched.report_id):
+            return False
+        con.execute(
+            """INSERT INTO report_files (report_id, sha256, source_url, agency, year, status,
+                   fetched_at, loaded_at, load_seq, pages, form_rows, method, run_id)
+               VALUES (?, ?, ?, ?, ?, 'loaded', ?, ?, nextval('report_load_seq'), ?, ?, ?, ?)""",
+            [
+                fetched.report_id, fetched.sha256, fetched.url, report.agency, report.year,
+                fetched.fetched_at, datetime.now(UTC), report.pages, report.form_rows,
+                report.method, run_id,
+            ],
+        )
+        con.executemany(
+            "INSERT INTO report_cells VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                [fetched.report_id, c.table, c.row, c.col, c.value, c.raw, c.page]
+                for c in report.cells
+            ],
+        )
+        _insert_checks(con, run_id, fetched.report_id, checks)
+        _supersede_older(con, fetched.report_id, report.agency, report.year)
+        return True
+
+
+def quarantine_report(
+    db_path: str | Path, source: FetchedFile | FetchFailure, reason: str, run_id: str
+) -> bool:
+    """Record a file that could not be read, with its reason; False if known already."""
+    sha256 = source.sha256 if isinstance(source, FetchedFile) else None
+    with open_warehouse(db_path) as con, _transaction(con):
+        if _exists(con, source.report_id):
+            return False
+        con.execute(
+            """INSERT INTO report_files (report_id, sha256, source_url, status, reason,
+                   fetched_at, loaded_at, load_seq, run_id)
+               VALUES (?, ?, ?, 'quarantined', ?, ?, ?, nextval('report_load_seq'), ?)""",
+            [source.report_id, sha256, source.url, reason, source.fetched_at, datetime.now(UTC), run_id],
+        )
+        return True
+
+
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def _exists(con: duckdb.DuckDBPyConnection, report_id: str) -> bool:
+    row = con.execute("SELECT 1 FROM report_files WHERE report_id = ?", [report_id]).fetchone()
+    return row is not None
+
+
+def _insert_checks(
+    con: duckdb.DuckDBPyConnection, run_id: str, report_id: str, checks: tuple[CheckResult, ...]
+) -> None:
+    now = datetime.now(UTC)
+    con.executemany(
+        "INSERT INTO dq_checks VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            [run_id, report_id, c.check_id, c.success, c.severity, _details_json(c), now]
+            for c in checks
+        ],
+    )
+
+
+def _details_json(check: CheckResult) -> str:
+    return json.dumps(
+        {"summary": check.summary, "cells": list(check.details)}, ensure_ascii=False, default=str
+    )
+
+
+def _supersede_older(
+    con: duckdb.DuckDBPyConnection, report_id: str, agency: str, year: int
+) -> None:
+    """A newer file for the same body and year replaces the older one's values (SPEC §3)."""
+    con.execute(
+        """UPDATE report_files SET status = 'superseded',
+               reason = 'replaced by newer file ' || ?
+           WHERE agency = ? AND year = ? AND status = 'loaded' AND report_id <> ?""",
+        [report_id, agency, year, report_id],
+    )
