@@ -110,10 +110,7 @@ def _run(name: str, frame: pd.DataFrame, relation: Relation) -> CheckResult:
     batch = _batch_definition(name).get_batch(batch_parameters={"dataframe": frame})
     outcome = batch.validate(
         relation.expectation(),
-        result_format={
-            "result_format": "COMPLETE",
-            "unexpected_index_column_names": list(relation.keys),
-        },
+        result_format={"result_format": "COMPLETE"},
     )
     unexpected = outcome.result.get("unexpected_index_list") or []
     details = tuple(_detail(frame, relation, item) for item in unexpected)
@@ -126,17 +123,16 @@ def _run(name: str, frame: pd.DataFrame, relation: Relation) -> CheckResult:
     )
 
 
-def _detail(frame: pd.DataFrame, relation: Relation, item: Any) -> dict[str, object]:
-    """The failing row as printed, looked up in our own frame (GX returns its values as text)."""
-    if not isinstance(item, dict):
-        return {"row": frame.loc[item].to_dict()}
-    key = relation.keys[0]
-    match = frame[frame[key].astype(str) == str(item.get(key))]
-    row = match.iloc[0].to_dict() if len(match) else dict(item)
-    return {k: _plain(v) for k, v in row.items()}
+def _detail(frame: pd.DataFrame, relation: Relation, index: Any) -> dict[str, object]:
+    """The failing row's cells and values, read from our own frame by GX's row index."""
+    row = frame.loc[int(index)]
+    return {k: _plain(row[k]) for k in relation.keys}
 
 
 def _plain(value: object) -> object:
+    item = getattr(value, "item", None)  # numpy scalars → Python numbers, for JSON
+    if callable(item):
+        value = item()
     if isinstance(value, float):
         return int(value) if value.is_integer() else value
     return value

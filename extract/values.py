@@ -17,8 +17,10 @@ _DECIMAL = re.compile(r"^\d+(\.\d+)?$")
 
 
 def clean_text(raw: str) -> str:
-    text = unicodedata.normalize("NFKC", raw)
-    text = re.sub(r"\s+", "", text)
+    text = unicodedata.normalize("NFKC", raw).strip()
+    # Digits split by a space or line break are two printed numbers in one cell (text of a
+    # neighbouring row bled in): keep the gap so the cell fails to parse instead of reading 123.
+    text = re.sub(r"(?<!\d)\s+|\s+(?!\d)", "", text)
     if _THOUSANDS.match(text):
         text = text.replace(",", "")
     return text

@@ -56,7 +56,7 @@ def crawl(source: str, settings: Settings) -> CrawlResult:
 @task(name="fetch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1, retry_condition_fn=_retry_transient)
 def fetch(url: str, settings: Settings) -> FetchedFile | FetchFailure:
     with _client(settings) as client:
-        return fetch_report(client, url, settings.raw_dir)
+        return fetch_report(client, url, settings.raw_folder)
 
 
 @task(name="extract", cache_policy=NO_CACHE)

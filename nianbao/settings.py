@@ -15,13 +15,19 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NIANBAO_", extra="ignore")
 
     db_path: Path = Field(default=DATA_DIR / "warehouse.duckdb")
-    raw_dir: Path = Field(default=DATA_DIR / "raw")
+    raw_dir: Path | None = Field(
+        default=None, description="Downloaded files; default: a 'raw' folder beside the warehouse."
+    )
     sample_portal_dir: Path = Field(default=DATA_DIR / "sample_portal")
     http_timeout_seconds: float = 30.0
     max_crawl_pages: int = 500
     download_retries: int = 2
     retry_delay_seconds: float = 1.0
     user_agent: str = "nianbao/0.1 (+government transparency research)"
+
+    @property
+    def raw_folder(self) -> Path:
+        return self.raw_dir if self.raw_dir is not None else self.db_path.parent / "raw"
 
 
 def load_settings(**overrides: object) -> Settings:

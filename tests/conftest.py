@@ -1,0 +1,91 @@
+"""Shared fixtures: the real reports in ../shared/real, local HTTP portals, one Prefect harness."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+REPO = Path(__file__).resolve().parents[1]
+REAL_DIR = REPO.parent / "shared" / "real"
+SAMPLE_PORTAL = REPO / "data" / "sample_portal"
+SAMPLE_TRUTH = REPO / "data" / "sample_truth"
+REAL_NAMES = ("huaian-city-2024", "hongze-district-2023", "hongze-district-2024")
+
+
+def real_pdf(name: str) -> Path:
+    path = REAL_DIR / f"{name}.pdf"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: the real reports live in ../shared/real beside the repo")
+    return path
+
+
+def real_truth(name: str) -> dict:
+    return json.loads((REAL_DIR / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def sample_manifest() -> list[dict]:
+    return json.loads((SAMPLE_TRUTH / "manifest.json").read_text(encoding="utf-8"))
+
+
+def sample_truth(name: str) -> dict:
+    return json.loads((SAMPLE_TRUTH / name).read_text(encoding="utf-8"))
+
+
+def truth_cells(truth: dict) -> dict[tuple[str, str, str], float]:
+    """(table, row, col) → value for every printed value of a truth file."""
+    return {
+        (table, row, col): float(value)
+        for table in ("application", "review", "disclosure")
+        for row, cols in truth[table].items()
+        for col, value in cols.items()
+    }
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """One temporary Prefect server for the whole session (it costs ~9 s to start)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness():
+        yield
+
+
+@pytest.fixture(scope="session")
+def real_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The three real PDFs behind a generated CMS listing page, served on 127.0.0.1."""
+    from nianbao.portal import serve_folder
+
+    root = tmp_path_factory.mktemp("real_portal")
+    (root / "files").mkdir()
+    items = []
+    for i, name in enumerate(REAL_NAMES):
+        (root / "files" / f"{name}.pdf").symlink_to(real_pdf(name))
+        truth = real_truth(name)
+        title = f"{truth['agency']}{truth['year']}年政府信息公开工作年度报告"
+        (root / f"t{i}.html").write_text(
+            f'<html><head><meta charset="utf-8"><title>{title}</title></head><body>'
+            f'<a href="files/{name}.pdf">{title}</a></body></html>',
+            encoding="utf-8",
+        )
+        items.append(f'<li><a href="t{i}.html">{title}</a></li>')
+    (root / "index.html").write_text(
+        '<html><head><meta charset="utf-8"></head><body><ul>' + "".join(items) + "</ul></body></html>",
+        encoding="utf-8",
+    )
+    with serve_folder(root) as base:
+        yield base + "index.html"
+
+
+@pytest.fixture(scope="session")
+def sample_portal() -> Iterator[str]:
+    from nianbao.portal import serve_folder
+
+    with serve_folder(SAMPLE_PORTAL) as base:
+        yield base + "index.html"

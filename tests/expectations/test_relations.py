@@ -1,0 +1,107 @@
+"""R1–R6 on reports with a publisher's mistake planted in one cell."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from expectations import validate_report
+from nianbao.records import Cell, ExtractedReport
+from tests.conftest import real_truth, sample_truth
+
+
+def report_from_truth(truth: dict, change: dict[tuple[str, str, str], object] | None = None,
+                      drop: set[tuple[str, str, str]] = frozenset()) -> ExtractedReport:
+    change = change or {}
+    cells = []
+    for table in ("disclosure", "application", "review"):
+        for row, cols in truth[table].items():
+            for col, value in cols.items():
+                key = (table, row, col)
+                if key in drop:
+                    continue
+                v = change.get(key, value)
+                raw = str(v)
+                number = None if isinstance(v, str) else (Decimal(str(v)) if table == "disclosure" else v)
+                cells.append(Cell(table, row, col, number, raw, 1))
+    return ExtractedReport(truth["agency"], truth["year"], truth["table3_rows"], tuple(cells), 3, (1,), "test")
+
+
+def failed(report: ExtractedReport) -> dict[str, tuple]:
+    return {c.check_id: c.details for c in validate_report(report) if not c.success}
+
+
+@pytest.fixture(scope="module")
+def clean() -> dict:
+    return real_truth("huaian-city-2024")
+
+
+def test_clean_real_report_passes_everything(clean: dict) -> None:
+    checks = validate_report(report_from_truth(clean))
+    assert [c.check_id for c in checks] == ["R1", "R2", "R3", "R4", "R5", "R6"]
+    assert all(c.success for c in checks)
+
+
+def test_hongze_2023_fails_exactly_its_two_r5(clean: dict) -> None:
+    found = failed(report_from_truth(real_truth("hongze-district-2023")))
+    assert set(found) == {"R5"}
+    assert {(d["proceeding_code"], d["printed"], d["expected"]) for d in found["R5"]} == {
+        ("reconsideration", 0, 11),
+        ("litigation_after_reconsideration", 0, 5),
+    }
+
+
+def test_r1_names_an_unreadable_cell(clean: dict) -> None:
+    found = failed(report_from_truth(clean, {("application", "3.1", "other_org"): "3\n0"}))
+    assert "R1" in found
+    assert [(d["table"], d["row"], d["col"], d["raw"]) for d in found["R1"]] == [
+        ("application", "3.1", "other_org", "3\n0")
+    ]
+
+
+def test_r2_row_total(clean: dict) -> None:
+    found = failed(report_from_truth(clean, {("application", "2", "total"): 35}))
+    assert found["R2"] == ({"row_code": "2", "printed": 35, "expected": 34},)
+    assert "R4" in found  # the same cell also breaks 一 + 二 = 三（七）+ 四 in the total column
+
+
+def test_r3_outcome_total(clean: dict) -> None:
+    found = failed(report_from_truth(clean, {("application", "3.7", "research_institution"): 1}))
+    assert found["R3"] == ({"applicant_code": "research_institution", "printed": 1, "expected": 0},)
+
+
+def test_r4_balance(clean: dict) -> None:
+    truth = clean
+    changed = {
+        ("application", "4", "natural_person"): truth["application"]["4"]["natural_person"] + 1,
+        ("application", "4", "total"): truth["application"]["4"]["total"] + 1,
+    }
+    found = failed(report_from_truth(truth, changed))
+    assert set(found) == {"R4"}
+    assert {d["applicant_code"] for d in found["R4"]} == {"natural_person", "total"}
+
+
+def test_r5_review_total(clean: dict) -> None:
+    found = failed(report_from_truth(clean, {("review", "litigation_direct", "pending"): 2}))
+    assert set(found) == {"R5"}
+    assert found["R5"][0]["proceeding_code"] == "litigation_direct"
+
+
+def test_r6_missing_cells_named(clean: dict) -> None:
+    found = failed(report_from_truth(clean, drop={("review", "reconsideration", "total"), ("application", "3.3.8", "natural_person")}))
+    assert {(d["table"], d["row"], d["col"]) for d in found["R6"]} == {
+        ("review", "reconsideration", "total"),
+        ("application", "3.3.8", "natural_person"),
+    }
+
+
+def test_23_row_form_uses_one_row_six(clean: dict) -> None:
+    report = report_from_truth(real_truth("hongze-district-2024"))
+    assert report.form_rows == 23
+    assert all(c.success for c in validate_report(report))
+
+
+def test_sample_planted_mistake_is_flagged() -> None:
+    truth = sample_truth("yunxi-linjiang-edu-2024.json")
+    assert set(failed(report_from_truth(truth))) == {f["check"] for f in truth["expected_failures"]}

@@ -1,0 +1,93 @@
+"""Each label variant met in real reports maps to its SPEC code through the registry."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.labels import (
+    APPLICATION_ROW_LABELS,
+    DISCLOSURE_ITEM_LABELS,
+    TITLE_PATTERN,
+    match_row,
+    normalize_label,
+)
+
+APPLICATION_VARIANTS = [
+    ("一、本年新收政府信息公开申请数量", "1"),
+    ("二、上年结转政府信息公开申请数量", "2"),
+    ("（一）予以公开", "3.1"),
+    ("(一)予以公开", "3.1"),  # ASCII brackets
+    ("（二）部分公开（区分处理的，只计这一情\n形，不计其他情形）", "3.2"),  # wrapped
+    ("1.属于国家秘密", "3.3.1"),
+    ("1、属于国家秘密", "3.3.1"),
+    ("１．属于国家秘密", "3.3.1"),  # full-width digit and point
+    ("2.其他法律行政法规禁止公开", "3.3.2"),
+    ("2.其他法律行政止公开", "3.3.2"),  # hongze-district-2023's typo
+    ("3.危及“三安全一稳定”", "3.3.3"),
+    ('3.危及"三安全一稳定"', "3.3.3"),
+    ("4.保护第三方合法权益", "3.3.4"),
+    ("5.属于三类内部事务信息", "3.3.5"),
+    ("6.属于四类过程性信息", "3.3.6"),
+    ("7.属于行政执法案卷", "3.3.7"),
+    ("8.属于行政查询事项", "3.3.8"),
+    ("1.本机关不掌握相关政府信息", "3.4.1"),
+    ("2.没有现成信息需要另行制作", "3.4.2"),
+    ("3.补正后申请内容仍不明确", "3.4.3"),
+    ("1.信访举报投诉类申请", "3.5.1"),
+    ("2.重复申请", "3.5.2"),
+    ("3.要求提供公开出版物", "3.5.3"),
+    ("4.无正当理由大量反复 申请", "3.5.4"),
+    ("5.要求行政机关确认或重 新出具\n已获取信息", "3.5.5"),
+    ("1、申请人无正当理由逾期不补\n正、行政机关不再处理其政府信\n息公开申请", "3.6.1"),
+    ("2、申请人逾期未按收费通知要\n求缴纳费用、行政机关不再处理\n其政府信息公开申请", "3.6.2"),
+    ("3、其他", "3.6.3"),
+    ("（六）其他处理", "3.6"),
+    ("（六）其\n他处理", "3.6"),
+    ("（七）总计", "3.7"),
+    ("(七) 总计", "3.7"),
+    ("四、结转下年度继续办理", "4"),
+]
+
+
+@pytest.mark.parametrize(("label", "code"), APPLICATION_VARIANTS)
+def test_application_row_variant(label: str, code: str) -> None:
+    assert match_row(APPLICATION_ROW_LABELS, normalize_label(label)) == code
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况", "自然人", "- 3 -"],
+)
+def test_headers_are_not_rows(label: str) -> None:
+    assert match_row(APPLICATION_ROW_LABELS, normalize_label(label)) is None
+
+
+@pytest.mark.parametrize(
+    ("label", "code"),
+    [
+        ("规章", "rules"),
+        ("行政规范性文件", "normative_documents"),
+        ("规范性文件", "normative_documents"),
+        ("行政许可", "administrative_license"),
+        ("行政处罚", "administrative_penalty"),
+        ("行政强制", "administrative_coercion"),
+        ("行政事业性收费", "administrative_fees"),
+        ("信息内容", None),
+        ("第二十条第（一）项", None),
+    ],
+)
+def test_disclosure_item_variant(label: str, code: str | None) -> None:
+    assert match_row(DISCLOSURE_ITEM_LABELS, normalize_label(label)) == code
+
+
+@pytest.mark.parametrize(
+    ("line", "agency", "year"),
+    [
+        ("攀枝花市西区行政审批局2024年政府信息公开工作年度报告", "攀枝花市西区行政审批局", "2024"),
+        ("2024年政府信息公开工作年度报告", "", "2024"),
+        ("淮安市人民政府2023年度政府信息公开工作年度报告", "淮安市人民政府", "2023"),
+    ],
+)
+def test_title_pattern(line: str, agency: str, year: str) -> None:
+    m = TITLE_PATTERN.search(line)
+    assert m is not None and (m.group("agency"), m.group("year")) == (agency, year)
