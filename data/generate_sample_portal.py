@@ -81,7 +81,15 @@ ROW_LABELS = {
     "3.7": "（七）总计",
     "4": "四、结转下年度继续办理",
 }
-APPLICANT_HEADERS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
+APPLICANT_HEADERS = (
+    "自然人",
+    "商业企业",
+    "科研机构",
+    "社会公益组织",
+    "法律服务机构",
+    "其他",
+    "总计",
+)
 OUTCOME_HEADERS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
 
 
@@ -116,6 +124,7 @@ class Report:
 
 
 # ---- the model ------------------------------------------------------------------------
+
 
 def _rows(form_rows: int) -> tuple[str, ...]:
     return ROW_CODES_23 if form_rows == 23 else ROW_CODES_25
@@ -163,7 +172,11 @@ def disclosure(rng: random.Random, scale: int) -> dict[str, dict[str, float | in
             out[item] = {"amount_10k_yuan": round(rng.uniform(0, 90 * scale), 2)}
         elif len(measures) == 3:
             issued, repealed = rng.randint(0, scale), rng.randint(0, scale // 2)
-            out[item] = {"issued": issued, "repealed": repealed, "in_force": issued + rng.randint(0, 5 * scale)}
+            out[item] = {
+                "issued": issued,
+                "repealed": repealed,
+                "in_force": issued + rng.randint(0, 5 * scale),
+            }
         else:
             out[item] = {"decisions": rng.randint(0, 400 * scale)}
     return out
@@ -213,8 +226,24 @@ def body_reports() -> list[Report]:
     rng = random.Random(SEED)
     bodies = [
         # slug, names by year, rows, numbering, scale, split row, header repeated
-        ("yunxi-city", {2023: "云溪市人民政府", 2024: "云溪市人民政府"}, 25, "、", 60, "3.4.1", True),
-        ("yunxi-linjiang-edu", {2023: "云溪市临江区教育局", 2024: "临江区教育局"}, 23, "．", 6, "3.3.6", False),
+        (
+            "yunxi-city",
+            {2023: "云溪市人民政府", 2024: "云溪市人民政府"},
+            25,
+            "、",
+            60,
+            "3.4.1",
+            True,
+        ),
+        (
+            "yunxi-linjiang-edu",
+            {2023: "云溪市临江区教育局", 2024: "临江区教育局"},
+            23,
+            "．",
+            6,
+            "3.3.6",
+            False,
+        ),
     ]
     reports = []
     for slug, names, form_rows, numbering, scale, split_after, repeat in bodies:
@@ -253,6 +282,7 @@ def plant_row_total_mistake(report: Report) -> None:
 
 
 # ---- rendering ------------------------------------------------------------------------
+
 
 def _styles() -> dict[str, ParagraphStyle]:
     pdfmetrics.registerFont(TTFont(FONT, str(FONT_FILE), subfontIndex=0))
@@ -306,11 +336,18 @@ def disclosure_table(report: Report, st: dict[str, ParagraphStyle]) -> Table:
     section("第二十条第（六）项")
     spans.append((1, len(rows), 3, len(rows)))
     rows.append(["信息内容", "本年处理决定数量", "", ""])
-    for item, label in (("administrative_penalty", "行政处罚"), ("administrative_coercion", "行政强制")):
+    for item, label in (
+        ("administrative_penalty", "行政处罚"),
+        ("administrative_coercion", "行政强制"),
+    ):
         spans.append((1, len(rows), 3, len(rows)))
         rows.append([label, str(d[item]["decisions"]), "", ""])
     section("第二十条第（八）项")
-    single("行政事业性收费", "本年收费金额（单位：万元）", _amount(d["administrative_fees"]["amount_10k_yuan"]))
+    single(
+        "行政事业性收费",
+        "本年收费金额（单位：万元）",
+        _amount(d["administrative_fees"]["amount_10k_yuan"]),
+    )
     return Table(rows, colWidths=[45 * mm, 40 * mm, 40 * mm, 40 * mm], style=_grid_style(spans))
 
 
@@ -318,7 +355,9 @@ def _amount(value: float | int) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def application_rows(report: Report, st: dict[str, ParagraphStyle]) -> tuple[list[list[object]], list[tuple[int, int, int, int]]]:
+def application_rows(
+    report: Report, st: dict[str, ParagraphStyle]
+) -> tuple[list[list[object]], list[tuple[int, int, int, int]]]:
     """Table 三's data rows (no header) and their merged cells, row 0 = row code '1'."""
     codes = _rows(report.form_rows)
     rows: list[list[object]] = []
@@ -335,7 +374,14 @@ def application_rows(report: Report, st: dict[str, ParagraphStyle]) -> tuple[lis
             first = group not in group_start
             group_start.setdefault(group, i)
             label = f"{parts[2]}{report.numbering}{ROW_LABELS[code]}"
-            rows.append(["", _p(GROUP_LABELS[group], st["cell"]) if first else "", _p(label, st["cell"]), *values])
+            rows.append(
+                [
+                    "",
+                    _p(GROUP_LABELS[group], st["cell"]) if first else "",
+                    _p(label, st["cell"]),
+                    *values,
+                ]
+            )
         else:
             rows.append(["", _p(ROW_LABELS[code], st["cell"]), "", *values])
             spans.append((1, i, 2, i))
@@ -348,7 +394,9 @@ def application_rows(report: Report, st: dict[str, ParagraphStyle]) -> tuple[lis
     return rows, spans
 
 
-def application_header(st: dict[str, ParagraphStyle]) -> tuple[list[list[object]], list[tuple[int, int, int, int]]]:
+def application_header(
+    st: dict[str, ParagraphStyle],
+) -> tuple[list[list[object]], list[tuple[int, int, int, int]]]:
     note = _p("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", st["cell"])
     rows: list[list[object]] = [
         [note, "", "", "申请人情况", "", "", "", "", "", ""],
@@ -385,7 +433,9 @@ def application_pieces(report: Report, st: dict[str, ParagraphStyle]) -> list[Ta
         with_header = n == 0 or report.repeat_header
         top = header if with_header else []
         body = [list(r) for r in data[start:stop]]
-        piece_spans = (header_spans if with_header else []) + clip_spans(spans, start, stop, len(top))
+        piece_spans = (header_spans if with_header else []) + clip_spans(
+            spans, start, stop, len(top)
+        )
         pieces.append(Table(top + body, colWidths=widths, style=_grid_style(piece_spans)))
     return pieces
 
@@ -423,14 +473,24 @@ def render(report: Report, path: Path) -> None:
         _p("四、政府信息公开行政复议、行政诉讼情况", st["h"]),
         review_table(report, st),
         _p("五、存在的主要问题及改进情况", st["h"]),
-        _p("政务公开工作仍存在信息发布不够及时、政策解读形式较为单一等问题，下一步将持续改进。", st["body"]),
+        _p(
+            "政务公开工作仍存在信息发布不够及时、政策解读形式较为单一等问题，下一步将持续改进。",
+            st["body"],
+        ),
         _p("六、其他需要报告的事项", st["h"]),
         _p("本年度未收取信息处理费，无其他需要报告的事项。", st["body"]),
     ]
     doc = SimpleDocTemplate(
-        str(path), pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
-        topMargin=22 * mm, bottomMargin=20 * mm, title=f"{report.agency}{report.year}年政府信息公开工作年度报告",
-        author="nianbao sample generator", creator="nianbao", invariant=1,
+        str(path),
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=22 * mm,
+        bottomMargin=20 * mm,
+        title=f"{report.agency}{report.year}年政府信息公开工作年度报告",
+        author="nianbao sample generator",
+        creator="nianbao",
+        invariant=1,
     )
     doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
 
@@ -441,6 +501,7 @@ def _footer(canvas: object, doc: object) -> None:
 
 
 # ---- the portal -----------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Item:
@@ -462,8 +523,25 @@ def build_items(reports: list[Report]) -> list[Item]:
     items = []
     for n, r in enumerate(reports):
         date = f"{r.year + 1}0{1 + n % 3}{15 + n:02d}"
-        items.append(Item(f"{r.agency}{r.year}年政府信息公开工作年度报告", date, 9001 + n, f"P0{date}{n:04d}.pdf", r))
-    items.append(Item("云溪市发展改革委2024年政府信息公开工作年度报告", "20250120", 9101, "P020250120_fgw.pdf", None, "the PDF is damaged"))
+        items.append(
+            Item(
+                f"{r.agency}{r.year}年政府信息公开工作年度报告",
+                date,
+                9001 + n,
+                f"P0{date}{n:04d}.pdf",
+                r,
+            )
+        )
+    items.append(
+        Item(
+            "云溪市发展改革委2024年政府信息公开工作年度报告",
+            "20250120",
+            9101,
+            "P020250120_fgw.pdf",
+            None,
+            "the PDF is damaged",
+        )
+    )
     items.append(Item("关于开展2025年政务公开业务培训的通知", "20250210", 9201, None))
     items.append(Item("云溪市2025年政务公开工作要点", "20250305", 9202, "P020250305_yd.pdf"))
     return sorted(items, key=lambda i: (i.date, i.item_id), reverse=True)
@@ -485,7 +563,9 @@ def write_portal(items: list[Item], per_page: int = 4) -> list[dict[str, object]
                 target.write_bytes(corrupt_pdf_bytes())
             else:
                 target.write_bytes(_plain_pdf("云溪市2025年政务公开工作要点"))
-        (folder / f"t{item.date}_{item.item_id}.html").write_text(_detail_html(item), encoding="utf-8")
+        (folder / f"t{item.date}_{item.item_id}.html").write_text(
+            _detail_html(item), encoding="utf-8"
+        )
         if item.attachment and (item.report is not None or item.expected != "loaded"):
             manifest.append(
                 {
@@ -507,7 +587,9 @@ def _plain_pdf(title: str) -> bytes:
 
     st = _styles()
     buf = BytesIO()
-    SimpleDocTemplate(buf, pagesize=A4, invariant=1).build([_p(title, st["title"]), _p("各单位：请按要求做好年度政务公开工作。", st["body"])])
+    SimpleDocTemplate(buf, pagesize=A4, invariant=1).build(
+        [_p(title, st["title"]), _p("各单位：请按要求做好年度政务公开工作。", st["body"])]
+    )
     return buf.getvalue()
 
 
@@ -524,7 +606,9 @@ def _listing_html(items: list[Item], page: int, pages: int) -> str:
         for i in items
     )
     nav = " ".join(
-        f'<a href="{"index.html" if n == 0 else f"index_{n}.html"}">{n + 1}</a>' if n != page else f"<b>{n + 1}</b>"
+        f'<a href="{"index.html" if n == 0 else f"index_{n}.html"}">{n + 1}</a>'
+        if n != page
+        else f"<b>{n + 1}</b>"
         for n in range(pages)
     )
     return (
@@ -554,7 +638,9 @@ def main() -> None:
             json.dumps(r.truth(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
         )
     manifest = write_portal(build_items(reports))
-    (TRUTH / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (TRUTH / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     print(f"wrote {len(reports)} reports, {len(manifest)} attachments to {PORTAL}")
 
 

@@ -38,7 +38,9 @@ def cells_frame(report: ExtractedReport) -> pd.DataFrame:
 def _grid(cells: pd.DataFrame, table: str) -> pd.DataFrame:
     """row × col matrix of one table's values (NaN where absent or unreadable)."""
     part = cells[cells["table"] == table]
-    return part.pivot_table(index="row", columns="col", values="value", aggfunc="first", dropna=False)
+    return part.pivot_table(
+        index="row", columns="col", values="value", aggfunc="first", dropna=False
+    )
 
 
 def _value(grid: pd.DataFrame, row: str, col: str) -> float:

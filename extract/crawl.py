@@ -16,7 +16,9 @@ from nianbao.records import CrawlResult, ReportLink
 REPORT_TITLE = re.compile(r"信息公开.*年度?报告|年度报告")
 PAGINATION = re.compile(r"(^|/)index_\d+\.html?$")
 # TRS-style CMS print pagination from a script: createPageHTML(<pages>, <current>, "index", "html").
-SCRIPT_PAGINATION = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*\d+\s*,\s*['\"](\w+)['\"]\s*,\s*['\"](\w+)['\"]")
+SCRIPT_PAGINATION = re.compile(
+    r"createPageHTML\(\s*(\d+)\s*,\s*\d+\s*,\s*['\"](\w+)['\"]\s*,\s*['\"](\w+)['\"]"
+)
 PDF_HREF = re.compile(r"\.pdf($|[?#])", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([\w-]+)", re.IGNORECASE)
 
@@ -93,13 +95,15 @@ def crawl_portal(client: httpx.Client, listing_url: str, max_pages: int = 500) -
             response = get_page(client, url)
         except TransientError as err:
             if url == listing_url:
-                raise EnvironmentBroken(f"portal unreachable: {err}") from err
+                raise  # retried by the caller; still failing means the portal is down
             skipped.append(f"{url}: {err}")
             continue
         visited += 1
         if response.status_code >= 400:
             if url == listing_url:
-                raise EnvironmentBroken(f"portal listing {url} answered HTTP {response.status_code}")
+                raise EnvironmentBroken(
+                    f"portal listing {url} answered HTTP {response.status_code}"
+                )
             skipped.append(f"{url}: HTTP {response.status_code}")
             continue
         html = decode_html(response)

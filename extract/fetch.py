@@ -21,16 +21,17 @@ def fetch_report(client: httpx.Client, url: str, raw_dir: Path) -> FetchedFile |
     digest = hashlib.sha256()
     fd, tmp_name = tempfile.mkstemp(dir=raw_dir, suffix=".part")
     try:
-        with os.fdopen(fd, "wb") as out:
-            with client.stream("GET", url) as response:
-                if response.status_code >= 500:
-                    raise TransientError(f"{url}: HTTP {response.status_code}")
-                if response.status_code >= 400:
-                    return FetchFailure(url, f"dead link: HTTP {response.status_code} for {url}", fetched_at)
-                content_type = response.headers.get("content-type", "")
-                for chunk in response.iter_bytes():
-                    digest.update(chunk)
-                    out.write(chunk)
+        with os.fdopen(fd, "wb") as out, client.stream("GET", url) as response:
+            if response.status_code >= 500:
+                raise TransientError(f"{url}: HTTP {response.status_code}")
+            if response.status_code >= 400:
+                return FetchFailure(
+                    url, f"dead link: HTTP {response.status_code} for {url}", fetched_at
+                )
+            content_type = response.headers.get("content-type", "")
+            for chunk in response.iter_bytes():
+                digest.update(chunk)
+                out.write(chunk)
         sha256 = digest.hexdigest()
         final = raw_dir / f"{sha256}.pdf"
         os.replace(tmp_name, final)

@@ -48,6 +48,7 @@ def _application_code(leaf: str) -> str | None:
 
 # ---- table 三 ---------------------------------------------------------------------------
 
+
 def parse_application(grids: list[Grid]) -> list[Cell]:
     cells: list[Cell] = []
     seen: set[str] = set()
@@ -70,7 +71,9 @@ def parse_application(grids: list[Grid]) -> list[Cell]:
 def _application_row_code(grid: Grid, row: Row) -> str | None:
     if len(row) < 8:
         if any(has_number(c) for c in row):
-            raise UnknownLayout(f"table 三 on page {grid.page}: a row has {len(row)} columns, not 6+1 values and a label")
+            raise UnknownLayout(
+                f"table 三 on page {grid.page}: a row has {len(row)} columns, not 6+1 values and a label"
+            )
         return None
     leaf = _leaf(row[:-7])
     code = _application_code(leaf)
@@ -82,7 +85,9 @@ def _application_row_code(grid: Grid, row: Row) -> str | None:
         return None  # a header, a group heading on its own line, or a page footer
     number = leading_number(leaf)
     if number is not None and code.count(".") == 2 and int(code.rsplit(".", 1)[1]) != number:
-        raise UnknownLayout(f"table 三 on page {grid.page}: label {leaf!r} is numbered {number} but reads as row {code}")
+        raise UnknownLayout(
+            f"table 三 on page {grid.page}: label {leaf!r} is numbered {number} but reads as row {code}"
+        )
     return code
 
 
@@ -109,12 +114,21 @@ def parse_review(grids: list[Grid]) -> list[Cell]:
     if not data:
         return []
     if len(data) > 1:
-        raise UnknownLayout(f"table 四 on page {data[0][0].page}: {len(data)} rows of values, the form has one")
+        raise UnknownLayout(
+            f"table 四 on page {data[0][0].page}: {len(data)} rows of values, the form has one"
+        )
     grid, row = data[0]
     _check_review_header(grid, [r for g, r in rows if g is grid and r is not row])
     values = row[-15:]
     return [
-        Cell("review", PROCEEDING_CODES[i // 5], OUTCOME_CODES[i % 5], parse_count(raw), raw, grid.page)
+        Cell(
+            "review",
+            PROCEEDING_CODES[i // 5],
+            OUTCOME_CODES[i % 5],
+            parse_count(raw),
+            raw,
+            grid.page,
+        )
         for i, raw in enumerate(values)
     ]
 
@@ -142,6 +156,7 @@ def _check_review_header(grid: Grid, header_rows: list[Row]) -> None:
 
 # ---- table 二 ---------------------------------------------------------------------------
 
+
 def parse_disclosure(grids: list[Grid]) -> list[Cell]:
     cells: list[Cell] = []
     for grid in grids:
@@ -151,7 +166,9 @@ def parse_disclosure(grids: list[Grid]) -> list[Cell]:
                 continue
             measures = DISCLOSURE_MEASURES[item]
             if len(row) < 1 + len(measures):
-                raise UnknownLayout(f"table 二 on page {grid.page}: row {row[0]!r} has too few cells")
+                raise UnknownLayout(
+                    f"table 二 on page {grid.page}: row {row[0]!r} has too few cells"
+                )
             parse = parse_amount if item == "administrative_fees" else parse_count
             cells.extend(
                 Cell("disclosure", item, m, parse(raw), raw, grid.page)

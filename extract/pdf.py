@@ -85,7 +85,9 @@ def find_title(text: PdfText) -> tuple[str, int]:
             agency = m.group("agency") or _previous_line(lines, i)
             if agency:
                 return agency, int(m.group("year"))
-    raise UnknownLayout("no title '<机关> <年> 年政府信息公开工作年度报告' found on the first pages")
+    raise UnknownLayout(
+        "no title '<机关> <年> 年政府信息公开工作年度报告' found on the first pages"
+    )
 
 
 def _previous_line(lines: list[str], i: int) -> str:

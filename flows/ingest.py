@@ -10,11 +10,12 @@ import httpx
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+import warehouse
 from expectations import validate_report
 from extract.crawl import crawl_portal
 from extract.fetch import fetch_report
 from extract.report import extract_report
-from nianbao.errors import TerminalError, TransientError
+from nianbao.errors import EnvironmentBroken, TerminalError, TransientError
 from nianbao.records import (
     CheckResult,
     CrawlResult,
@@ -24,7 +25,6 @@ from nianbao.records import (
     ReportOutcome,
     RunSummary,
 )
-import warehouse
 from nianbao.settings import Settings
 
 
@@ -47,13 +47,25 @@ def _client(settings: Settings) -> httpx.Client:
     )
 
 
-@task(name="crawl", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1, retry_condition_fn=_retry_transient)
+@task(
+    name="crawl",
+    cache_policy=NO_CACHE,
+    retries=2,
+    retry_delay_seconds=1,
+    retry_condition_fn=_retry_transient,
+)
 def crawl(source: str, settings: Settings) -> CrawlResult:
     with _client(settings) as client:
         return crawl_portal(client, source, settings.max_crawl_pages)
 
 
-@task(name="fetch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1, retry_condition_fn=_retry_transient)
+@task(
+    name="fetch",
+    cache_policy=NO_CACHE,
+    retries=2,
+    retry_delay_seconds=1,
+    retry_condition_fn=_retry_transient,
+)
 def fetch(url: str, settings: Settings) -> FetchedFile | FetchFailure:
     with _client(settings) as client:
         return fetch_report(client, url, settings.raw_folder)
@@ -71,7 +83,11 @@ def validate(report: ExtractedReport) -> tuple[CheckResult, ...]:
 
 @task(name="load", cache_policy=NO_CACHE)
 def load(
-    fetched: FetchedFile, report: ExtractedReport, checks: tuple[CheckResult, ...], db: Path, run_id: str
+    fetched: FetchedFile,
+    report: ExtractedReport,
+    checks: tuple[CheckResult, ...],
+    db: Path,
+    run_id: str,
 ) -> bool:
     return warehouse.load_report(db, fetched, report, checks, run_id)
 
@@ -119,8 +135,16 @@ def ingest(source: str, settings: Settings) -> RunSummary:
 
 def _ingest_files(source: str, settings: Settings, run_id: str) -> RunSummary:
     logger = get_run_logger()
-    found = crawl(source, settings)
-    logger.info("crawl: %d report file(s) on %d page(s) of %s", len(found.links), found.pages_visited, source)
+    try:
+        found = crawl(source, settings)
+    except TransientError as err:
+        raise EnvironmentBroken(f"portal unreachable after retries: {err}") from err
+    logger.info(
+        "crawl: %d report file(s) on %d page(s) of %s",
+        len(found.links),
+        found.pages_visited,
+        source,
+    )
     known = warehouse.known_report_ids(settings.db_path)
     outcomes = []
     for i, link in enumerate(found.links, start=1):
@@ -128,7 +152,12 @@ def _ingest_files(source: str, settings: Settings, run_id: str) -> RunSummary:
         logger.info("[%d/%d] %s %s", i, len(found.links), outcome.status, _describe(outcome))
         outcomes.append(outcome)
     return RunSummary(
-        run_id, source, str(settings.db_path), tuple(outcomes), found.pages_visited, found.skipped_items
+        run_id,
+        source,
+        str(settings.db_path),
+        tuple(outcomes),
+        found.pages_visited,
+        found.skipped_items,
     )
 
 

@@ -41,7 +41,9 @@ def run(
     ] = None,
     db: Annotated[
         Path | None,
-        typer.Option("--db", help="Warehouse file. Default: data/warehouse.duckdb (or $NIANBAO_DB_PATH)."),
+        typer.Option(
+            "--db", help="Warehouse file. Default: data/warehouse.duckdb (or $NIANBAO_DB_PATH)."
+        ),
     ] = None,
 ) -> None:
     """One whole ingestion: crawl, download new PDFs, extract, validate, load; print a summary.

@@ -76,7 +76,9 @@ def real_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         )
         items.append(f'<li><a href="t{i}.html">{title}</a></li>')
     (root / "index.html").write_text(
-        '<html><head><meta charset="utf-8"></head><body><ul>' + "".join(items) + "</ul></body></html>",
+        '<html><head><meta charset="utf-8"></head><body><ul>'
+        + "".join(items)
+        + "</ul></body></html>",
         encoding="utf-8",
     )
     with serve_folder(root) as base:

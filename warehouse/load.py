@@ -52,9 +52,15 @@ def finish_run(db_path: str | Path, summary: RunSummary, outcome: str, message: 
                    unchanged = ?, quarantined = ?, failed_checks = ?, message = ?
                WHERE run_id = ?""",
             [
-                datetime.now(UTC), outcome, len(summary.outcomes), summary.count("loaded"),
-                summary.count("unchanged"), summary.count("quarantined"), summary.failed_checks,
-                message, summary.run_id,
+                datetime.now(UTC),
+                outcome,
+                len(summary.outcomes),
+                summary.count("loaded"),
+                summary.count("unchanged"),
+                summary.count("quarantined"),
+                summary.failed_checks,
+                message,
+                summary.run_id,
             ],
         )
 
@@ -75,9 +81,17 @@ def load_report(
                    fetched_at, loaded_at, load_seq, pages, form_rows, method, run_id)
                VALUES (?, ?, ?, ?, ?, 'loaded', ?, ?, nextval('report_load_seq'), ?, ?, ?, ?)""",
             [
-                fetched.report_id, fetched.sha256, fetched.url, report.agency, report.year,
-                fetched.fetched_at, datetime.now(UTC), report.pages, report.form_rows,
-                report.method, run_id,
+                fetched.report_id,
+                fetched.sha256,
+                fetched.url,
+                report.agency,
+                report.year,
+                fetched.fetched_at,
+                datetime.now(UTC),
+                report.pages,
+                report.form_rows,
+                report.method,
+                run_id,
             ],
         )
         con.executemany(
@@ -104,7 +118,15 @@ def quarantine_report(
             """INSERT INTO report_files (report_id, sha256, source_url, status, reason,
                    fetched_at, loaded_at, load_seq, run_id)
                VALUES (?, ?, ?, 'quarantined', ?, ?, ?, nextval('report_load_seq'), ?)""",
-            [source.report_id, sha256, source.url, reason, source.fetched_at, datetime.now(UTC), run_id],
+            [
+                source.report_id,
+                sha256,
+                source.url,
+                reason,
+                source.fetched_at,
+                datetime.now(UTC),
+                run_id,
+            ],
         )
         return True
 
@@ -128,6 +150,8 @@ def _exists(con: duckdb.DuckDBPyConnection, report_id: str) -> bool:
 def _insert_checks(
     con: duckdb.DuckDBPyConnection, run_id: str, report_id: str, checks: tuple[CheckResult, ...]
 ) -> None:
+    if not checks:
+        return
     now = datetime.now(UTC)
     con.executemany(
         "INSERT INTO dq_checks VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -35,9 +35,7 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(sql)
-            con.execute(
-                "INSERT INTO schema_migrations VALUES (?, ?, now())", [number, name]
-            )
+            con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [number, name])
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")

@@ -11,8 +11,11 @@ from nianbao.records import Cell, ExtractedReport
 from tests.conftest import real_truth, sample_truth
 
 
-def report_from_truth(truth: dict, change: dict[tuple[str, str, str], object] | None = None,
-                      drop: set[tuple[str, str, str]] = frozenset()) -> ExtractedReport:
+def report_from_truth(
+    truth: dict,
+    change: dict[tuple[str, str, str], object] | None = None,
+    drop: set[tuple[str, str, str]] = frozenset(),
+) -> ExtractedReport:
     change = change or {}
     cells = []
     for table in ("disclosure", "application", "review"):
@@ -23,9 +26,15 @@ def report_from_truth(truth: dict, change: dict[tuple[str, str, str], object] | 
                     continue
                 v = change.get(key, value)
                 raw = str(v)
-                number = None if isinstance(v, str) else (Decimal(str(v)) if table == "disclosure" else v)
+                number = (
+                    None
+                    if isinstance(v, str)
+                    else (Decimal(str(v)) if table == "disclosure" else v)
+                )
                 cells.append(Cell(table, row, col, number, raw, 1))
-    return ExtractedReport(truth["agency"], truth["year"], truth["table3_rows"], tuple(cells), 3, (1,), "test")
+    return ExtractedReport(
+        truth["agency"], truth["year"], truth["table3_rows"], tuple(cells), 3, (1,), "test"
+    )
 
 
 def failed(report: ExtractedReport) -> dict[str, tuple]:
@@ -89,7 +98,15 @@ def test_r5_review_total(clean: dict) -> None:
 
 
 def test_r6_missing_cells_named(clean: dict) -> None:
-    found = failed(report_from_truth(clean, drop={("review", "reconsideration", "total"), ("application", "3.3.8", "natural_person")}))
+    found = failed(
+        report_from_truth(
+            clean,
+            drop={
+                ("review", "reconsideration", "total"),
+                ("application", "3.3.8", "natural_person"),
+            },
+        )
+    )
     assert {(d["table"], d["row"], d["col"]) for d in found["R6"]} == {
         ("review", "reconsideration", "total"),
         ("application", "3.3.8", "natural_person"),

@@ -56,7 +56,12 @@ def test_application_row_variant(label: str, code: str) -> None:
 
 @pytest.mark.parametrize(
     "label",
-    ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况", "自然人", "- 3 -"],
+    [
+        "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+        "申请人情况",
+        "自然人",
+        "- 3 -",
+    ],
 )
 def test_headers_are_not_rows(label: str) -> None:
     assert match_row(APPLICATION_ROW_LABELS, normalize_label(label)) is None

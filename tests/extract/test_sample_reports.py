@@ -19,7 +19,9 @@ def test_sample_report_values_exact(entry: dict) -> None:
     assert set(got) == set(expected)
     assert {k: got[k] for k in expected if got[k] is None or float(got[k]) != expected[k]} == {}
     assert (report.agency, report.year, report.form_rows) == (
-        truth["agency"], truth["year"], truth["table3_rows"]
+        truth["agency"],
+        truth["year"],
+        truth["table3_rows"],
     )
 
 

@@ -58,18 +58,25 @@ def test_image_only_pdf_has_no_text_layer(tmp_path: Path) -> None:
     img = Image.new("RGB", (200, 100), "white")
     buf = io.BytesIO()
     img.save(buf, "PNG")
-    path = _reportlab_pdf(tmp_path / "scan.pdf", lambda c: c.drawImage(ImageReader(io.BytesIO(buf.getvalue())), 50, 500))
+    path = _reportlab_pdf(
+        tmp_path / "scan.pdf",
+        lambda c: c.drawImage(ImageReader(io.BytesIO(buf.getvalue())), 50, 500),
+    )
     with pytest.raises(UnreadablePdf, match="no text layer"):
         extract_report(path)
 
 
 def test_encrypted_pdf(tmp_path: Path) -> None:
-    path = _reportlab_pdf(tmp_path / "locked.pdf", lambda c: c.drawString(50, 500, "locked"), encrypt="secret")
+    path = _reportlab_pdf(
+        tmp_path / "locked.pdf", lambda c: c.drawString(50, 500, "locked"), encrypt="secret"
+    )
     with pytest.raises(UnreadablePdf, match="encrypted"):
         extract_report(path)
 
 
 def test_prose_only_report_has_no_tables(tmp_path: Path) -> None:
-    path = _reportlab_pdf(tmp_path / "prose.pdf", lambda c: c.drawString(50, 500, "annual report, no tables"))
+    path = _reportlab_pdf(
+        tmp_path / "prose.pdf", lambda c: c.drawString(50, 500, "annual report, no tables")
+    )
     with pytest.raises(UnknownLayout):
         extract_report(path)

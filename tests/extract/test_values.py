@@ -10,9 +10,20 @@ from extract.values import parse_amount, parse_count
 @pytest.mark.parametrize(
     ("raw", "value"),
     [
-        ("0", 0), ("447228", 447228), ("447,228", 447228), ("１２", 12), (" 3 ", 3),
-        ("", 0), ("—", 0), ("-", 0), ("/", 0), ("／", 0),
-        ("12\n3", None), ("约5", None), ("3.5", None), ("-3", None),
+        ("0", 0),
+        ("447228", 447228),
+        ("447,228", 447228),
+        ("１２", 12),
+        (" 3 ", 3),
+        ("", 0),
+        ("—", 0),
+        ("-", 0),
+        ("/", 0),
+        ("／", 0),
+        ("12\n3", None),
+        ("约5", None),
+        ("3.5", None),
+        ("-3", None),
     ],
 )
 def test_parse_count(raw: str, value: int | None) -> None:
@@ -21,8 +32,13 @@ def test_parse_count(raw: str, value: int | None) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "value"),
-    [("96171.6", Decimal("96171.6")), ("7545", Decimal(7545)), ("1,234.50", Decimal("1234.50")),
-     ("—", Decimal(0)), ("约3万", None)],
+    [
+        ("96171.6", Decimal("96171.6")),
+        ("7545", Decimal(7545)),
+        ("1,234.50", Decimal("1234.50")),
+        ("—", Decimal(0)),
+        ("约3万", None),
+    ],
 )
 def test_parse_amount(raw: str, value: Decimal | None) -> None:
     assert parse_amount(raw) == value

@@ -1,0 +1,144 @@
+"""Whole runs: a real Prefect flow over HTTP portals on 127.0.0.1 into a real DuckDB file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from flows import ingest
+from nianbao.cli import app
+from nianbao.settings import load_settings
+from tests.conftest import REAL_NAMES, real_truth, sample_manifest, sample_truth, truth_cells
+
+VIEWS = ("reports", "application_stats", "review_stats", "disclosure_stats", "dq_results")
+STATS = {
+    "application": "SELECT row_code, applicant_code, value FROM application_stats WHERE agency = ? AND year = ?",
+    "review": "SELECT proceeding_code, outcome_code, value FROM review_stats WHERE agency = ? AND year = ?",
+    "disclosure": "SELECT item_code, measure_code, value FROM disclosure_stats WHERE agency = ? AND year = ?",
+}
+
+
+def _query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def warehouse_cells(db: Path, agency: str, year: int) -> dict[tuple[str, str, str], float]:
+    return {
+        (table, row, col): float(value)
+        for table, sql in STATS.items()
+        for row, col, value in _query(db, sql, [agency, year])
+    }
+
+
+def failed_checks(db: Path, agency: str, year: int) -> list[tuple[str, str]]:
+    return _query(
+        db,
+        """SELECT check_id, details FROM dq_results JOIN reports USING (report_id)
+           WHERE agency = ? AND year = ? AND NOT success ORDER BY check_id""",
+        [agency, year],
+    )
+
+
+def view_checksums(db: Path) -> dict[str, tuple]:
+    """Order-independent fingerprint of every SPEC view (fetched_at/loaded_at included)."""
+    return {
+        v: _query(db, f"SELECT count(*), sum(hash(columns(*))) FROM (SELECT * FROM {v}) t")[0]
+        for v in VIEWS
+    }
+
+
+@pytest.fixture(scope="module")
+def real_run(prefect_harness: None, real_portal: str, tmp_path_factory: pytest.TempPathFactory):
+    db = tmp_path_factory.mktemp("real") / "warehouse.duckdb"
+    summary = ingest(real_portal, load_settings(db_path=db))
+    return db, summary
+
+
+@pytest.mark.parametrize("name", REAL_NAMES)
+def test_real_report_lands_exactly(real_run, name: str) -> None:
+    db, _ = real_run
+    truth = real_truth(name)
+    assert warehouse_cells(db, truth["agency"], truth["year"]) == truth_cells(truth)
+
+
+@pytest.mark.parametrize("name", REAL_NAMES)
+def test_real_report_fails_exactly_its_expected_checks(real_run, name: str) -> None:
+    db, _ = real_run
+    truth = real_truth(name)
+    found = failed_checks(db, truth["agency"], truth["year"])
+    places = [cell for _, details in found for cell in json.loads(details)["cells"]]
+    assert [c for c, _ in found] == sorted({f["check"] for f in truth["expected_failures"]})
+    assert len(places) == len(truth["expected_failures"])
+
+
+def test_hongze_2023_r5_names_printed_and_expected(real_run) -> None:
+    db, _ = real_run
+    ((_, details),) = failed_checks(db, "洪泽区人民政府", 2023)
+    cells = json.loads(details)["cells"]
+    assert {(c["proceeding_code"], c["printed"], c["expected"]) for c in cells} == {
+        ("reconsideration", 0, 11),
+        ("litigation_after_reconsideration", 0, 5),
+    }
+
+
+def test_real_run_summary_and_reports_view(real_run) -> None:
+    db, summary = real_run
+    assert summary.count("loaded") == 3 and summary.count("quarantined") == 0
+    rows = _query(
+        db,
+        "SELECT agency, year, status, source_url LIKE 'http://127.0.0.1:%' FROM reports ORDER BY agency",
+    )
+    assert [(a, y, s, local) for a, y, s, local in rows] == [
+        ("洪泽区人民政府", 2023, "loaded", True),
+        ("淮安市人民政府", 2024, "loaded", True),
+        ("淮安市洪泽区人民政府", 2024, "loaded", True),
+    ]
+
+
+def test_cli_run_on_sample_portal_loads_exact_and_is_idempotent(
+    prefect_harness: None, tmp_path: Path
+) -> None:
+    db = tmp_path / "warehouse.duckdb"
+    runner = CliRunner()
+    first = runner.invoke(app, ["run", "--db", str(db)])
+    assert first.exit_code == 0, first.output
+    assert "quarantined: 1" in first.output and str(db) in first.output
+
+    for entry in sample_manifest():
+        if entry["expected"] == "loaded":
+            truth = sample_truth(entry["truth"])
+            assert warehouse_cells(db, truth["agency"], truth["year"]) == truth_cells(truth)
+            found = {c for c, _ in failed_checks(db, truth["agency"], truth["year"])}
+            assert found == {f["check"] for f in truth["expected_failures"]}
+        else:
+            ((status, reason),) = _query(
+                db,
+                "SELECT status, reason FROM reports WHERE source_url LIKE ?",
+                [f"%/{entry['path']}"],
+            )
+            assert status == "quarantined" and reason.startswith(entry["reason_starts"])
+
+    before = view_checksums(db)
+    second = runner.invoke(app, ["run", "--db", str(db)])
+    assert second.exit_code == 0, second.output
+    assert "unchanged: 6" in second.output
+    assert view_checksums(db) == before
+
+
+def test_unreachable_portal_fails_the_run_with_a_message(
+    prefect_harness: None, tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["run", "--source", "http://127.0.0.1:9/index.html", "--db", str(tmp_path / "w.duckdb")],
+    )
+    assert result.exit_code == 2
+    assert "portal unreachable" in result.output

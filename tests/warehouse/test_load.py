@@ -1,0 +1,89 @@
+"""Migrations, idempotent loads and superseding on a real DuckDB file."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+import warehouse
+from nianbao.records import CheckResult, FetchedFile, FetchFailure
+from tests.conftest import real_truth
+from tests.expectations.test_relations import report_from_truth
+
+
+def _fetched(sha: str, url: str = "http://127.0.0.1/r.pdf") -> FetchedFile:
+    return FetchedFile(url, sha * 4, f"/tmp/{sha}.pdf", 1, "application/pdf", datetime.now(UTC))
+
+
+def _rows(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_migrations_apply_once(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    with warehouse.open_warehouse(db) as con:
+        first = [
+            r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY id").fetchall()
+        ]
+        assert warehouse.apply_migrations(con) == []
+    assert first == ["001_tables.sql", "002_views.sql"]
+    views = {r[0] for r in _rows(db, "SELECT view_name FROM duckdb_views() WHERE NOT internal")}
+    assert {
+        "reports",
+        "application_stats",
+        "review_stats",
+        "disclosure_stats",
+        "dq_results",
+    } <= views
+
+
+def test_load_is_idempotent_per_file(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    report = report_from_truth(real_truth("hongze-district-2024"))
+    checks = (CheckResult("R1", True, "error"),)
+    assert warehouse.load_report(db, _fetched("a" * 16), report, checks, "run1") is True
+    assert warehouse.load_report(db, _fetched("a" * 16), report, checks, "run2") is False
+    assert _rows(db, "SELECT count(*) FROM application_stats") == [(161,)]
+    assert _rows(db, "SELECT count(*) FROM dq_results") == [(1,)]
+
+
+def test_newer_file_supersedes_older_for_same_body_and_year(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    truth = real_truth("hongze-district-2024")
+    old = report_from_truth(truth)
+    fixed = report_from_truth(truth, {("application", "1", "natural_person"): 96})
+    warehouse.load_report(db, _fetched("1" * 16), old, (), "run1")
+    warehouse.load_report(db, _fetched("2" * 16), fixed, (), "run2")
+    statuses = dict(_rows(db, "SELECT sha256, status FROM reports"))
+    assert statuses == {"1" * 64: "superseded", "2" * 64: "loaded"}
+    assert _rows(
+        db,
+        "SELECT value FROM application_stats WHERE row_code = '1' AND applicant_code = 'natural_person'",
+    ) == [(96,)]
+
+
+def test_quarantine_keeps_reason_and_url(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    failure = FetchFailure("http://127.0.0.1/gone.pdf", "dead link: HTTP 404", datetime.now(UTC))
+    assert warehouse.quarantine_report(db, failure, failure.reason, "run1") is True
+    assert warehouse.quarantine_report(db, failure, failure.reason, "run2") is False
+    assert _rows(db, "SELECT status, reason, source_url FROM reports") == [
+        ("quarantined", "dead link: HTTP 404", "http://127.0.0.1/gone.pdf")
+    ]
+
+
+def test_disclosure_fee_keeps_its_decimals(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    warehouse.load_report(
+        db, _fetched("3" * 16), report_from_truth(real_truth("hongze-district-2023")), (), "r"
+    )
+    assert _rows(
+        db,
+        "SELECT CAST(value AS VARCHAR) FROM disclosure_stats WHERE item_code = 'administrative_fees'",
+    ) == [("7730.280000",)]
