@@ -79,9 +79,13 @@ def main() -> None:
         plain = time.perf_counter() - t0
         rows.append((group, path.name, page_count(path), exact, len(want), ours, plain))
 
-    print(f"{'set':7} {'file':28} {'pages':>5} {'exact/expected':>15} {'ours s':>7} {'camelot s':>9} {'ratio':>6}")
+    print(
+        f"{'set':7} {'file':28} {'pages':>5} {'exact/expected':>15} {'ours s':>7} {'camelot s':>9} {'ratio':>6}"
+    )
     for group, name, pages, exact, want, ours, plain in rows:
-        print(f"{group:7} {name:28} {pages:5d} {exact:>7d}/{want:<7d} {ours:7.3f} {plain:9.3f} {ours / plain:6.3f}")
+        print(
+            f"{group:7} {name:28} {pages:5d} {exact:>7d}/{want:<7d} {ours:7.3f} {plain:9.3f} {ours / plain:6.3f}"
+        )
     for group in ("real", "sample", "all"):
         sel = [r for r in rows if group in ("all", r[0])]
         pages = sum(r[2] for r in sel)
