@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: setup run test lint bench sample fonts clean
+.PHONY: setup run test lint bench corpus corpus-tools clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -27,18 +27,21 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-## bench: accuracy and speed against plain camelot on the same files
+## bench: accuracy and speed against plain camelot on the same files, and the corpus score
 bench: setup
 	$(PY) bench/extract.py
+	$(PY) bench/score_corpus.py
 
-## sample: regenerate data/sample_portal and data/sample_truth from their seed
-sample: setup fonts
-	$(PY) data/generate_sample_portal.py
+## corpus: regenerate data/sample_portal and data/sample_truth from their seed
+corpus: setup corpus-tools
+	$(PY) -m tests.corpus
 
-# The sample generator draws with WenQuanYi Zen Hei (TrueType CJK, embedded like WPS does).
-fonts:
-	@test -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc || \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei)
+# The corpus is drawn with TrueType (WenQuanYi Zen Hei, AR PL UMing) and OpenType/CFF (Noto CJK)
+# fonts, half of it printed from .docx by LibreOffice. Only `make corpus` needs these.
+CORPUS_DEBS := fonts-wqy-zenhei fonts-arphic-uming fonts-noto-cjk libreoffice-writer-nogui
+corpus-tools:
+	@dpkg -s $(CORPUS_DEBS) >/dev/null 2>&1 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(CORPUS_DEBS))
 
 clean:
 	rm -rf $(VENV) data/raw data/warehouse.duckdb data/warehouse.duckdb.wal

@@ -15,8 +15,8 @@ from nianbao.records import Cell, ExtractedReport
 def extract_report(path: str | Path) -> ExtractedReport:
     text = read_pdf_text(path)
     agency, year = find_title(text)
+    check_form_version(text, tuple(range(1, text.pages + 1)))
     pages = table_page_numbers(text)
-    check_form_version(text, pages)
     best: tuple[int, list[Cell], str] | None = None
     for method in LATTICE_METHODS:  # fastest first; a slower one only if cells are missing
         cells = parse_grids(read_grids(path, pages, method))

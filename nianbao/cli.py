@@ -61,7 +61,7 @@ def run(
     settings = load_settings(db_path=db)
     try:
         if source is None:
-            with serve_folder(settings.sample_portal_dir) as base:
+            with serve_folder(settings.sample_portal_dir, settings.sample_portal_port) as base:
                 summary = ingest(base + "index.html", settings)
         else:
             summary = ingest(source, settings)

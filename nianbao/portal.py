@@ -16,12 +16,18 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve_folder(folder: Path) -> Iterator[str]:
-    """Base URL (ending in '/') of `folder` served at a free port, for the `with` block."""
+def serve_folder(folder: Path, port: int = 0) -> Iterator[str]:
+    """Base URL (ending in '/') of `folder` served on 127.0.0.1, for the `with` block.
+
+    `port` is tried first (0: any free port); when it is taken, any free port is used.
+    """
     if not (folder / "index.html").is_file():
         raise FileNotFoundError(f"{folder} has no index.html: not a portal folder")
     handler = partial(_QuietHandler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError:
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -19,6 +19,8 @@ class Settings(BaseSettings):
         default=None, description="Downloaded files; default: a 'raw' folder beside the warehouse."
     )
     sample_portal_dir: Path = Field(default=DATA_DIR / "sample_portal")
+    # A stable port keeps the sample portal's URLs (and so dead-link records) the same run to run.
+    sample_portal_port: int = 8731
     http_timeout_seconds: float = 30.0
     max_crawl_pages: int = 500
     download_retries: int = 2

@@ -12,7 +12,15 @@ from typer.testing import CliRunner
 from flows import ingest
 from nianbao.cli import app
 from nianbao.settings import load_settings
-from tests.conftest import REAL_NAMES, real_truth, sample_manifest, sample_truth, truth_cells
+from tests.conftest import (
+    REAL_NAMES,
+    SAMPLE_PORTAL,
+    SAMPLE_TRUTH,
+    real_truth,
+    sample_truth,
+    truth_cells,
+)
+from tests.corpus.score import score
 
 VIEWS = ("reports", "application_stats", "review_stats", "disclosure_stats", "dq_results")
 STATS = {
@@ -103,33 +111,26 @@ def test_real_run_summary_and_reports_view(real_run) -> None:
     ]
 
 
-def test_cli_run_on_sample_portal_loads_exact_and_is_idempotent(
+def test_cli_run_on_sample_portal_is_complete_and_idempotent(
     prefect_harness: None, tmp_path: Path
 ) -> None:
     db = tmp_path / "warehouse.duckdb"
     runner = CliRunner()
     first = runner.invoke(app, ["run", "--db", str(db)])
     assert first.exit_code == 0, first.output
-    assert "quarantined: 1" in first.output and str(db) in first.output
+    assert "reports found: 40" in first.output and str(db) in first.output
 
-    for entry in sample_manifest():
-        if entry["expected"] == "loaded":
-            truth = sample_truth(entry["truth"])
-            assert warehouse_cells(db, truth["agency"], truth["year"]) == truth_cells(truth)
-            found = {c for c, _ in failed_checks(db, truth["agency"], truth["year"])}
-            assert found == {f["check"] for f in truth["expected_failures"]}
-        else:
-            ((status, reason),) = _query(
-                db,
-                "SELECT status, reason FROM reports WHERE source_url LIKE ?",
-                [f"%/{entry['path']}"],
-            )
-            assert status == "quarantined" and reason.startswith(entry["reason_starts"])
+    seed = sample_truth("panzhihua-xiqu-xzspj-2024.json")  # shared/reference/seed-report-2024.txt
+    assert warehouse_cells(db, seed["agency"], seed["year"]) == truth_cells(seed)
+    result = score(db, SAMPLE_PORTAL, SAMPLE_TRUTH)
+    assert [s.slug for s in result.specials if not s.ok] == []
+    assert result.silent_wrong == 0
+    assert {r.status for r in result.reports} <= {"loaded", "quarantined"}  # nothing dropped
 
     before = view_checksums(db)
     second = runner.invoke(app, ["run", "--db", str(db)])
     assert second.exit_code == 0, second.output
-    assert "unchanged: 6" in second.output
+    assert "unchanged: 40" in second.output
     assert view_checksums(db) == before
 
 
