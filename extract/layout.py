@@ -19,7 +19,7 @@ from extract.tables import Grid
 from extract.values import has_number, is_value_like, parse_amount, parse_count
 from nianbao.errors import UnknownLayout
 from nianbao.form import APPLICANT_CODES, DISCLOSURE_MEASURES, OUTCOME_CODES, PROCEEDING_CODES
-from nianbao.records import Cell
+from nianbao.records import Cell, Number
 
 Row = tuple[str, ...]
 
@@ -32,6 +32,13 @@ def classify_grid(grid: Grid) -> str | None:
             return table
     if any(_application_code(_leaf(r[:-7])) for r in grid.rows if len(r) > 7):
         return "application"  # a continuation piece of table 三 with no header
+    return None
+
+
+def _continuation_of(previous: str | None, grid: Grid) -> str | None:
+    """A headless piece right after table 四 (its values carried onto the next page)."""
+    if previous == "review" and any(len(r) >= 15 and _is_review_data(r) for r in grid.rows):
+        return "review"
     return None
 
 
@@ -54,18 +61,33 @@ def parse_application(grids: list[Grid]) -> list[Cell]:
     seen: set[str] = set()
     for grid in grids:
         _check_applicant_header(grid)
-        for row in grid.rows:
+        for r, row in enumerate(grid.rows):
             code = _application_row_code(grid, row)
             if code is None:
                 continue
             if code in seen:
                 raise UnknownLayout(f"table 三: row {code} printed twice (page {grid.page})")
             seen.add(code)
+            first = len(row) - 7
             cells.extend(
-                Cell("application", code, col, parse_count(raw), raw, grid.page)
-                for col, raw in zip(APPLICANT_CODES, row[-7:], strict=True)
+                read_value(grid, r, first + i, parse_count, ("application", code, col))
+                for i, col in enumerate(APPLICANT_CODES)
             )
     return cells
+
+
+def read_value(
+    grid: Grid, r: int, c: int, parse: Callable[[str], Number | None], key: tuple[str, str, str]
+) -> Cell:
+    """A value cell, read twice: the glyph reading is kept; a cell whose glyphs sit on a rule,
+    or that is merged into a neighbour (the form merges no value cells), is not trusted."""
+    raw, second = grid.rows[r][c], grid.camelot_rows[r][c]
+    value = parse(raw)
+    if (r, c) in grid.ambiguous or (r, c) in grid.covered:
+        value, reading = None, "ambiguous"
+    else:
+        reading = "agree" if parse(second) == value else "camelot-differs"
+    return Cell(*key, value, raw, grid.page, grid.order, reading, second)
 
 
 def _application_row_code(grid: Grid, row: Row) -> str | None:
@@ -109,27 +131,29 @@ _PROCEEDING_HEADERS = ("行政复议", "未经复议|直接起诉", "复议后�
 
 
 def parse_review(grids: list[Grid]) -> list[Cell]:
-    rows = [(g, r) for g in grids for r in g.rows if len(r) >= 15]
-    data = [(g, r) for g, r in rows if _is_review_data(r)]
+    rows = [(g, i, r) for g in grids for i, r in enumerate(g.rows) if len(r) >= 15]
+    data = [(g, i, r) for g, i, r in rows if _is_review_data(r)]
     if not data:
         return []
     if len(data) > 1:
         raise UnknownLayout(
             f"table 四 on page {data[0][0].page}: {len(data)} rows of values, the form has one"
         )
-    grid, row = data[0]
-    _check_review_header(grid, [r for g, r in rows if g is grid and r is not row])
-    values = row[-15:]
+    grid, index, row = data[0]
+    # The header may sit on the page before the values when the table breaks across pages.
+    _check_review_header(grid, [r for g, i, r in rows if (g, i) != (grid, index)])
+    if not any("行政复议" in normalize_label(c) for g in grids for r in g.rows for c in r):
+        raise UnknownLayout(f"table 四 on page {grid.page}: no 行政复议 heading above its values")
+    first = len(row) - 15
     return [
-        Cell(
-            "review",
-            PROCEEDING_CODES[i // 5],
-            OUTCOME_CODES[i % 5],
-            parse_count(raw),
-            raw,
-            grid.page,
+        read_value(
+            grid,
+            index,
+            first + i,
+            parse_count,
+            ("review", PROCEEDING_CODES[i // 5], OUTCOME_CODES[i % 5]),
         )
-        for i, raw in enumerate(values)
+        for i in range(15)
     ]
 
 
@@ -147,7 +171,7 @@ def _check_review_header(grid: Grid, header_rows: list[Row]) -> None:
                 f"table 四 on page {grid.page}: column {i + 1} header {text!r} is not {outcome.code!r} "
                 "where the form prints it"
             )
-        if i % 5 == 0 and not re.search(_PROCEEDING_HEADERS[i // 5], text):
+        if i in (5, 10) and not re.search(_PROCEEDING_HEADERS[i // 5], text):
             raise UnknownLayout(
                 f"table 四 on page {grid.page}: column {i + 1} should open {_PROCEEDING_HEADERS[i // 5]}, "
                 f"reads {text!r}"
@@ -160,7 +184,7 @@ def _check_review_header(grid: Grid, header_rows: list[Row]) -> None:
 def parse_disclosure(grids: list[Grid]) -> list[Cell]:
     cells: list[Cell] = []
     for grid in grids:
-        for row in grid.rows:
+        for r, row in enumerate(grid.rows):
             item = match_row(DISCLOSURE_ITEM_LABELS, normalize_label(row[0]))
             if item is None:
                 continue
@@ -171,8 +195,8 @@ def parse_disclosure(grids: list[Grid]) -> list[Cell]:
                 )
             parse = parse_amount if item == "administrative_fees" else parse_count
             cells.extend(
-                Cell("disclosure", item, m, parse(raw), raw, grid.page)
-                for m, raw in zip(measures, row[1 : 1 + len(measures)], strict=True)
+                read_value(grid, r, 1 + i, parse, ("disclosure", item, m))
+                for i, m in enumerate(measures)
             )
     return cells
 
@@ -187,8 +211,10 @@ TABLE_PARSERS: dict[str, Callable[[list[Grid]], list[Cell]]] = {
 def parse_grids(grids: Iterable[Grid]) -> list[Cell]:
     """Cells of all three tables found among `grids`, each table's pieces joined in page order."""
     by_table: dict[str, list[Grid]] = {name: [] for name in TABLE_PARSERS}
+    previous: str | None = None
     for grid in grids:
-        table = classify_grid(grid)
+        table = classify_grid(grid) or _continuation_of(previous, grid)
         if table is not None:
             by_table[table].append(grid)
+        previous = table
     return [cell for name, parse in TABLE_PARSERS.items() for cell in parse(by_table[name])]

@@ -102,7 +102,22 @@ def table_page_numbers(text: PdfText) -> tuple[int, ...]:
             "no statistical tables: none of the form's table headings "
             "(本年制发件数, 本年新收政府信息公开申请数量, 尚未审结…) appear in the text"
         )
-    return tuple(range(hits[0], hits[-1] + 1))
+    last = hits[-1]
+    if last < text.pages and _review_values_on_next_page(text.page_texts[last - 1]):
+        last += 1
+    return tuple(range(hits[0], last + 1))
+
+
+_VALUE_TOKEN = re.compile(r"^(\d[\d,]*|[-—–/／])$")
+
+
+def _review_values_on_next_page(page_text: str) -> bool:
+    """Table 四's heading ends the page but its 15 values do not follow on it."""
+    at = page_text.rfind("审结")
+    if at < 0:
+        return False
+    tail = page_text[at:].split()
+    return sum(1 for token in tail if _VALUE_TOKEN.match(token)) < 15
 
 
 def check_form_version(text: PdfText, pages: tuple[int, ...]) -> None:

@@ -1,4 +1,4 @@
-"""Ruled grids from camelot's lattice parser, as plain data."""
+"""Ruled grids from camelot's lattice parser, their cells read twice, as plain data."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import camelot
+import pypdfium2 as pdfium
 
+from extract.glyphs import page_glyphs, read_cells
 from nianbao.errors import UnreadablePdf
 
 log = logging.getLogger(__name__)
@@ -24,14 +26,22 @@ LATTICE_METHODS: dict[str, dict[str, object]] = {
 
 @dataclass(frozen=True)
 class Grid:
-    """One ruled table camelot found: its cells' text row by row, and where it came from."""
+    """One ruled table camelot found, with each cell's text read twice.
+
+    `rows` is the glyph reading (pdfium glyph centres inside camelot's cell boxes), the one
+    nianbao trusts; `camelot_rows` is camelot's own text for the same cells, kept to compare.
+    """
 
     page: int
     order: int
     rows: tuple[tuple[str, ...], ...]
+    camelot_rows: tuple[tuple[str, ...], ...]
+    ambiguous: frozenset[tuple[int, int]]
+    covered: frozenset[tuple[int, int]]
     method: str
     accuracy: float
     whitespace: float
+    confidence: float
 
     @property
     def ncols(self) -> int:
@@ -48,18 +58,28 @@ def read_grids(path: str | Path, pages: tuple[int, ...], method: str) -> tuple[G
             tables = camelot.read_pdf(str(path), pages=page_list, suppress_stdout=True, **kwargs)
     except Exception as err:  # camelot raises bare Exceptions for broken files
         raise UnreadablePdf(f"camelot could not read pages {page_list}: {err}") from err
-    grids = [_grid(t, method) for t in tables]
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        glyphs = {p: page_glyphs(doc, p) for p in {int(t.parsing_report["page"]) for t in tables}}
+    finally:
+        doc.close()
+    grids = [_grid(t, method, glyphs[int(t.parsing_report["page"])]) for t in tables]
     return tuple(sorted(grids, key=lambda g: (g.page, g.order)))
 
 
-def _grid(table: camelot.core.Table, method: str) -> Grid:
+def _grid(table: camelot.core.Table, method: str, glyphs: list) -> Grid:
     report = table.parsing_report
-    rows = tuple(tuple(str(v) for v in row) for row in table.df.itertuples(index=False))
+    reading = read_cells(glyphs, list(table.rows), list(table.cols), table.cells)
+    camelot_rows = tuple(tuple(str(v) for v in row) for row in table.df.itertuples(index=False))
     return Grid(
         page=int(report["page"]),
         order=int(report["order"]),
-        rows=rows,
+        rows=reading.rows,
+        camelot_rows=camelot_rows,
+        ambiguous=reading.ambiguous,
+        covered=reading.covered,
         method=method,
         accuracy=float(report["accuracy"]),
         whitespace=float(report["whitespace"]),
+        confidence=float(report.get("confidence", 0.0)),
     )

@@ -72,6 +72,22 @@ class Cell:
     value: Number | None
     raw: str
     page: int
+    piece: int = 0  # camelot's order of the ruled table on its page
+    reading: str = "agree"  # 'agree' | 'camelot-differs' (glyph reading kept) | 'ambiguous'
+    second_raw: str = ""  # camelot's own text for the cell, the second reading
+
+
+@dataclass(frozen=True)
+class TablePiece:
+    """One ruled table camelot found, with its parsing report (kept as provenance)."""
+
+    table: str  # 'disclosure' | 'application' | 'review'
+    page: int
+    piece: int
+    method: str
+    accuracy: float
+    whitespace: float
+    confidence: float
 
 
 @dataclass(frozen=True)
@@ -83,6 +99,7 @@ class ExtractedReport:
     pages: int
     table_pages: tuple[int, ...]
     method: str
+    pieces: tuple[TablePiece, ...] = ()
 
     def table(self, name: str) -> tuple[Cell, ...]:
         return tuple(c for c in self.cells if c.table == name)
