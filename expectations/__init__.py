@@ -1,5 +1,5 @@
 """Stage 2: judge an extracted report against the arithmetic the form promises."""
 
-from expectations.suites import validate_report
+from expectations.suites import validate_report, warm_up
 
-__all__ = ["validate_report"]
+__all__ = ["validate_report", "warm_up"]

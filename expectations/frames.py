@@ -30,8 +30,9 @@ def cells_frame(report: ExtractedReport) -> pd.DataFrame:
             "value": [NAN if c.value is None else float(c.value) for c in report.cells],
             "raw": [c.raw for c in report.cells],
             "page": [c.page for c in report.cells],
+            "reading": [c.reading for c in report.cells],
         },
-        columns=["table", "row", "col", "value", "raw", "page"],
+        columns=["table", "row", "col", "value", "raw", "page", "reading"],
     )
 
 
@@ -120,3 +121,29 @@ def completeness_frame(cells: pd.DataFrame, form_rows: int) -> pd.DataFrame:
             "present": [e in present for e in expected],
         }
     )
+
+
+# The relations between printed values (R2–R5), each failing row named by this column.
+RELATION_KEYS: dict[str, str] = {
+    "R2": "row_code",
+    "R3": "applicant_code",
+    "R4": "applicant_code",
+    "R5": "proceeding_code",
+}
+
+
+def relations_frame(cells: pd.DataFrame, form_rows: int) -> pd.DataFrame:
+    """R2–R5 in one frame: check_id, where (a row, column or proceeding), printed, expected."""
+    parts = {
+        "R2": row_totals_frame(cells),
+        "R3": outcome_total_frame(cells, form_rows),
+        "R4": balance_frame(cells),
+        "R5": review_totals_frame(cells),
+    }
+    return pd.concat(
+        [
+            frame.rename(columns={RELATION_KEYS[check]: "where"}).assign(check_id=check)
+            for check, frame in parts.items()
+        ],
+        ignore_index=True,
+    )[["check_id", "where", "printed", "expected"]]

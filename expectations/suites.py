@@ -1,12 +1,15 @@
-"""The form's relations R1–R6 as Great Expectations expectations, run on one report.
+"""The form's relations R1–R6 as Great Expectations suites, run on one report.
 
-Each relation is a frame (expectations/frames.py) and an expectation over it; GE's
-unexpected rows become the cells named in `dq_results.details`.
+Three frames (expectations/frames.py) carry the relations: every printed cell (R1), every
+relation between printed values (R2–R5), and every cell the form prints (R6). Each is
+validated once with its suite; GX's unexpected rows become the cells named in
+`dq_results.details`.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -17,101 +20,80 @@ import pandas as pd
 from expectations import frames
 from nianbao.records import CheckResult, ExtractedReport
 
+TITLES: dict[str, str] = {
+    "R1": "every value is a number ≥ 0 (counts whole)",
+    "R2": "table 三: 总计 = sum of the six applicant columns",
+    "R3": "table 三: （七）总计 = （一）+（二）+（三）+（四）+（五）+（六）",
+    "R4": "table 三: 一 + 二 = 三（七）+ 四",
+    "R5": "table 四: 总计 = 维持 + 纠正 + 其他 + 尚未审结",
+    "R6": "every cell of tables 三 and 四 present",
+}
+
 
 @dataclass(frozen=True)
-class Relation:
-    check_id: str
-    severity: str
-    title: str
+class Suite:
+    name: str
     build: Callable[[pd.DataFrame, int], pd.DataFrame]
-    expectation: Callable[[], Any]
-    keys: tuple[str, ...]
+    expectations: Callable[[], list[Any]]
+    checks: tuple[str, ...]  # the relations this suite decides
+    keys: tuple[str, ...]  # the columns that name a failing row
 
 
-def _pair_equal() -> Any:
+def _cell_expectations() -> list[Any]:
     import great_expectations as gx
 
-    return gx.expectations.ExpectColumnPairValuesToBeEqual(
-        column_A="printed", column_B="expected", ignore_row_if="either_value_is_missing"
-    )
+    return [
+        gx.expectations.ExpectColumnValuesToNotBeNull(column="value"),
+        gx.expectations.ExpectColumnValuesToBeBetween(column="value", min_value=0),
+    ]
 
 
-def _values_present() -> Any:
+def _relation_expectations() -> list[Any]:
     import great_expectations as gx
 
-    return gx.expectations.ExpectColumnValuesToNotBeNull(column="value")
+    return [
+        gx.expectations.ExpectColumnPairValuesToBeEqual(
+            column_A="printed", column_B="expected", ignore_row_if="either_value_is_missing"
+        )
+    ]
 
 
-def _values_non_negative() -> Any:
+def _completeness_expectations() -> list[Any]:
     import great_expectations as gx
 
-    return gx.expectations.ExpectColumnValuesToBeBetween(column="value", min_value=0)
+    return [gx.expectations.ExpectColumnValuesToBeInSet(column="present", value_set=[True])]
 
 
-def _all_present() -> Any:
-    import great_expectations as gx
-
-    return gx.expectations.ExpectColumnValuesToBeInSet(column="present", value_set=[True])
-
-
-RELATIONS: tuple[Relation, ...] = (
-    Relation(
-        "R1",
-        "error",
-        "every value is a number ≥ 0 (counts whole)",
+SUITES: tuple[Suite, ...] = (
+    Suite(
+        "cells",
         lambda c, n: c,
-        _values_present,
-        ("table", "row", "col", "raw", "page"),
+        _cell_expectations,
+        ("R1",),
+        ("table", "row", "col", "raw", "page", "reading"),
     ),
-    Relation(
-        "R1",
-        "error",
-        "every value is a number ≥ 0 (counts whole)",
-        lambda c, n: c,
-        _values_non_negative,
-        ("table", "row", "col", "raw", "page"),
+    Suite(
+        "relations",
+        frames.relations_frame,
+        _relation_expectations,
+        ("R2", "R3", "R4", "R5"),
+        ("check_id", "where", "printed", "expected"),
     ),
-    Relation(
-        "R2",
-        "error",
-        "table 三: 总计 = sum of the six applicant columns",
-        lambda c, n: frames.row_totals_frame(c),
-        _pair_equal,
-        ("row_code", "printed", "expected"),
-    ),
-    Relation(
-        "R3",
-        "error",
-        "table 三: （七）总计 = （一）+（二）+（三）+（四）+（五）+（六）",
-        frames.outcome_total_frame,
-        _pair_equal,
-        ("applicant_code", "printed", "expected"),
-    ),
-    Relation(
-        "R4",
-        "error",
-        "table 三: 一 + 二 = 三（七）+ 四",
-        lambda c, n: frames.balance_frame(c),
-        _pair_equal,
-        ("applicant_code", "printed", "expected"),
-    ),
-    Relation(
-        "R5",
-        "error",
-        "table 四: 总计 = 维持 + 纠正 + 其他 + 尚未审结",
-        lambda c, n: frames.review_totals_frame(c),
-        _pair_equal,
-        ("proceeding_code", "printed", "expected"),
-    ),
-    Relation(
-        "R6",
-        "error",
-        "every cell of tables 三 and 四 present",
+    Suite(
+        "completeness",
         frames.completeness_frame,
-        _all_present,
+        _completeness_expectations,
+        ("R6",),
         ("table", "row", "col"),
     ),
 )
+
+_CONTEXT_LOCK = threading.Lock()
+
+
+def warm_up() -> None:
+    """Build the GX context now (it takes seconds), e.g. in a thread while the portal is crawled."""
+    _validation_targets()
 
 
 @cache
@@ -127,48 +109,66 @@ def _context() -> Any:
 
 
 @cache
-def _pandas_source() -> Any:
+def _source() -> Any:
     return _context().data_sources.add_pandas("nianbao")
 
 
 @cache
-def _batch_definition(name: str) -> Any:
-    asset = _pandas_source().add_dataframe_asset(name=name)
-    return asset.add_batch_definition_whole_dataframe("whole")
+def _target(name: str) -> tuple[Any, Any]:
+    """(batch definition, expectation suite) of one suite, registered once per process."""
+    import great_expectations as gx
+
+    context = _context()
+    batch_definition = (
+        _source().add_dataframe_asset(name=name).add_batch_definition_whole_dataframe("whole")
+    )
+    suite = next(s for s in SUITES if s.name == name)
+    gx_suite = context.suites.add(
+        gx.ExpectationSuite(name=f"nianbao-{name}", expectations=suite.expectations())
+    )
+    return batch_definition, gx_suite
+
+
+def _validation_targets() -> dict[str, tuple[Any, Any]]:
+    with _CONTEXT_LOCK:
+        return {s.name: _target(s.name) for s in SUITES}
 
 
 def validate_report(report: ExtractedReport) -> tuple[CheckResult, ...]:
-    """R1–R6 on one report, merged per check id, in check order."""
+    """R1–R6 on one report, one result per relation, in check order."""
+    targets = _validation_targets()
     cells = frames.cells_frame(report)
-    merged: dict[str, CheckResult] = {}
-    for index, relation in enumerate(RELATIONS):
-        frame = relation.build(cells, report.form_rows).reset_index(drop=True)
-        result = _run(f"{relation.check_id}_{index}", frame, relation)
-        merged[relation.check_id] = _merge(merged.get(relation.check_id), result)
-    return tuple(merged.values())
+    results: list[CheckResult] = []
+    for suite in SUITES:
+        frame = suite.build(cells, report.form_rows).reset_index(drop=True)
+        batch_definition, gx_suite = targets[suite.name]
+        batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+        outcome = batch.validate(gx_suite, result_format={"result_format": "COMPLETE"})
+        failing = sorted(
+            {int(i) for r in outcome.results for i in (r.result.get("unexpected_index_list") or [])}
+        )
+        results.extend(_by_check(suite, frame, failing))
+    return tuple(results)
 
 
-def _run(name: str, frame: pd.DataFrame, relation: Relation) -> CheckResult:
-    batch = _batch_definition(name).get_batch(batch_parameters={"dataframe": frame})
-    outcome = batch.validate(
-        relation.expectation(),
-        result_format={"result_format": "COMPLETE"},
-    )
-    unexpected = outcome.result.get("unexpected_index_list") or []
-    details = tuple(_detail(frame, relation, item) for item in unexpected)
-    return CheckResult(
-        check_id=relation.check_id,
-        success=bool(outcome.success),
-        severity=relation.severity,
-        details=details,
-        summary=relation.title if outcome.success else f"{relation.title}: {len(details)} failing",
-    )
+def _by_check(suite: Suite, frame: pd.DataFrame, failing: list[int]) -> list[CheckResult]:
+    out = []
+    for check in suite.checks:
+        rows = [i for i in failing if "check_id" not in frame or frame.at[i, "check_id"] == check]
+        details = tuple(_detail(frame, suite, i) for i in rows)
+        summary = TITLES[check] if not details else f"{TITLES[check]}: {len(details)} failing"
+        out.append(CheckResult(check, not details, "error", details, summary))
+    return out
 
 
-def _detail(frame: pd.DataFrame, relation: Relation, index: Any) -> dict[str, object]:
+def _detail(frame: pd.DataFrame, suite: Suite, index: int) -> dict[str, object]:
     """The failing row's cells and values, read from our own frame by GX's row index."""
-    row = frame.loc[int(index)]
-    return {k: _plain(row[k]) for k in relation.keys}
+    row = frame.loc[index]
+    detail = {k: _plain(row[k]) for k in suite.keys}
+    if "where" in detail:  # name the place as the relation does: row_code, applicant_code…
+        detail[frames.RELATION_KEYS[str(detail["check_id"])]] = detail.pop("where")
+        detail.pop("check_id")
+    return detail
 
 
 def _plain(value: object) -> object:
@@ -178,16 +178,3 @@ def _plain(value: object) -> object:
     if isinstance(value, float):
         return int(value) if value.is_integer() else value
     return value
-
-
-def _merge(first: CheckResult | None, second: CheckResult) -> CheckResult:
-    if first is None:
-        return second
-    success = first.success and second.success
-    return CheckResult(
-        check_id=first.check_id,
-        success=success,
-        severity=first.severity,
-        details=first.details + second.details,
-        summary=first.summary if first.success is success else second.summary,
-    )

@@ -106,6 +106,22 @@ class ExtractedReport:
 
 
 @dataclass(frozen=True)
+class FileResult:
+    """One attachment after fetch and extract: a report to judge, or why it cannot be read."""
+
+    url: str
+    source: FetchedFile | FetchFailure
+    report: ExtractedReport | None = None
+    reason: str | None = None  # the quarantine reason when `report` is None
+    known: bool = False  # this exact file was recorded by an earlier run
+    checks: tuple[CheckResult, ...] = ()  # R1–R6 on `report`
+
+    @property
+    def report_id(self) -> str:
+        return self.source.report_id
+
+
+@dataclass(frozen=True)
 class CheckResult:
     """The outcome of one relation (R1…R7) on one report, as data."""
 

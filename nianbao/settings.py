@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -26,6 +27,13 @@ class Settings(BaseSettings):
     download_retries: int = 2
     retry_delay_seconds: float = 1.0
     user_agent: str = "nianbao/0.1 (+government transparency research)"
+    # Extraction runs in this many worker processes (Prefect's process pool) when a run has
+    # at least `parallel_from` files to read; fewer are read in the flow's own process.
+    workers: int = Field(default_factory=lambda: os.cpu_count() or 1)
+    parallel_from: int = 6
+    files_per_task: int = 3
+    # A Dask scheduler (e.g. tcp://10.0.0.5:8786): extraction then runs on that cluster.
+    dask_address: str | None = None
 
     @property
     def raw_folder(self) -> Path:

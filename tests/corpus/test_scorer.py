@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from flows import ingest
+from flows.ingest import ingest
 from nianbao.portal import serve_folder
 from nianbao.settings import load_settings
 from tests.conftest import SAMPLE_PORTAL, SAMPLE_TRUTH

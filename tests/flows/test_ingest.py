@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from flows import ingest
+from flows.ingest import ingest
 from nianbao.cli import app
 from nianbao.settings import load_settings
 from tests.conftest import (

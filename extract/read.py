@@ -1,0 +1,30 @@
+"""One attachment, fetched and read: what a worker does for each file of a run."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from pathlib import Path
+
+import httpx
+
+from extract.fetch import fetch_report
+from extract.report import extract_report
+from nianbao.errors import TerminalError
+from nianbao.records import FetchFailure, FileResult
+
+
+def read_file(client: httpx.Client, url: str, raw_dir: Path, known: Collection[str]) -> FileResult:
+    """Fetch `url` and extract its tables; a file recorded before is not read again.
+
+    Terminal problems (dead link, not a PDF, unreadable, unknown layout) come back as the
+    result's `reason`; transient ones (network, 5xx) are raised for the caller to retry.
+    """
+    source = fetch_report(client, url, raw_dir)
+    if source.report_id in known:
+        return FileResult(url, source, known=True)
+    if isinstance(source, FetchFailure):
+        return FileResult(url, source, reason=source.reason)
+    try:
+        return FileResult(url, source, report=extract_report(source.path))
+    except TerminalError as err:
+        return FileResult(url, source, reason=err.reason)
