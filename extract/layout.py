@@ -19,7 +19,7 @@ from extract.tables import Grid
 from extract.values import has_number, is_value_like, parse_amount, parse_count
 from nianbao.errors import UnknownLayout
 from nianbao.form import APPLICANT_CODES, DISCLOSURE_MEASURES, OUTCOME_CODES, PROCEEDING_CODES
-from nianbao.records import Cell, Number
+from nianbao.records import Cell, Number, TablePiece
 
 Row = tuple[str, ...]
 
@@ -208,13 +208,27 @@ TABLE_PARSERS: dict[str, Callable[[list[Grid]], list[Cell]]] = {
 }
 
 
-def parse_grids(grids: Iterable[Grid]) -> list[Cell]:
-    """Cells of all three tables found among `grids`, each table's pieces joined in page order."""
+def parse_grids(grids: Iterable[Grid]) -> tuple[list[Cell], list[TablePiece]]:
+    """Cells of all three tables found among `grids`, each table's pieces joined in page order,
+    and the pieces themselves with camelot's parsing report."""
     by_table: dict[str, list[Grid]] = {name: [] for name in TABLE_PARSERS}
+    pieces: list[TablePiece] = []
     previous: str | None = None
     for grid in grids:
         table = classify_grid(grid) or _continuation_of(previous, grid)
         if table is not None:
             by_table[table].append(grid)
+            pieces.append(
+                TablePiece(
+                    table,
+                    grid.page,
+                    grid.order,
+                    grid.method,
+                    grid.accuracy,
+                    grid.whitespace,
+                    grid.confidence,
+                )
+            )
         previous = table
-    return [cell for name, parse in TABLE_PARSERS.items() for cell in parse(by_table[name])]
+    cells = [cell for name, parse in TABLE_PARSERS.items() for cell in parse(by_table[name])]
+    return cells, pieces

@@ -9,7 +9,7 @@ from extract.pdf import check_form_version, find_title, read_pdf_text, table_pag
 from extract.tables import LATTICE_METHODS, read_grids
 from nianbao.errors import UnknownLayout
 from nianbao.form import ROW_CODES_23, ROW_CODES_25
-from nianbao.records import Cell, ExtractedReport
+from nianbao.records import Cell, ExtractedReport, TablePiece
 
 
 def extract_report(path: str | Path) -> ExtractedReport:
@@ -17,16 +17,16 @@ def extract_report(path: str | Path) -> ExtractedReport:
     agency, year = find_title(text)
     check_form_version(text, tuple(range(1, text.pages + 1)))
     pages = table_page_numbers(text)
-    best: tuple[int, list[Cell], str] | None = None
+    best: tuple[int, list[Cell], list[TablePiece], str] | None = None
     for method in LATTICE_METHODS:  # fastest first; a slower one only if cells are missing
-        cells = parse_grids(read_grids(path, pages, method))
+        cells, pieces = parse_grids(read_grids(path, pages, method))
         missing = _missing_cell_count(cells)
         if best is None or missing < best[0]:
-            best = (missing, cells, method)
+            best = (missing, cells, pieces, method)
         if missing == 0:
             break
     assert best is not None
-    _, cells, method = best
+    _, cells, pieces, method = best
     if not any(c.table == "application" for c in cells):
         raise UnknownLayout(
             f"table 三 (收到和处理政府信息公开申请情况) not found as a ruled table on pages "
@@ -40,6 +40,7 @@ def extract_report(path: str | Path) -> ExtractedReport:
         pages=text.pages,
         table_pages=pages,
         method=method,
+        pieces=tuple(pieces),
     )
 
 

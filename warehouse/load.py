@@ -164,17 +164,39 @@ def _insert_cells(con: duckdb.DuckDBPyConnection, report_id: str, report: Extrac
             "value": [None if c.value is None else str(c.value) for c in report.cells],
             "raw": [c.raw for c in report.cells],
             "page": [c.page for c in report.cells],
+            "piece": [c.piece for c in report.cells],
+            "reading": [c.reading for c in report.cells],
+            "second_raw": [c.second_raw for c in report.cells],
         }
     )
     con.register("new_cells", cells)
     try:
         con.execute(
-            """INSERT INTO report_cells (report_id, table_name, row_key, col_key, value, raw, page)
-               SELECT report_id, table_name, row_key, col_key, CAST(value AS DECIMAL(20, 6)), raw, page
+            """INSERT INTO report_cells (report_id, table_name, row_key, col_key, value, raw, page,
+                                         piece, reading, second_raw)
+               SELECT report_id, table_name, row_key, col_key, CAST(value AS DECIMAL(20, 6)), raw,
+                      page, piece, reading, second_raw
                FROM new_cells"""
         )
     finally:
         con.unregister("new_cells")
+    if report.pieces:
+        con.executemany(
+            "INSERT INTO table_pieces VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                [
+                    report_id,
+                    p.table,
+                    p.page,
+                    p.piece,
+                    p.method,
+                    p.accuracy,
+                    p.whitespace,
+                    p.confidence,
+                ]
+                for p in report.pieces
+            ],
+        )
 
 
 def _insert_checks(

@@ -143,3 +143,20 @@ def test_unreachable_portal_fails_the_run_with_a_message(
     )
     assert result.exit_code == 2
     assert "portal unreachable" in result.output
+
+
+def test_every_loaded_value_carries_its_provenance(real_run) -> None:
+    db, _ = real_run
+    rows = _query(
+        db,
+        """SELECT count(*), count(sha256), count(page), count(method), count(accuracy),
+                  count(confidence), count(reading)
+           FROM cell_provenance WHERE agency = '淮安市人民政府'""",
+    )
+    assert rows == [(200,) * 7]
+    pages = _query(
+        db,
+        """SELECT DISTINCT page, method FROM cell_provenance
+           WHERE agency = '淮安市人民政府' AND table_name = 'application' ORDER BY page""",
+    )
+    assert pages == [(4, "lattice-vector"), (5, "lattice-vector")]  # table 三 cut across pages 4–5
