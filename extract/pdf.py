@@ -50,6 +50,14 @@ def _check_is_pdf(path: Path) -> None:
     if b"%PDF-" not in head:
         preview = head[:40].decode("utf-8", "replace").strip().replace("\n", " ")
         raise NotAPdf(f"not a PDF: the file starts with {preview!r}")
+    with path.open("rb") as fh:
+        fh.seek(max(0, size - 4096))
+        tail = fh.read()
+    if b"%%EOF" not in tail:
+        raise UnreadablePdf(
+            f"truncated: the file ({size} bytes) ends before the PDF's end-of-file marker; "
+            "the download or the upload was cut short"
+        )
 
 
 def _pdfium_reason(message: str) -> str:
