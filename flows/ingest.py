@@ -132,7 +132,7 @@ def _workers_share_api(runner: TaskRunner[Any]) -> Iterator[None]:
     Without PREFECT_API_URL a spawned worker starts a temporary Prefect server of its own
     (~6 s each, measured) and its task runs land in another database.
     """
-    if not isinstance(runner, ProcessPoolTaskRunner) or os.environ.get("PREFECT_API_URL"):
+    if isinstance(runner, ThreadPoolTaskRunner) or os.environ.get("PREFECT_API_URL"):
         yield
         return
     with get_client(sync_client=True) as client:

@@ -160,3 +160,27 @@ def test_every_loaded_value_carries_its_provenance(real_run) -> None:
            WHERE agency = '淮安市人民政府' AND table_name = 'application' ORDER BY page""",
     )
     assert pages == [(4, "lattice-vector"), (5, "lattice-vector")]  # table 三 cut across pages 4–5
+
+
+def test_same_warehouse_on_a_dask_cluster(
+    prefect_harness: None, real_portal: str, real_run, tmp_path: Path
+) -> None:
+    from distributed import LocalCluster
+
+    db = tmp_path / "dask.duckdb"
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        settings = load_settings(
+            db_path=db, raw_dir=tmp_path / "raw", dask_address=cluster.scheduler_address
+        )
+        summary = ingest(real_portal, settings)
+    assert summary.count("loaded") == 3
+    for name in REAL_NAMES:
+        truth = real_truth(name)
+        assert warehouse_cells(db, truth["agency"], truth["year"]) == warehouse_cells(
+            real_run[0], truth["agency"], truth["year"]
+        )
+    assert _query(db, "SELECT count(*) FROM dq_results WHERE NOT success") == _query(
+        real_run[0], "SELECT count(*) FROM dq_results WHERE NOT success"
+    )

@@ -1,0 +1,164 @@
+"""Speed of nianbao against plain camelot on the same files, measured in one run.
+
+    python bench/speed.py [--copies N]
+
+1. extraction alone: extract_report per page vs camelot.read_pdf(pages="all") per page;
+2. a whole `nianbao run` (its own process, fresh warehouse) on the corpus portal, minus the
+   same run on a portal listing no reports (the fixed start-up), vs plain camelot on the files;
+3. 1 worker process vs 2, on the corpus's reports published N times over (distinct bytes, so
+   nothing is skipped as already seen) to give the workers enough to do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+
+import camelot  # noqa: E402
+import pypdfium2 as pdfium  # noqa: E402
+
+from extract.report import extract_report  # noqa: E402
+from nianbao.portal import serve_folder  # noqa: E402
+
+PORTAL = REPO / "data" / "sample_portal"
+TRUTH = REPO / "data" / "sample_truth"
+REAL = REPO.parent / "shared" / "real"
+
+
+def report_pdfs() -> list[Path]:
+    manifest = json.loads((TRUTH / "manifest.json").read_text(encoding="utf-8"))
+    return [PORTAL / m["path"] for m in manifest if m["kind"] == "report"] + sorted(
+        REAL.glob("*.pdf")
+    )
+
+
+def pages(path: Path) -> int:
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        return len(doc)
+    finally:
+        doc.close()
+
+
+def plain_camelot(pdfs: list[Path]) -> float:
+    t0 = time.perf_counter()
+    for pdf in pdfs:
+        with (
+            warnings.catch_warnings(),
+            contextlib.suppress(Exception),
+        ):  # broken files fail here too
+            warnings.simplefilter("ignore")
+            camelot.read_pdf(str(pdf), pages="all")
+    return time.perf_counter() - t0
+
+
+def ours(pdfs: list[Path]) -> float:
+    t0 = time.perf_counter()
+    for pdf in pdfs:
+        extract_report(pdf)
+    return time.perf_counter() - t0
+
+
+def nianbao_run(portal: Path, workers: int) -> float:
+    env = {
+        **os.environ,
+        "NIANBAO_WORKERS": str(workers),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    }
+    with tempfile.TemporaryDirectory() as tmp, serve_folder(portal) as base:
+        t0 = time.perf_counter()
+        subprocess.run(
+            [
+                str(Path(sys.executable).parent / "nianbao"),
+                "run",
+                "--source",
+                base + "index.html",
+                "--db",
+                f"{tmp}/w.duckdb",
+            ],
+            check=True,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        return time.perf_counter() - t0
+
+
+def listing(folder: Path, files: list[Path]) -> None:
+    links = "".join(
+        f'<li><a href="files/{f.name}">{f.stem} 政府信息公开工作年度报告</a></li>' for f in files
+    )
+    (folder / "index.html").write_text(
+        f'<html><head><meta charset="utf-8"></head><body><ul>{links}</ul></body></html>',
+        encoding="utf-8",
+    )
+
+
+def scaled_portal(folder: Path, pdfs: list[Path], copies: int) -> list[Path]:
+    """The reports `copies` times over, each copy with a distinct trailing comment (same content)."""
+    (folder / "files").mkdir(parents=True)
+    out = []
+    for n in range(copies):
+        for pdf in pdfs:
+            target = folder / "files" / f"{pdf.stem}-{n}.pdf"
+            target.write_bytes(pdf.read_bytes() + f"\n% nianbao bench copy {n}\n".encode())
+            out.append(target)
+    listing(folder, out)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--copies", type=int, default=3)
+    args = parser.parse_args()
+    pdfs = report_pdfs()
+    total_pages = sum(pages(p) for p in pdfs)
+    extract_report(pdfs[0])  # imports and caches outside the timings
+    t_ours, t_plain = ours(pdfs), plain_camelot(pdfs)
+    print(f"1. extraction on {len(pdfs)} reports, {total_pages} pages:")
+    print(f"   nianbao extract_report  {t_ours:7.2f} s  {t_ours / total_pages:.3f} s/page")
+    print(f"   plain camelot (all)     {t_plain:7.2f} s  {t_plain / total_pages:.3f} s/page")
+    print(f"   ratio                   {t_ours / t_plain:.3f}")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        empty = Path(tmp) / "empty"
+        empty.mkdir()
+        listing(empty, [])
+        corpus_files = sorted(p for p in PORTAL.rglob("*.pdf"))
+        fixed = nianbao_run(empty, 2)
+        whole = nianbao_run(PORTAL, 2)
+        plain = plain_camelot(corpus_files)
+        print(f"2. nianbao run on the corpus portal ({len(corpus_files)} files), 2 workers:")
+        print(
+            f"   run {whole:.2f} s − empty-portal run (fixed start-up) {fixed:.2f} s = marginal {whole - fixed:.2f} s"
+        )
+        print(
+            f"   plain camelot on the same files {plain:.2f} s; marginal / plain = {(whole - fixed) / plain:.3f}"
+        )
+
+        big = Path(tmp) / "big"
+        files = scaled_portal(big, pdfs, args.copies)
+        one, two = nianbao_run(big, 1), nianbao_run(big, 2)
+        print(f"3. {len(files)} distinct report files: 1 worker {one:.2f} s, 2 workers {two:.2f} s")
+        print(
+            f"   marginal (− fixed {fixed:.2f} s): 1 worker {one - fixed:.2f} s, 2 workers {two - fixed:.2f} s, "
+            f"speed-up {(one - fixed) / (two - fixed):.2f}×"
+        )
+        shutil.rmtree(big)
+
+
+if __name__ == "__main__":
+    main()
