@@ -7,11 +7,13 @@ the flow's own process as each worker's results arrive → run summary.
 from __future__ import annotations
 
 import os
+import smtplib
 import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,7 +25,9 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 import expectations
 import warehouse
 from extract import crawl_portal, read_file
+from nianbao import alerts
 from nianbao.errors import EnvironmentBroken, TransientError
+from nianbao.identity import agency_id, load_aliases
 from nianbao.records import CrawlResult, FetchedFile, FileResult, ReportOutcome, RunSummary
 from nianbao.settings import Settings
 
@@ -98,8 +102,9 @@ def _load_one(result: FileResult, settings: Settings, run_id: str) -> ReportOutc
             result.report_id, result.url, "quarantined" if new else "unchanged", reason=reason
         )
     assert isinstance(result.source, FetchedFile)  # a report was read from a fetched file
+    body = agency_id(result.url, result.report.agency, load_aliases(settings.aliases_file))
     new = warehouse.load_report(
-        settings.db_path, result.source, result.report, result.checks, run_id
+        settings.db_path, result.source, result.report, result.checks, run_id, body
     )
     if not new:  # the same file under a second URL in this run
         return ReportOutcome(result.report_id, result.url, "unchanged")
@@ -150,18 +155,86 @@ def _chunks(urls: list[str], size: int) -> Iterator[list[str]]:
 
 @flow(name="nianbao-ingest", log_prints=False)
 def ingest(source: str, settings: Settings) -> RunSummary:
+    """One whole ingestion into a working copy of the warehouse, published when it ends."""
     run_id = uuid.uuid4().hex[:12]
-    warehouse.start_run(settings.db_path, run_id, source)
     # The GX context takes seconds to build: build it while the portal is crawled.
     threading.Thread(target=expectations.warm_up, daemon=True).start()
     try:
-        summary = _ingest_files(source, settings, run_id)
-    except Exception as err:
-        empty = RunSummary(run_id, source, str(settings.db_path), (), 0)
-        warehouse.finish_run(settings.db_path, empty, "failed", str(err))
+        with warehouse.working_copy(settings.db_path, settings.lock_wait_seconds) as work:
+            local = _on_copy(settings, work)
+            warehouse.start_run(work, run_id, source)
+            summary = _ingest_files(source, local, run_id)
+            summary = check_continuity(summary, local, run_id)
+            summary = replace(summary, db_path=str(settings.db_path))
+            warehouse.finish_run(work, summary, "ok")
+            alert(summary, local)
+    except warehouse.RunInProgress:
         raise
-    warehouse.finish_run(settings.db_path, summary, "ok")
+    except Exception as err:
+        _record_failed_run(settings, run_id, source, err)
+        raise
     return summary
+
+
+def _on_copy(settings: Settings, work: Path) -> Settings:
+    """The run's settings, writing to the working copy; files stay beside the real warehouse."""
+    return settings.model_copy(
+        update={"db_path": work, "raw_dir": settings.raw_folder, "docs_dir": settings.docs_folder}
+    )
+
+
+def _record_failed_run(settings: Settings, run_id: str, source: str, err: Exception) -> None:
+    """A failed run publishes nothing it loaded, but its failure is on record."""
+    with warehouse.working_copy(settings.db_path, settings.lock_wait_seconds) as work:
+        warehouse.start_run(work, run_id, source)
+        empty = RunSummary(run_id, source, str(settings.db_path), (), 0)
+        warehouse.finish_run(work, empty, "failed", str(err))
+
+
+@task(name="check-continuity", cache_policy=NO_CACHE)
+def check_continuity(summary: RunSummary, settings: Settings, run_id: str) -> RunSummary:
+    """R7 for the reports loaded now, against last year's and next year's of the same body."""
+    loaded = [o.report_id for o in summary.outcomes if o.status == "loaded"]
+    results = expectations.validate_continuity(warehouse.continuity_pairs(settings.db_path, loaded))
+    warehouse.record_checks(settings.db_path, run_id, results)
+    failed = {rid for rid, r in results.items() if not r.success}
+    outcomes = tuple(
+        replace(o, failed_checks=(*o.failed_checks, "R7"))
+        if o.report_id in failed and o.status == "loaded"
+        else o
+        for o in summary.outcomes
+    )
+    return replace(summary, outcomes=outcomes)
+
+
+@task(name="alert", cache_policy=NO_CACHE)
+def alert(summary: RunSummary, settings: Settings) -> int:
+    """Mail the findings not mailed before; if the server is down they wait for the next run."""
+    logger = get_run_logger()
+    pending = warehouse.pending_findings(settings.db_path)
+    if not pending:
+        return 0
+    if not settings.smtp_host or not settings.alert_to:
+        logger.warning(
+            "%d finding(s) pending: no SMTP host or recipients set (NIANBAO_SMTP_HOST, NIANBAO_ALERT_TO)",
+            len(pending),
+        )
+        return 0
+    docs = settings.docs_folder / "index.html"
+    message = alerts.compose(pending, summary, settings, docs if docs.exists() else None)
+    try:
+        alerts.send(message, settings)
+    except (OSError, smtplib.SMTPException) as err:
+        logger.warning(
+            "alert mail not sent (%s: %s); %d finding(s) stay pending",
+            type(err).__name__,
+            err,
+            len(pending),
+        )
+        return 0
+    warehouse.mark_alerted(settings.db_path, [f.finding_key for f in pending], summary.run_id)
+    logger.info("alert mail sent to %s: %d finding(s)", ", ".join(settings.alert_to), len(pending))
+    return len(pending)
 
 
 def _ingest_files(source: str, settings: Settings, run_id: str) -> RunSummary:

@@ -160,3 +160,18 @@ class RunSummary:
     @property
     def failed_checks(self) -> int:
         return sum(len(o.failed_checks) for o in self.outcomes)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A failed check or a quarantined file not mailed yet."""
+
+    finding_key: str
+    report_id: str
+    check_id: str | None
+    agency: str | None
+    year: int | None
+    source_url: str
+    reason: str | None
+    severity: str
+    details: str  # JSON of the check's cells, or ''

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -34,10 +35,27 @@ class Settings(BaseSettings):
     files_per_task: int = 3
     # A Dask scheduler (e.g. tcp://10.0.0.5:8786): extraction then runs on that cluster.
     dask_address: str | None = None
+    # printed name → name filed under; see nianbao/identity.py
+    aliases_file: Path | None = Field(default=DATA_DIR / "agency_aliases.toml")
+    # Alert mail. No host: findings stay pending in the warehouse until one is set.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_security: Literal["none", "starttls", "ssl"] = "none"
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None  # NIANBAO_SMTP_PASSWORD only; never logged or stored
+    smtp_timeout_seconds: float = 20.0
+    alert_from: str = "nianbao@localhost"
+    alert_to: list[str] = Field(default_factory=list)  # NIANBAO_ALERT_TO='["a@x.cn","b@x.cn"]'
+    lock_wait_seconds: float = 600.0  # a second run waits this long for the first, then gives up
+    docs_dir: Path | None = None  # Data Docs; default: a 'docs' folder beside the warehouse
 
     @property
     def raw_folder(self) -> Path:
         return self.raw_dir if self.raw_dir is not None else self.db_path.parent / "raw"
+
+    @property
+    def docs_folder(self) -> Path:
+        return self.docs_dir if self.docs_dir is not None else self.db_path.parent / "docs"
 
 
 def load_settings(**overrides: object) -> Settings:

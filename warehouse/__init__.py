@@ -1,17 +1,28 @@
 """Stage 3: the DuckDB warehouse: migrations, loading, and the SPEC §3 views."""
 
 from warehouse.load import (
+    continuity_pairs,
     finish_run,
     known_report_ids,
     load_report,
+    mark_alerted,
     open_warehouse,
+    pending_findings,
     quarantine_report,
+    record_checks,
     start_run,
 )
 from warehouse.migrate import apply_migrations
+from warehouse.publish import RunInProgress, working_copy
 
 __all__ = [
+    "RunInProgress",
+    "working_copy",
+    "mark_alerted",
+    "pending_findings",
     "apply_migrations",
+    "continuity_pairs",
+    "record_checks",
     "finish_run",
     "known_report_ids",
     "load_report",

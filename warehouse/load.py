@@ -12,7 +12,14 @@ import duckdb
 import pandas as pd
 
 from nianbao.errors import EnvironmentBroken
-from nianbao.records import CheckResult, ExtractedReport, FetchedFile, FetchFailure, RunSummary
+from nianbao.records import (
+    CheckResult,
+    ExtractedReport,
+    FetchedFile,
+    FetchFailure,
+    Finding,
+    RunSummary,
+)
 from warehouse.migrate import apply_migrations
 
 
@@ -32,12 +39,16 @@ def open_warehouse(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-_MIGRATED: set[Path] = set()
+_MIGRATED: set[tuple[Path, int, int]] = set()
 
 
 def _migrate_once(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Migrations are checked the first time this process opens a file, not on every load."""
-    key = path.resolve()
+    """Migrations are checked the first time this process opens a file, not on every load.
+
+    Keyed by inode and creation time too: a working copy at the same path is a new file.
+    """
+    stat = path.stat()
+    key = (path.resolve(), stat.st_ino, stat.st_ctime_ns)
     if key not in _MIGRATED:
         apply_migrations(con)
         _MIGRATED.add(key)
@@ -83,20 +94,23 @@ def load_report(
     report: ExtractedReport,
     checks: tuple[CheckResult, ...],
     run_id: str,
+    agency_id: str | None = None,
 ) -> bool:
     """Record the report, its cells and its checks; False if this file was loaded before."""
+    body = agency_id or report.agency
     with open_warehouse(db_path) as con, _transaction(con):
         if _exists(con, fetched.report_id):
             return False
         con.execute(
-            """INSERT INTO report_files (report_id, sha256, source_url, agency, year, status,
-                   fetched_at, loaded_at, load_seq, pages, form_rows, method, run_id)
-               VALUES (?, ?, ?, ?, ?, 'loaded', ?, ?, nextval('report_load_seq'), ?, ?, ?, ?)""",
+            """INSERT INTO report_files (report_id, sha256, source_url, agency, agency_id, year,
+                   status, fetched_at, loaded_at, load_seq, pages, form_rows, method, run_id)
+               VALUES (?, ?, ?, ?, ?, ?, 'loaded', ?, ?, nextval('report_load_seq'), ?, ?, ?, ?)""",
             [
                 fetched.report_id,
                 fetched.sha256,
                 fetched.url,
                 report.agency,
+                body,
                 report.year,
                 fetched.fetched_at,
                 datetime.now(UTC),
@@ -108,7 +122,7 @@ def load_report(
         )
         _insert_cells(con, fetched.report_id, report)
         _insert_checks(con, run_id, fetched.report_id, checks)
-        _supersede_older(con, fetched.report_id, report.agency, report.year)
+        _supersede_older(con, fetched.report_id, body, report.year)
         return True
 
 
@@ -134,6 +148,7 @@ def quarantine_report(
                 run_id,
             ],
         )
+        _record_finding(con, source.report_id, None, run_id)
         return True
 
 
@@ -199,11 +214,25 @@ def _insert_cells(con: duckdb.DuckDBPyConnection, report_id: str, report: Extrac
         )
 
 
+def _record_finding(
+    con: duckdb.DuckDBPyConnection, report_id: str, check_id: str | None, run_id: str
+) -> None:
+    key = f"{report_id}/{check_id or 'quarantine'}"
+    con.execute(
+        "INSERT INTO alerts (finding_key, report_id, check_id, found_run_id, found_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [key, report_id, check_id, run_id, datetime.now(UTC)],
+    )
+
+
 def _insert_checks(
     con: duckdb.DuckDBPyConnection, run_id: str, report_id: str, checks: tuple[CheckResult, ...]
 ) -> None:
     if not checks:
         return
+    for check in checks:
+        if not check.success:
+            _record_finding(con, report_id, check.check_id, run_id)
     now = datetime.now(UTC)
     con.executemany(
         "INSERT INTO dq_checks VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -221,12 +250,70 @@ def _details_json(check: CheckResult) -> str:
 
 
 def _supersede_older(
-    con: duckdb.DuckDBPyConnection, report_id: str, agency: str, year: int
+    con: duckdb.DuckDBPyConnection, report_id: str, agency_id: str, year: int
 ) -> None:
     """A newer file for the same body and year replaces the older one's values (SPEC §3)."""
     con.execute(
         """UPDATE report_files SET status = 'superseded',
                reason = 'replaced by newer file ' || ?
-           WHERE agency = ? AND year = ? AND status = 'loaded' AND report_id <> ?""",
-        [report_id, agency, year, report_id],
+           WHERE agency_id = ? AND year = ? AND status = 'loaded' AND report_id <> ?""",
+        [report_id, agency_id, year, report_id],
     )
+
+
+def record_checks(db_path: str | Path, run_id: str, checks: dict[str, CheckResult]) -> None:
+    """Add checks made after loading (R7, across years): report_id → result."""
+    with open_warehouse(db_path) as con, _transaction(con):
+        for report_id, check in checks.items():
+            con.execute(
+                "DELETE FROM dq_checks WHERE report_id = ? AND check_id = ? AND run_id = ?",
+                [report_id, check.check_id, run_id],
+            )
+            _insert_checks(con, run_id, report_id, (check,))
+
+
+def continuity_pairs(db_path: str | Path, report_ids: list[str]) -> list[tuple[object, ...]]:
+    """R7 data: for each loaded report touching `report_ids` (as this year or as last year),
+    per applicant column, this year's 上年结转 (row 2) beside last year's 结转下年度 (row 4)."""
+    if not report_ids:
+        return []
+    with open_warehouse(db_path) as con:
+        return con.execute(
+            """SELECT cur.report_id, cur.agency_id, cur.year, c2.col_key,
+                      CAST(c2.value AS DOUBLE) AS carried_in, CAST(c4.value AS DOUBLE) AS carried_out_last_year,
+                      prev.report_id AS last_year_report
+               FROM report_files cur
+               JOIN report_files prev ON prev.agency_id = cur.agency_id AND prev.year = cur.year - 1
+               JOIN report_cells c2 ON c2.report_id = cur.report_id AND c2.table_name = 'application' AND c2.row_key = '2'
+               JOIN report_cells c4 ON c4.report_id = prev.report_id AND c4.table_name = 'application'
+                                   AND c4.row_key = '4' AND c4.col_key = c2.col_key
+               WHERE cur.status = 'loaded' AND prev.status = 'loaded'
+                 AND (cur.report_id IN (SELECT unnest(?)) OR prev.report_id IN (SELECT unnest(?)))
+               ORDER BY cur.report_id, c2.col_key""",
+            [report_ids, report_ids],
+        ).fetchall()
+
+
+def pending_findings(db_path: str | Path) -> list[Finding]:
+    with open_warehouse(db_path) as con:
+        rows = con.execute(
+            """SELECT a.finding_key, a.report_id, a.check_id, r.agency, r.year, r.source_url, r.reason,
+                      coalesce(d.severity, 'error'), coalesce(d.details, '')
+               FROM alerts a
+               JOIN report_files r USING (report_id)
+               LEFT JOIN (SELECT report_id, check_id, severity, details,
+                                 row_number() OVER (PARTITION BY report_id, check_id ORDER BY checked_at DESC) AS n
+                          FROM dq_checks WHERE NOT success) d
+                 ON d.report_id = a.report_id AND d.check_id = a.check_id AND d.n = 1
+               WHERE a.alerted_at IS NULL
+               ORDER BY r.agency NULLS LAST, r.year, a.check_id NULLS FIRST"""
+        ).fetchall()
+    return [Finding(*row) for row in rows]
+
+
+def mark_alerted(db_path: str | Path, keys: list[str], run_id: str) -> None:
+    with open_warehouse(db_path) as con, _transaction(con):
+        con.execute(
+            "UPDATE alerts SET alerted_at = ?, alert_run_id = ? WHERE finding_key IN (SELECT unnest(?))",
+            [datetime.now(UTC), run_id, keys],
+        )

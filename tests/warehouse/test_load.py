@@ -32,7 +32,12 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
             r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY id").fetchall()
         ]
         assert warehouse.apply_migrations(con) == []
-    assert first == ["001_tables.sql", "002_views.sql", "003_provenance.sql"]
+    assert first == [
+        "001_tables.sql",
+        "002_views.sql",
+        "003_provenance.sql",
+        "004_agency_id_and_alerts.sql",
+    ]
     views = {r[0] for r in _rows(db, "SELECT view_name FROM duckdb_views() WHERE NOT internal")}
     assert {
         "reports",
