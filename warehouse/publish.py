@@ -78,5 +78,6 @@ def working_copy(db_path: str | Path, wait_seconds: float = 600.0) -> Iterator[P
             work.unlink(missing_ok=True)
             _sidecar(work, ".wal").unlink(missing_ok=True)
             raise
-        os.replace(work, db_path)
-        _sidecar(db_path, ".wal").unlink(missing_ok=True)
+        if work.exists():  # nothing written, nothing to publish
+            os.replace(work, db_path)
+            _sidecar(db_path, ".wal").unlink(missing_ok=True)
