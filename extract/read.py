@@ -10,16 +10,23 @@ import httpx
 from extract.fetch import fetch_report
 from extract.report import extract_report
 from nianbao.errors import TerminalError
-from nianbao.records import FetchFailure, FileResult
+from nianbao.records import CachedFetch, FetchFailure, FileResult
 
 
-def read_file(client: httpx.Client, url: str, raw_dir: Path, known: Collection[str]) -> FileResult:
-    """Fetch `url` and extract its tables; a file recorded before is not read again.
+def read_file(
+    client: httpx.Client,
+    url: str,
+    raw_dir: Path,
+    known: Collection[str],
+    cached: CachedFetch | None = None,
+) -> FileResult:
+    """Fetch `url` (conditionally, given `cached`) and extract its tables; a file recorded
+    before is not read again.
 
     Terminal problems (dead link, not a PDF, unreadable, unknown layout) come back as the
     result's `reason`; transient ones (network, 5xx) are raised for the caller to retry.
     """
-    source = fetch_report(client, url, raw_dir)
+    source = fetch_report(client, url, raw_dir, cached)
     if source.report_id in known:
         return FileResult(url, source, known=True)
     if isinstance(source, FetchFailure):

@@ -28,7 +28,14 @@ from extract import crawl_portal, read_file
 from nianbao import alerts
 from nianbao.errors import EnvironmentBroken, TransientError
 from nianbao.identity import agency_id, load_aliases
-from nianbao.records import CrawlResult, FetchedFile, FileResult, ReportOutcome, RunSummary
+from nianbao.records import (
+    CachedFetch,
+    CrawlResult,
+    FetchedFile,
+    FileResult,
+    ReportOutcome,
+    RunSummary,
+)
 from nianbao.settings import Settings
 
 
@@ -70,10 +77,12 @@ def crawl(source: str, settings: Settings) -> CrawlResult:
     retry_delay_seconds=1,
     retry_condition_fn=_retry_transient,
 )
-def read_files(urls: list[str], settings: Settings, known: frozenset[str]) -> list[FileResult]:
-    """Fetch and extract a few files (in a worker process when the run is big)."""
+def read_files(
+    urls: list[str], settings: Settings, known: frozenset[str], cache: dict[str, CachedFetch]
+) -> list[FileResult]:
+    """Fetch (conditionally) and extract a few files (in a worker process when the run is big)."""
     with _client(settings) as client:
-        return [read_file(client, url, settings.raw_folder, known) for url in urls]
+        return [read_file(client, url, settings.raw_folder, known, cache.get(url)) for url in urls]
 
 
 @task(name="judge-and-load", cache_policy=NO_CACHE)
@@ -89,7 +98,18 @@ def judge_and_load(
         replace(r, checks=expectations.validate_report(r.report)) if r.report else r
         for r in results
     ]
-    return [_load_one(r, settings, run_id) for r in judged]
+    outcomes = [_with_work_done(_load_one(r, settings, run_id), r) for r in judged]
+    warehouse.remember_fetches(
+        settings.db_path, [r.source for r in results if isinstance(r.source, FetchedFile)]
+    )
+    return outcomes
+
+
+def _with_work_done(outcome: ReportOutcome, result: FileResult) -> ReportOutcome:
+    source = result.source
+    downloaded = isinstance(source, FetchedFile) and not source.not_modified
+    extracted = result.report is not None or (result.reason is not None and downloaded)
+    return replace(outcome, downloaded=downloaded, extracted=extracted)
 
 
 def _load_one(result: FileResult, settings: Settings, run_id: str) -> ReportOutcome:
@@ -248,7 +268,8 @@ def _ingest_files(source: str, settings: Settings, run_id: str) -> RunSummary:
         "crawl: %d report file(s) on %d page(s) of %s", len(urls), found.pages_visited, source
     )
     known = frozenset(warehouse.known_report_ids(settings.db_path))
-    outcomes = _read_and_load(urls, settings, run_id, known)
+    cache = warehouse.fetch_cache(settings.db_path)
+    outcomes = _read_and_load(urls, settings, run_id, known, cache)
     ordered = tuple(outcomes[url] for url in urls)
     return RunSummary(
         run_id, source, str(settings.db_path), ordered, found.pages_visited, found.skipped_items
@@ -256,7 +277,11 @@ def _ingest_files(source: str, settings: Settings, run_id: str) -> RunSummary:
 
 
 def _read_and_load(
-    urls: list[str], settings: Settings, run_id: str, known: frozenset[str]
+    urls: list[str],
+    settings: Settings,
+    run_id: str,
+    known: frozenset[str],
+    cache: dict[str, CachedFetch],
 ) -> dict[str, ReportOutcome]:
     logger = get_run_logger()
     outcomes: dict[str, ReportOutcome] = {}
@@ -266,7 +291,15 @@ def _read_and_load(
     chunks = list(_chunks(urls, settings.files_per_task))
     with _workers_share_api(runner), runner:
         futures = [
-            runner.submit(read_files, {"urls": c, "settings": settings, "known": known})
+            runner.submit(
+                read_files,
+                {
+                    "urls": c,
+                    "settings": settings,
+                    "known": known,
+                    "cache": {u: cache[u] for u in c if u in cache},
+                },
+            )
             for c in chunks
         ]
         for future in as_completed(futures):

@@ -90,6 +90,7 @@ def print_summary(summary: RunSummary) -> None:
         f"unchanged: {summary.count('unchanged')}  quarantined: {summary.count('quarantined')}  "
         f"checks failed: {summary.failed_checks}"
     )
+    console.print(f"downloaded: {summary.downloads}  extracted: {summary.extractions}")
     console.print(f"warehouse: {summary.db_path}")
 
 

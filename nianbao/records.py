@@ -33,10 +33,22 @@ class FetchedFile:
     size: int
     content_type: str
     fetched_at: datetime
+    etag: str = ""
+    last_modified: str = ""
+    not_modified: bool = False  # the server answered 304: nothing was downloaded
 
     @property
     def report_id(self) -> str:
         return self.sha256[:16]
+
+
+@dataclass(frozen=True)
+class CachedFetch:
+    """What the last run learnt of a URL, for a conditional GET."""
+
+    sha256: str
+    etag: str
+    last_modified: str
 
 
 @dataclass(frozen=True)
@@ -143,6 +155,8 @@ class ReportOutcome:
     year: int | None = None
     reason: str | None = None
     failed_checks: tuple[str, ...] = ()
+    downloaded: bool = False  # bytes came over the network (not a 304)
+    extracted: bool = False  # its tables were read this run
 
 
 @dataclass(frozen=True)
@@ -160,6 +174,14 @@ class RunSummary:
     @property
     def failed_checks(self) -> int:
         return sum(len(o.failed_checks) for o in self.outcomes)
+
+    @property
+    def downloads(self) -> int:
+        return sum(o.downloaded for o in self.outcomes)
+
+    @property
+    def extractions(self) -> int:
+        return sum(o.extracted for o in self.outcomes)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from warehouse.load import (
     continuity_pairs,
+    fetch_cache,
     finish_run,
     known_report_ids,
     load_report,
@@ -10,6 +11,7 @@ from warehouse.load import (
     pending_findings,
     quarantine_report,
     record_checks,
+    remember_fetches,
     start_run,
 )
 from warehouse.migrate import apply_migrations
@@ -22,6 +24,8 @@ __all__ = [
     "pending_findings",
     "apply_migrations",
     "continuity_pairs",
+    "fetch_cache",
+    "remember_fetches",
     "record_checks",
     "finish_run",
     "known_report_ids",

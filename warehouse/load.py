@@ -13,6 +13,7 @@ import pandas as pd
 
 from nianbao.errors import EnvironmentBroken
 from nianbao.records import (
+    CachedFetch,
     CheckResult,
     ExtractedReport,
     FetchedFile,
@@ -317,3 +318,27 @@ def mark_alerted(db_path: str | Path, keys: list[str], run_id: str) -> None:
             "UPDATE alerts SET alerted_at = ?, alert_run_id = ? WHERE finding_key IN (SELECT unnest(?))",
             [datetime.now(UTC), run_id, keys],
         )
+
+
+def fetch_cache(db_path: str | Path) -> dict[str, CachedFetch]:
+    """URL → validators of the file it served last (for conditional GETs)."""
+    with open_warehouse(db_path) as con:
+        rows = con.execute("SELECT url, sha256, etag, last_modified FROM fetch_cache").fetchall()
+    return {url: CachedFetch(sha, etag, modified) for url, sha, etag, modified in rows}
+
+
+def remember_fetches(db_path: str | Path, fetched: list[FetchedFile]) -> None:
+    """Store new or changed validators; an unchanged URL changes no row."""
+    fresh = [f for f in fetched if not f.not_modified and (f.etag or f.last_modified)]
+    if not fresh:
+        return
+    with open_warehouse(db_path) as con, _transaction(con):
+        for f in fresh:
+            con.execute(
+                """INSERT INTO fetch_cache VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT (url) DO UPDATE SET sha256 = excluded.sha256, etag = excluded.etag,
+                       last_modified = excluded.last_modified, fetched_at = excluded.fetched_at
+                   WHERE fetch_cache.sha256 <> excluded.sha256 OR fetch_cache.etag <> excluded.etag
+                      OR fetch_cache.last_modified <> excluded.last_modified""",
+                [f.url, f.sha256, f.etag, f.last_modified, f.fetched_at],
+            )

@@ -231,3 +231,23 @@ def test_failed_run_publishes_nothing_but_is_on_record(
     assert _query(db, "SELECT count(*) FROM reports") == before
     assert _query(db, "SELECT outcome FROM runs ORDER BY started_at") == [("ok",), ("failed",)]
     assert real_truth(REAL_NAMES[0])["agency"]  # the real reports are still there
+
+
+def test_unchanged_portal_downloads_and_extracts_nothing(
+    prefect_harness: None, real_portal: str, tmp_path: Path
+) -> None:
+    db = tmp_path / "w.duckdb"
+    cold = ingest(real_portal, load_settings(db_path=db, workers=1))
+    assert (cold.downloads, cold.extractions) == (3, 3)
+    views = ("reports", "application_stats", "review_stats", "disclosure_stats", "dq_results")
+    before = {v: _query(db, f"SELECT count(*), sum(hash(columns(*))) FROM {v}") for v in views}
+    warm = ingest(real_portal, load_settings(db_path=db, workers=1))
+    assert (warm.downloads, warm.extractions, warm.count("unchanged")) == (
+        0,
+        0,
+        3,
+    )  # 304 Not Modified
+    assert {
+        v: _query(db, f"SELECT count(*), sum(hash(columns(*))) FROM {v}") for v in views
+    } == before
+    assert _query(db, "SELECT count(*) FROM fetch_cache") == [(3,)]
