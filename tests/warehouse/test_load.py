@@ -11,6 +11,7 @@ import warehouse
 from nianbao.records import CheckResult, FetchedFile, FetchFailure
 from tests.conftest import real_truth
 from tests.expectations.test_relations import report_from_truth
+from warehouse.migrate import migration_files
 
 
 def _fetched(sha: str, url: str = "http://127.0.0.1/r.pdf") -> FetchedFile:
@@ -32,12 +33,8 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
             r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY id").fetchall()
         ]
         assert warehouse.apply_migrations(con) == []
-    assert first == [
-        "001_tables.sql",
-        "002_views.sql",
-        "003_provenance.sql",
-        "004_agency_id_and_alerts.sql",
-    ]
+    assert first == [name for _, name, _ in migration_files()]
+    assert first[:2] == ["001_tables.sql", "002_views.sql"] and len(first) >= 5
     views = {r[0] for r in _rows(db, "SELECT view_name FROM duckdb_views() WHERE NOT internal")}
     assert {
         "reports",
