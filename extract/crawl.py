@@ -9,6 +9,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from extract.polite import DisallowedByRobots
 from nianbao.errors import EnvironmentBroken, TransientError
 from nianbao.records import CrawlResult, ReportLink
 
@@ -81,9 +82,11 @@ def get_page(client: httpx.Client, url: str) -> httpx.Response:
     return response
 
 
-def crawl_portal(client: httpx.Client, listing_url: str, max_pages: int = 500) -> CrawlResult:
-    """Every report PDF linked from the column at `listing_url` (same host only)."""
-    host = urlsplit(listing_url).netloc
+def crawl_portal(
+    client: httpx.Client, listing_url: str, max_pages: int = 500, allowed_host: str | None = None
+) -> CrawlResult:
+    """Every report PDF linked from the column at `listing_url` (on its host, or `allowed_host`)."""
+    host = allowed_host or urlsplit(listing_url).hostname or ""
     queue: deque[tuple[str, str]] = deque([(listing_url, "listing")])
     seen: set[str] = {listing_url}
     links: dict[str, ReportLink] = {}
@@ -97,6 +100,11 @@ def crawl_portal(client: httpx.Client, listing_url: str, max_pages: int = 500) -
             if url == listing_url:
                 raise  # retried by the caller; still failing means the portal is down
             skipped.append(f"{url}: {err}")
+            continue
+        except DisallowedByRobots as err:
+            if url == listing_url:
+                raise EnvironmentBroken(f"the portal's {err.reason}") from err
+            skipped.append(err.reason)
             continue
         visited += 1
         if response.status_code >= 400:
@@ -131,7 +139,7 @@ def _classify_links(
         if not href or href.startswith(("javascript:", "mailto:", "#")):
             continue
         url = urljoin(base, href.strip()).split("#")[0]
-        if urlsplit(url).netloc != host:
+        if urlsplit(url).hostname != host:
             continue
         title = text or page.title
         if PDF_HREF.search(url):

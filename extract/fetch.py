@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 
+from extract.polite import DisallowedByRobots
 from nianbao.errors import TransientError
 from nianbao.records import CachedFetch, FetchedFile, FetchFailure
 
@@ -75,6 +76,8 @@ def fetch_report(
         return FetchedFile(
             url, sha256, str(final), size, content_type, fetched_at, etag, last_modified
         )
+    except DisallowedByRobots as err:
+        return FetchFailure(url, err.reason, fetched_at)
     except httpx.TransportError as err:
         raise TransientError(f"{url}: {err.__class__.__name__}: {err}") from err
     finally:

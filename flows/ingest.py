@@ -25,6 +25,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 import expectations
 import warehouse
 from extract import crawl_portal, read_file
+from extract.polite import polite_client
 from nianbao import alerts
 from nianbao.errors import EnvironmentBroken, TransientError
 from nianbao.identity import agency_id, load_aliases
@@ -51,10 +52,11 @@ def _retry_transient(task: Any, task_run: Any, state: Any) -> bool:
 
 
 def _client(settings: Settings) -> httpx.Client:
-    return httpx.Client(
-        timeout=settings.http_timeout_seconds,
-        follow_redirects=True,
-        headers={"User-Agent": settings.user_agent},
+    return polite_client(
+        settings.user_agent,
+        settings.http_timeout_seconds,
+        settings.rate_per_second,
+        settings.respect_robots,
     )
 
 
@@ -65,9 +67,9 @@ def _client(settings: Settings) -> httpx.Client:
     retry_delay_seconds=1,
     retry_condition_fn=_retry_transient,
 )
-def crawl(source: str, settings: Settings) -> CrawlResult:
+def crawl(source: str, settings: Settings, allowed_host: str | None = None) -> CrawlResult:
     with _client(settings) as client:
-        return crawl_portal(client, source, settings.max_crawl_pages)
+        return crawl_portal(client, source, settings.max_crawl_pages, allowed_host)
 
 
 @task(
@@ -174,7 +176,7 @@ def _chunks(urls: list[str], size: int) -> Iterator[list[str]]:
 
 
 @flow(name="nianbao-ingest", log_prints=False)
-def ingest(source: str, settings: Settings) -> RunSummary:
+def ingest(source: str, settings: Settings, allowed_host: str | None = None) -> RunSummary:
     """One whole ingestion into a working copy of the warehouse, published when it ends."""
     run_id = uuid.uuid4().hex[:12]
     # The GX context takes seconds to build: build it while the portal is crawled.
@@ -183,7 +185,7 @@ def ingest(source: str, settings: Settings) -> RunSummary:
         with warehouse.working_copy(settings.db_path, settings.lock_wait_seconds) as work:
             local = _on_copy(settings, work)
             warehouse.start_run(work, run_id, source)
-            summary = _ingest_files(source, local, run_id)
+            summary = _ingest_files(source, local, run_id, allowed_host)
             summary = check_continuity(summary, local, run_id)
             summary = replace(summary, db_path=str(settings.db_path))
             warehouse.finish_run(work, summary, "ok")
@@ -257,10 +259,12 @@ def alert(summary: RunSummary, settings: Settings) -> int:
     return len(pending)
 
 
-def _ingest_files(source: str, settings: Settings, run_id: str) -> RunSummary:
+def _ingest_files(
+    source: str, settings: Settings, run_id: str, allowed_host: str | None = None
+) -> RunSummary:
     logger = get_run_logger()
     try:
-        found = crawl(source, settings)
+        found = crawl(source, settings, allowed_host)
     except TransientError as err:
         raise EnvironmentBroken(f"portal unreachable after retries: {err}") from err
     urls = [link.url for link in found.links]

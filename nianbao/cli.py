@@ -57,18 +57,54 @@ def run(
     from nianbao.errors import EnvironmentBroken
     from nianbao.portal import serve_folder
     from nianbao.settings import load_settings
+    from warehouse import RunInProgress
 
     settings = load_settings(db_path=db)
     try:
         if source is None:
+            local = settings.model_copy(update={"rate_per_second": 0.0})  # served by this process
             with serve_folder(settings.sample_portal_dir, settings.sample_portal_port) as base:
-                summary = ingest(base + "index.html", settings)
+                summary = ingest(base + "index.html", local)
         else:
             summary = ingest(source, settings)
     except EnvironmentBroken as err:
         console.print(f"[bold red]run failed:[/] {err}")
         raise typer.Exit(2) from err
+    except RunInProgress as err:
+        console.print(f"[bold yellow]not started:[/] {err}")
+        raise typer.Exit(3) from err
     print_summary(summary)
+
+
+@app.command()
+def serve(
+    cron: Annotated[str, typer.Option(help="When to run, as a cron line.")] = "0 2 * * *",
+    timezone: Annotated[str, typer.Option(help="Time zone of the cron line.")] = "Asia/Shanghai",
+    sources: Annotated[
+        Path | None,
+        typer.Option(
+            help="Portals to crawl (TOML, see sources.example.toml). Default: sources.toml, else the sample portal."
+        ),
+    ] = None,
+    db: Annotated[
+        Path | None, typer.Option(help="Warehouse file. Default: data/warehouse.duckdb.")
+    ] = None,
+) -> None:
+    """Run the ingestion every night on Prefect's scheduler, until stopped (Ctrl-C).
+
+    The deployment 'nianbao-nightly/nianbao-nightly' and its runs show in the Prefect UI
+    (`prefect server start`, with PREFECT_API_URL pointing at it). One night by hand:
+    `prefect deployment run nianbao-nightly/nianbao-nightly`, or `nianbao run`.
+    """
+    _quiet_third_parties()
+    from prefect.schedules import Cron
+
+    from flows.nightly import nightly
+
+    parameters = {"sources_file": str(sources) if sources else None, "db": str(db) if db else None}
+    nightly.serve(
+        name="nianbao-nightly", schedules=[Cron(cron, timezone=timezone)], parameters=parameters
+    )
 
 
 def _quiet_third_parties() -> None:

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     download_retries: int = 2
     retry_delay_seconds: float = 1.0
     user_agent: str = "nianbao/0.1 (+government transparency research)"
+    rate_per_second: float = 2.0  # requests per host and per process; 0: no limit
+    respect_robots: bool = True
+    sources_file: Path | None = Field(default=REPO_ROOT / "sources.toml")
     # Extraction runs in this many worker processes (Prefect's process pool) when a run has
     # at least `parallel_from` files to read; fewer are read in the flow's own process.
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1)

@@ -11,6 +11,9 @@ import pytest
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# Test portals are served by the test itself: no need to pace requests (tests/extract/test_polite.py
+# checks the pacing and robots.txt on their own).
+os.environ.setdefault("NIANBAO_RATE_PER_SECOND", "0")
 
 REPO = Path(__file__).resolve().parents[1]
 REAL_DIR = REPO.parent / "shared" / "real"

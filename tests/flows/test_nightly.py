@@ -251,3 +251,23 @@ def test_unchanged_portal_downloads_and_extracts_nothing(
         v: _query(db, f"SELECT count(*), sum(hash(columns(*))) FROM {v}") for v in views
     } == before
     assert _query(db, "SELECT count(*) FROM fetch_cache") == [(3,)]
+
+
+def test_nightly_runs_every_source_and_survives_a_dead_one(
+    prefect_harness: None, real_portal: str, tmp_path: Path
+) -> None:
+    from flows.nightly import nightly
+
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        f'[[source]]\nname = "real"\nlisting = "{real_portal}"\n\n'
+        '[[source]]\nname = "gone"\nlisting = "http://127.0.0.1:9/index.html"\n',
+        encoding="utf-8",
+    )
+    lines = nightly(str(sources), str(tmp_path / "w.duckdb"))
+    assert lines[0].startswith("real: found 3, loaded 3")
+    assert lines[1].startswith("gone: failed: portal unreachable")
+    assert _query(tmp_path / "w.duckdb", "SELECT outcome FROM runs ORDER BY started_at") == [
+        ("ok",),
+        ("failed",),
+    ]

@@ -1,0 +1,55 @@
+"""Per-host pacing and robots.txt, against a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from extract.crawl import crawl_portal
+from extract.fetch import fetch_report
+from extract.polite import polite_client
+from nianbao.portal import serve_folder
+from nianbao.records import FetchFailure
+
+
+def _site(root: Path) -> Path:
+    (root / "files").mkdir(parents=True)
+    (root / "files" / "a.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (root / "private").mkdir()
+    (root / "private" / "b.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (root / "index.html").write_text(
+        '<a href="files/a.pdf">2024年度报告</a><a href="private/b.pdf">2023年度报告</a>',
+        encoding="utf-8",
+    )
+    (root / "robots.txt").write_text("User-agent: *\nDisallow: /private/\n", encoding="utf-8")
+    return root
+
+
+def test_requests_to_one_host_are_paced(tmp_path: Path) -> None:
+    with (
+        serve_folder(_site(tmp_path)) as base,
+        polite_client("t", 5, rate_per_second=5, respect_robots=False) as client,
+    ):
+        started = time.monotonic()
+        for _ in range(6):
+            client.get(base + "index.html")
+        assert time.monotonic() - started >= 1.0  # 6 requests at 5 per second: ≥ 5 intervals
+
+
+def test_robots_txt_disallowed_files_are_recorded_not_fetched(tmp_path: Path) -> None:
+    with serve_folder(_site(tmp_path)) as base, polite_client("t", 5, rate_per_second=0) as client:
+        found = crawl_portal(client, base + "index.html")
+        assert {link.url.rsplit("/", 1)[1] for link in found.links} == {"a.pdf", "b.pdf"}
+        blocked = fetch_report(client, base + "private/b.pdf", tmp_path / "raw")
+        allowed = fetch_report(client, base + "files/a.pdf", tmp_path / "raw")
+    assert isinstance(blocked, FetchFailure) and "robots.txt" in blocked.reason
+    assert not isinstance(allowed, FetchFailure)
+
+
+def test_without_robots_txt_everything_is_allowed(tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    (site / "robots.txt").unlink()
+    with serve_folder(site) as base, polite_client("t", 5, rate_per_second=0) as client:
+        assert not isinstance(
+            fetch_report(client, base + "private/b.pdf", tmp_path / "raw"), FetchFailure
+        )
