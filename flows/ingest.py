@@ -175,7 +175,7 @@ def _chunks(urls: list[str], size: int) -> Iterator[list[str]]:
         yield urls[i : i + size]
 
 
-@flow(name="nianbao-ingest", log_prints=False)
+@flow(name="nianbao-ingest", log_prints=False, validate_parameters=False)
 def ingest(source: str, settings: Settings, allowed_host: str | None = None) -> RunSummary:
     """One whole ingestion into a working copy of the warehouse, published when it ends."""
     run_id = uuid.uuid4().hex[:12]

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
+import httpx
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -83,28 +87,74 @@ def serve(
     sources: Annotated[
         Path | None,
         typer.Option(
-            help="Portals to crawl (TOML, see sources.example.toml). Default: sources.toml, else the sample portal."
+            help="Portals to crawl (TOML, see sources.example.toml). "
+            "Default: sources.toml, else the sample portal."
         ),
     ] = None,
     db: Annotated[
         Path | None, typer.Option(help="Warehouse file. Default: data/warehouse.duckdb.")
     ] = None,
+    ui_port: Annotated[
+        int, typer.Option(help="Port of the Prefect server started when PREFECT_API_URL is unset.")
+    ] = 4200,
 ) -> None:
     """Run the ingestion every night on Prefect's scheduler, until stopped (Ctrl-C).
 
-    The deployment 'nianbao-nightly/nianbao-nightly' and its runs show in the Prefect UI
-    (`prefect server start`, with PREFECT_API_URL pointing at it). One night by hand:
-    `prefect deployment run nianbao-nightly/nianbao-nightly`, or `nianbao run`.
+    Prefect schedules only on a real server: unless PREFECT_API_URL names one, a Prefect
+    server (with its UI, http://127.0.0.1:4200) is started for as long as this runs. The
+    deployment 'nianbao-nightly/nianbao-nightly' and its runs show in the UI. One night by
+    hand: `prefect deployment run nianbao-nightly/nianbao-nightly`, or `nianbao run`.
     """
     _quiet_third_parties()
+    server = None if os.environ.get("PREFECT_API_URL") else _start_prefect_server(ui_port)
     from prefect.schedules import Cron
 
     from flows.nightly import nightly
 
     parameters = {"sources_file": str(sources) if sources else None, "db": str(db) if db else None}
-    nightly.serve(
-        name="nianbao-nightly", schedules=[Cron(cron, timezone=timezone)], parameters=parameters
+    try:
+        nightly.serve(
+            name="nianbao-nightly", schedules=[Cron(cron, timezone=timezone)], parameters=parameters
+        )
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(30)
+
+
+def _start_prefect_server(port: int) -> subprocess.Popen[bytes]:
+    """A Prefect server (API, scheduler, UI) on 127.0.0.1 for as long as `serve` runs."""
+    url = f"http://127.0.0.1:{port}"
+    console.print(
+        f"starting the Prefect server and UI on {url} (set PREFECT_API_URL to use your own)"
     )
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "prefect",
+            "server",
+            "start",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
+                os.environ["PREFECT_API_URL"] = f"{url}/api"
+                return server
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    server.terminate()
+    console.print(f"[bold red]the Prefect server did not start on {url}[/]")
+    raise typer.Exit(2)
 
 
 def _quiet_third_parties() -> None:
