@@ -35,11 +35,19 @@ def free_port() -> int:
 
 
 def run(source: str, db: Path) -> tuple[float, str]:
-    env = {**os.environ, "GX_ANALYTICS_ENABLED": "False", "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "COLUMNS": "200"}
+    env = {
+        **os.environ,
+        "GX_ANALYTICS_ENABLED": "False",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "COLUMNS": "200",
+    }
     t0 = time.perf_counter()
     out = subprocess.run(
         [str(Path(sys.executable).parent / "nianbao"), "run", "--source", source, "--db", str(db)],
-        check=True, env=env, capture_output=True, text=True,
+        check=True,
+        env=env,
+        capture_output=True,
+        text=True,
     ).stdout
     return time.perf_counter() - t0, out
 
@@ -52,7 +60,10 @@ def counts(output: str) -> str:
 def fingerprint(db: Path) -> dict[str, tuple]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return {v: con.execute(f"SELECT count(*), sum(hash(columns(*))) FROM {v}").fetchone() for v in VIEWS}
+        return {
+            v: con.execute(f"SELECT count(*), sum(hash(columns(*))) FROM {v}").fetchone()
+            for v in VIEWS
+        }
     finally:
         con.close()
 
@@ -74,7 +85,9 @@ def main() -> None:
     print(f"fixed start-up (empty portal): {fixed:.2f} s")
     print(f"cold run: {cold:.2f} s ({counts(cold_out)})")
     print(f"warm run: {warm:.2f} s ({counts(warm_out)}); views changed: {changed or 'none'}")
-    print(f"warm / cold: {warm / cold:.3f}; marginal warm / marginal cold: {(warm - fixed) / (cold - fixed):.3f}")
+    print(
+        f"warm / cold: {warm / cold:.3f}; marginal warm / marginal cold: {(warm - fixed) / (cold - fixed):.3f}"
+    )
 
 
 if __name__ == "__main__":
