@@ -10,7 +10,7 @@ import httpx
 from extract.fetch import fetch_report
 from extract.report import extract_report
 from nianbao.errors import TerminalError
-from nianbao.records import CachedFetch, FetchFailure, FileResult
+from nianbao.records import CachedFetch, FetchedFile, FetchFailure, FileResult
 
 
 def read_file(
@@ -31,7 +31,12 @@ def read_file(
         return FileResult(url, source, known=True)
     if isinstance(source, FetchFailure):
         return FileResult(url, source, reason=source.reason)
+    return read_fetched(source)
+
+
+def read_fetched(source: FetchedFile) -> FileResult:
+    """Extract the tables of a downloaded file (the CPU-heavy part, fit for a worker process)."""
     try:
-        return FileResult(url, source, report=extract_report(source.path))
+        return FileResult(source.url, source, report=extract_report(source.path))
     except TerminalError as err:
-        return FileResult(url, source, reason=err.reason)
+        return FileResult(source.url, source, reason=err.reason)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from prefect import flow, get_client, get_run_logger, task
@@ -24,7 +24,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 
 import expectations
 import warehouse
-from extract import crawl_portal, read_file
+from extract import crawl_portal, fetch_report, read_fetched
 from extract.polite import polite_client
 from nianbao import alerts
 from nianbao.errors import EnvironmentBroken, TransientError
@@ -33,11 +33,14 @@ from nianbao.records import (
     CachedFetch,
     CrawlResult,
     FetchedFile,
+    FetchFailure,
     FileResult,
     ReportOutcome,
     RunSummary,
 )
 from nianbao.settings import Settings
+
+T = TypeVar("T")
 
 
 def _retry_transient(task: Any, task_run: Any, state: Any) -> bool:
@@ -73,18 +76,24 @@ def crawl(source: str, settings: Settings, allowed_host: str | None = None) -> C
 
 
 @task(
-    name="read-files",
+    name="fetch",
     cache_policy=NO_CACHE,
     retries=2,
     retry_delay_seconds=1,
     retry_condition_fn=_retry_transient,
 )
-def read_files(
-    urls: list[str], settings: Settings, known: frozenset[str], cache: dict[str, CachedFetch]
-) -> list[FileResult]:
-    """Fetch (conditionally) and extract a few files (in a worker process when the run is big)."""
+def fetch(
+    urls: list[str], settings: Settings, cache: dict[str, CachedFetch]
+) -> list[FetchedFile | FetchFailure]:
+    """Download what changed (conditional GETs: a 304 downloads nothing), in the flow's process."""
     with _client(settings) as client:
-        return [read_file(client, url, settings.raw_folder, known, cache.get(url)) for url in urls]
+        return [fetch_report(client, url, settings.raw_folder, cache.get(url)) for url in urls]
+
+
+@task(name="extract", cache_policy=NO_CACHE)
+def extract(files: list[FetchedFile]) -> list[FileResult]:
+    """Read the tables of a few new files (in a worker process when the run is big)."""
+    return [read_fetched(f) for f in files]
 
 
 @task(name="judge-and-load", cache_policy=NO_CACHE)
@@ -170,17 +179,15 @@ def _workers_share_api(runner: TaskRunner[Any]) -> Iterator[None]:
         del os.environ["PREFECT_API_URL"]
 
 
-def _chunks(urls: list[str], size: int) -> Iterator[list[str]]:
-    for i in range(0, len(urls), size):
-        yield urls[i : i + size]
+def _chunks(items: list[T], size: int) -> Iterator[list[T]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
 
 
 @flow(name="nianbao-ingest", log_prints=False, validate_parameters=False)
 def ingest(source: str, settings: Settings, allowed_host: str | None = None) -> RunSummary:
     """One whole ingestion into a working copy of the warehouse, published when it ends."""
     run_id = uuid.uuid4().hex[:12]
-    # The GX context takes seconds to build: build it while the portal is crawled.
-    threading.Thread(target=expectations.warm_up, daemon=True).start()
     try:
         with warehouse.working_copy(settings.db_path, settings.lock_wait_seconds) as work:
             local = _on_copy(settings, work)
@@ -289,29 +296,37 @@ def _read_and_load(
 ) -> dict[str, ReportOutcome]:
     logger = get_run_logger()
     outcomes: dict[str, ReportOutcome] = {}
-    if not urls:
+
+    def record(results: list[FileResult]) -> None:
+        for outcome in judge_and_load(results, settings, run_id):
+            outcomes[outcome.url] = outcome
+            logger.info(
+                "[%d/%d] %s %s", len(outcomes), len(urls), outcome.status, _describe(outcome)
+            )
+
+    sources = fetch(urls, settings, cache) if urls else []
+    seen = set(known)
+    settled, new = [], []
+    for source in sources:
+        if source.report_id in seen:  # recorded before, or the same file under a second URL
+            settled.append(FileResult(source.url, source, known=True))
+        elif isinstance(source, FetchFailure):
+            settled.append(FileResult(source.url, source, reason=source.reason))
+        else:
+            new.append(source)
+        seen.add(source.report_id)
+    record(settled)
+    if not new:
         return outcomes
-    runner = task_runner(settings, len(urls))
-    chunks = list(_chunks(urls, settings.files_per_task))
+    # The GX context takes seconds to build: build it while the workers extract.
+    threading.Thread(target=expectations.warm_up, daemon=True).start()
+    runner = task_runner(settings, len(new))
     with _workers_share_api(runner), runner:
         futures = [
-            runner.submit(
-                read_files,
-                {
-                    "urls": c,
-                    "settings": settings,
-                    "known": known,
-                    "cache": {u: cache[u] for u in c if u in cache},
-                },
-            )
-            for c in chunks
+            runner.submit(extract, {"files": c}) for c in _chunks(new, settings.files_per_task)
         ]
         for future in as_completed(futures):
-            for outcome in judge_and_load(future.result(), settings, run_id):
-                outcomes[outcome.url] = outcome
-                logger.info(
-                    "[%d/%d] %s %s", len(outcomes), len(urls), outcome.status, _describe(outcome)
-                )
+            record(future.result())
     return outcomes
 
 
