@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -126,7 +127,11 @@ def _target(name: str) -> tuple[Any, Any]:
     gx_suite = context.suites.add(
         gx.ExpectationSuite(name=f"nianbao-{name}", expectations=suite.expectations())
     )
-    return batch_definition, gx_suite
+    # A validation definition (not a bare batch.validate) keeps each result for Data Docs.
+    validation = context.validation_definitions.add(
+        gx.ValidationDefinition(data=batch_definition, suite=gx_suite, name=f"nianbao-{name}")
+    )
+    return batch_definition, validation
 
 
 def _validation_targets() -> dict[str, tuple[Any, Any]]:
@@ -134,16 +139,23 @@ def _validation_targets() -> dict[str, tuple[Any, Any]]:
         return {s.name: _target(s.name) for s in SUITES}
 
 
-def validate_report(report: ExtractedReport) -> tuple[CheckResult, ...]:
-    """R1–R6 on one report, one result per relation, in check order."""
+def validate_report(report: ExtractedReport, label: str | None = None) -> tuple[CheckResult, ...]:
+    """R1–R6 on one report, one result per relation, in check order.
+
+    `label` names the report's results in Data Docs (default: body and year).
+    """
+    from great_expectations.core.run_identifier import RunIdentifier
+
     targets = _validation_targets()
     cells = frames.cells_frame(report)
+    run_id = RunIdentifier(run_name=label or f"{report.agency} {report.year}")
     results: list[CheckResult] = []
     for suite in SUITES:
         frame = suite.build(cells, report.form_rows).reset_index(drop=True)
-        batch_definition, gx_suite = targets[suite.name]
-        batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
-        outcome = batch.validate(gx_suite, result_format={"result_format": "COMPLETE"})
+        _, validation = targets[suite.name]
+        outcome = validation.run(
+            batch_parameters={"dataframe": frame}, result_format="COMPLETE", run_id=run_id
+        )
         failing = sorted(
             {int(i) for r in outcome.results for i in (r.result.get("unexpected_index_list") or [])}
         )
@@ -178,3 +190,24 @@ def _plain(value: object) -> object:
     if isinstance(value, float):
         return int(value) if value.is_integer() else value
     return value
+
+
+def build_docs(folder: Path) -> Path | None:
+    """Great Expectations Data Docs of every report validated by this process, into `folder`."""
+    with _CONTEXT_LOCK:
+        context = _context()
+        if "nianbao" not in context.get_site_names():
+            context.add_data_docs_site(
+                site_name="nianbao",
+                site_config={
+                    "class_name": "SiteBuilder",
+                    "store_backend": {
+                        "class_name": "TupleFilesystemStoreBackend",
+                        "base_directory": str(folder),
+                    },
+                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                },
+            )
+        context.build_data_docs(site_names=["nianbao"])
+    index = folder / "index.html"
+    return index if index.exists() else None

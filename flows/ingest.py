@@ -106,7 +106,7 @@ def judge_and_load(
     where each worker process would build its own (measured slower with 2 workers).
     """
     judged = [
-        replace(r, checks=expectations.validate_report(r.report)) if r.report else r
+        replace(r, checks=expectations.validate_report(r.report, _label(r))) if r.report else r
         for r in results
     ]
     outcomes = [_with_work_done(_load_one(r, settings, run_id), r) for r in judged]
@@ -114,6 +114,12 @@ def judge_and_load(
         settings.db_path, [r.source for r in results if isinstance(r.source, FetchedFile)]
     )
     return outcomes
+
+
+def _label(result: FileResult) -> str:
+    report = result.report
+    assert report is not None
+    return f"{report.agency} {report.year} ({result.report_id})"
 
 
 def _with_work_done(outcome: ReportOutcome, result: FileResult) -> ReportOutcome:
@@ -196,6 +202,7 @@ def ingest(source: str, settings: Settings, allowed_host: str | None = None) -> 
             summary = check_continuity(summary, local, run_id)
             summary = replace(summary, db_path=str(settings.db_path))
             warehouse.finish_run(work, summary, "ok")
+            data_docs(summary, local)
             alert(summary, local)
     except warehouse.RunInProgress:
         raise
@@ -236,6 +243,17 @@ def check_continuity(summary: RunSummary, settings: Settings, run_id: str) -> Ru
     return replace(summary, outcomes=outcomes)
 
 
+@task(name="data-docs", cache_policy=NO_CACHE)
+def data_docs(summary: RunSummary, settings: Settings) -> str | None:
+    """Great Expectations Data Docs of the reports judged in this run: docs/<run_id>/index.html."""
+    if not summary.extractions:
+        return None
+    index = expectations.build_docs(settings.docs_folder / summary.run_id)
+    if index is not None:
+        get_run_logger().info("Data Docs: %s", index)
+    return str(index) if index else None
+
+
 @task(name="alert", cache_policy=NO_CACHE)
 def alert(summary: RunSummary, settings: Settings) -> int:
     """Mail the findings not mailed before; if the server is down they wait for the next run."""
@@ -249,7 +267,7 @@ def alert(summary: RunSummary, settings: Settings) -> int:
             len(pending),
         )
         return 0
-    docs = settings.docs_folder / "index.html"
+    docs = settings.docs_folder / summary.run_id / "index.html"
     message = alerts.compose(pending, summary, settings, docs if docs.exists() else None)
     try:
         alerts.send(message, settings)
