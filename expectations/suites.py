@@ -194,11 +194,12 @@ def _plain(value: object) -> object:
 
 def build_docs(folder: Path) -> Path | None:
     """Great Expectations Data Docs of every report validated by this process, into `folder`."""
+    site = f"nianbao-{abs(hash(str(folder.resolve())))}"  # one site per folder (per run)
     with _CONTEXT_LOCK:
         context = _context()
-        if "nianbao" not in context.get_site_names():
+        if site not in context.get_site_names():
             context.add_data_docs_site(
-                site_name="nianbao",
+                site_name=site,
                 site_config={
                     "class_name": "SiteBuilder",
                     "store_backend": {
@@ -208,6 +209,6 @@ def build_docs(folder: Path) -> Path | None:
                     "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
                 },
             )
-        context.build_data_docs(site_names=["nianbao"])
+        context.build_data_docs(site_names=[site])
     index = folder / "index.html"
     return index if index.exists() else None

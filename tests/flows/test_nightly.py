@@ -116,7 +116,10 @@ def test_alert_mail_once_then_none_then_after_an_outage(
         assert "<h3>" in html and "R5" in html
         docs = list((tmp_path / "docs").glob("*/index.html"))  # Data Docs of the run, linked
         assert len(docs) == 1 and str(docs[0]) in text
-        assert any("云溪市公安局 2024" in p.read_text(encoding="utf-8") for p in docs[0].parent.rglob("*.html"))
+        assert any(
+            "云溪市公安局 2024" in p.read_text(encoding="utf-8")
+            for p in docs[0].parent.rglob("*.html")
+        )
 
         ingest(base + "index.html", settings)  # nothing new: no mail
         assert len(inbox.messages) == 1
