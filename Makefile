@@ -31,6 +31,8 @@ lint: setup
 bench: setup
 	$(PY) bench/extract.py
 	$(PY) bench/score_corpus.py
+	$(PY) bench/speed.py
+	$(PY) bench/incremental.py
 
 ## corpus: regenerate data/sample_portal and data/sample_truth from their seed
 corpus: setup corpus-tools
