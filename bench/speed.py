@@ -76,6 +76,7 @@ def nianbao_run(portal: Path, workers: int) -> float:
     env = {
         **os.environ,
         "NIANBAO_WORKERS": str(workers),
+        "NIANBAO_RATE_PER_SECOND": "0",  # a loopback portal: pacing would time only the pauses
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     }
     with tempfile.TemporaryDirectory() as tmp, serve_folder(portal) as base:

@@ -2,7 +2,7 @@
 
 from extract.crawl import crawl_portal
 from extract.fetch import fetch_report
-from extract.read import read_fetched, read_file
+from extract.read import read_fetched
 from extract.report import extract_report
 
-__all__ = ["crawl_portal", "extract_report", "fetch_report", "read_fetched", "read_file"]
+__all__ = ["crawl_portal", "extract_report", "fetch_report", "read_fetched"]

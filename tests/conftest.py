@@ -41,6 +41,17 @@ def sample_truth(name: str) -> dict:
     return json.loads((SAMPLE_TRUTH / name).read_text(encoding="utf-8"))
 
 
+def query_db(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    """Rows of `sql` on a warehouse file, through a read-only connection closed at once."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
 def truth_cells(truth: dict) -> dict[tuple[str, str, str], float]:
     """(table, row, col) → value for every printed value of a truth file."""
     return {

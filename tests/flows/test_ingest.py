@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import duckdb
 import pytest
 from typer.testing import CliRunner
 
@@ -16,6 +15,7 @@ from tests.conftest import (
     REAL_NAMES,
     SAMPLE_PORTAL,
     SAMPLE_TRUTH,
+    query_db,
     real_truth,
     sample_truth,
     truth_cells,
@@ -30,12 +30,7 @@ STATS = {
 }
 
 
-def _query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
+_query = query_db
 
 
 def warehouse_cells(db: Path, agency: str, year: int) -> dict[tuple[str, str, str], float]:

@@ -21,16 +21,10 @@ from flows.ingest import ingest
 from nianbao.errors import EnvironmentBroken
 from nianbao.portal import serve_folder
 from nianbao.settings import load_settings
-from tests.conftest import REAL_NAMES, SAMPLE_PORTAL, real_pdf, real_truth
+from tests.conftest import REAL_NAMES, SAMPLE_PORTAL, query_db, real_pdf, real_truth
 from tests.corpus.test_scorer import slice_portal
 
-
-def _query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
+_query = query_db
 
 
 class Inbox:
