@@ -185,6 +185,12 @@ def _workers_share_api(runner: TaskRunner[Any]) -> Iterator[None]:
         del os.environ["PREFECT_API_URL"]
 
 
+def _chunk_size(settings: Settings, files: int) -> int:
+    """Files per extraction task: at least `files_per_task`, and about four tasks per worker,
+    since every task run costs calls to the Prefect API (measured ~70 ms each in a worker)."""
+    return max(settings.files_per_task, -(-files // (4 * max(settings.workers, 1))))
+
+
 def _chunks(items: list[T], size: int) -> Iterator[list[T]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
@@ -341,7 +347,8 @@ def _read_and_load(
     runner = task_runner(settings, len(new))
     with _workers_share_api(runner), runner:
         futures = [
-            runner.submit(extract, {"files": c}) for c in _chunks(new, settings.files_per_task)
+            runner.submit(extract, {"files": c})
+            for c in _chunks(new, _chunk_size(settings, len(new)))
         ]
         for future in as_completed(futures):
             record(future.result())
