@@ -40,19 +40,20 @@ def open_warehouse(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-_MIGRATED: set[tuple[Path, int, int]] = set()
+_MIGRATED: set[Path] = set()
 
 
 def _migrate_once(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Migrations are checked the first time this process opens a file, not on every load.
-
-    Keyed by inode and creation time too: a working copy at the same path is a new file.
-    """
-    stat = path.stat()
-    key = (path.resolve(), stat.st_ino, stat.st_ctime_ns)
+    """Migrations are checked the first time this process opens a file, not on every load."""
+    key = path.resolve()
     if key not in _MIGRATED:
         apply_migrations(con)
         _MIGRATED.add(key)
+
+
+def forget_migrations(path: Path) -> None:
+    """The file at `path` was replaced (a new working copy): check its migrations again."""
+    _MIGRATED.discard(path.resolve())
 
 
 def known_report_ids(db_path: str | Path) -> set[str]:

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from nianbao.errors import NianbaoError
+from warehouse.load import forget_migrations
 
 
 class RunInProgress(NianbaoError):
@@ -67,6 +68,7 @@ def working_copy(db_path: str | Path, wait_seconds: float = 600.0) -> Iterator[P
     with _exclusive(_sidecar(db_path, ".lock"), wait_seconds):
         for stale in (work, _sidecar(work, ".wal")):
             stale.unlink(missing_ok=True)
+        forget_migrations(work)
         if db_path.exists():
             shutil.copyfile(db_path, work)
             wal = _sidecar(db_path, ".wal")
