@@ -109,7 +109,8 @@ def judge_and_load(
         replace(r, checks=expectations.validate_report(r.report, _label(r))) if r.report else r
         for r in results
     ]
-    outcomes = [_with_work_done(_load_one(r, settings, run_id), r) for r in judged]
+    aliases = load_aliases(settings.aliases_file)
+    outcomes = [_with_work_done(_load_one(r, settings, run_id, aliases), r) for r in judged]
     warehouse.remember_fetches(
         settings.db_path, [r.source for r in results if isinstance(r.source, FetchedFile)]
     )
@@ -129,7 +130,9 @@ def _with_work_done(outcome: ReportOutcome, result: FileResult) -> ReportOutcome
     return replace(outcome, downloaded=downloaded, extracted=extracted)
 
 
-def _load_one(result: FileResult, settings: Settings, run_id: str) -> ReportOutcome:
+def _load_one(
+    result: FileResult, settings: Settings, run_id: str, aliases: dict[str, str]
+) -> ReportOutcome:
     if result.known:
         return ReportOutcome(result.report_id, result.url, "unchanged")
     if result.report is None:
@@ -139,7 +142,7 @@ def _load_one(result: FileResult, settings: Settings, run_id: str) -> ReportOutc
             result.report_id, result.url, "quarantined" if new else "unchanged", reason=reason
         )
     assert isinstance(result.source, FetchedFile)  # a report was read from a fetched file
-    body = agency_id(result.url, result.report.agency, load_aliases(settings.aliases_file))
+    body = agency_id(result.url, result.report.agency, aliases)
     new = warehouse.load_report(
         settings.db_path, result.source, result.report, result.checks, run_id, body
     )

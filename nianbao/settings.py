@@ -25,8 +25,6 @@ class Settings(BaseSettings):
     sample_portal_port: int = 8731
     http_timeout_seconds: float = 30.0
     max_crawl_pages: int = 500
-    download_retries: int = 2
-    retry_delay_seconds: float = 1.0
     user_agent: str = "nianbao/0.1 (+government transparency research)"
     rate_per_second: float = 2.0  # requests per host and per process; 0: no limit
     respect_robots: bool = True
