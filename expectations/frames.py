@@ -36,25 +36,27 @@ def cells_frame(report: ExtractedReport) -> pd.DataFrame:
     )
 
 
-def _grid(cells: pd.DataFrame, table: str) -> pd.DataFrame:
-    """row × col matrix of one table's values (NaN where absent or unreadable)."""
+Grid = dict[tuple[str, str], float]
+
+
+def _grid(cells: pd.DataFrame, table: str) -> Grid:
+    """(row, col) → value of one table (NaN where unreadable; absent cells are not keys)."""
     part = cells[cells["table"] == table]
-    return part.pivot_table(
-        index="row", columns="col", values="value", aggfunc="first", dropna=False
-    )
+    grid: Grid = {}
+    for key, value in zip(zip(part["row"], part["col"], strict=True), part["value"], strict=True):
+        if key not in grid or math.isnan(grid[key]):  # a cell printed twice: its first reading
+            grid[key] = float(value)
+    return grid
 
 
-def _value(grid: pd.DataFrame, row: str, col: str) -> float:
-    try:
-        return float(grid.at[row, col])
-    except KeyError:
-        return NAN
+def _value(grid: Grid, row: str, col: str) -> float:
+    return grid.get((row, col), NAN)
 
 
 def row_totals_frame(cells: pd.DataFrame) -> pd.DataFrame:
     """R2: each table 三 row's printed 总计 beside the sum of its six applicant columns."""
     grid = _grid(cells, "application")
-    rows = list(grid.index)
+    rows = sorted({row for row, _ in grid})
     return pd.DataFrame(
         {
             "row_code": rows,

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from expectations import validate_report
+from expectations import validate_report, validate_reports
 from nianbao.records import Cell, ExtractedReport
 from tests.conftest import real_truth, sample_truth
 
@@ -125,3 +125,21 @@ def test_sample_planted_mistake_is_flagged() -> None:
         assert set(failed(report_from_truth(truth))) == {
             f["check"] for f in truth["expected_failures"]
         }
+
+
+def test_a_batch_judges_each_report_as_if_alone(clean: dict) -> None:
+    """Reports validated together (one GX run per suite) keep their own failures, in place."""
+    reports = [
+        report_from_truth(clean, {("application", "2", "total"): 35}),  # R2, R4 at the top
+        report_from_truth(real_truth("hongze-district-2024")),  # clean, 23-row form
+        report_from_truth(real_truth("hongze-district-2023")),  # its printed R5
+        report_from_truth(clean, drop={("review", "reconsideration", "total")}),  # R6 last
+    ]
+    batch = validate_reports([(r, f"report {n}") for n, r in enumerate(reports)])
+    assert batch == [validate_report(r) for r in reports]
+    assert [{c.check_id for c in checks if not c.success} for checks in batch] == [
+        {"R2", "R4"},
+        set(),
+        {"R5"},
+        {"R6"},  # a missing total is R6's to name; R5 skips a relation it cannot form
+    ]
