@@ -105,16 +105,23 @@ def judge_and_load(
     Runs in the flow's own process: one GX context (seconds to build) serves the whole run,
     where each worker process would build its own (measured slower with 2 workers).
     """
-    judged = [
-        replace(r, checks=expectations.validate_report(r.report, _label(r))) if r.report else r
-        for r in results
-    ]
+    judged = _judged(results)
     aliases = load_aliases(settings.aliases_file)
     outcomes = [_with_work_done(_load_one(r, settings, run_id, aliases), r) for r in judged]
     warehouse.remember_fetches(
         settings.db_path, [r.source for r in results if isinstance(r.source, FetchedFile)]
     )
     return outcomes
+
+
+def _judged(results: list[FileResult]) -> list[FileResult]:
+    """The results with their checks: the batch's new reports validated together."""
+    readable = [(n, r.report) for n, r in enumerate(results) if r.report is not None]
+    checks = expectations.validate_reports([(rep, _label(results[n])) for n, rep in readable])
+    judged = list(results)
+    for (n, _), found in zip(readable, checks, strict=True):
+        judged[n] = replace(results[n], checks=found)
+    return judged
 
 
 def _label(result: FileResult) -> str:
@@ -204,7 +211,10 @@ def ingest(source: str, settings: Settings, allowed_host: str | None = None) -> 
     """One whole ingestion into a working copy of the warehouse, published when it ends."""
     run_id = uuid.uuid4().hex[:12]
     try:
-        with warehouse.working_copy(settings.db_path, settings.lock_wait_seconds) as work:
+        with (
+            warehouse.working_copy(settings.db_path, settings.lock_wait_seconds) as work,
+            warehouse.held_open(work),  # the copy is the run's own: no reader waits on it
+        ):
             local = _on_copy(settings, work)
             warehouse.start_run(work, run_id, source)
             summary = _ingest_files(source, local, run_id, allowed_host)

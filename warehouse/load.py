@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -26,8 +27,21 @@ from warehouse.migrate import apply_migrations
 
 @contextmanager
 def open_warehouse(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A migrated read-write connection, held only as long as the `with` block."""
+    """A migrated read-write connection, held only as long as the `with` block.
+
+    Inside `held_open(db_path)` the held connection is reused (a cursor of it, on another
+    thread) instead of opening the file again.
+    """
     path = Path(db_path)
+    held = _HELD.get(path.resolve())
+    if held is not None:
+        con, owner = held
+        if owner == threading.get_ident():
+            yield con
+        else:  # a DuckDB connection is not shared between threads; its cursors are
+            with con.cursor() as cursor:
+                yield cursor
+        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(path))
@@ -41,6 +55,23 @@ def open_warehouse(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 _MIGRATED: set[Path] = set()
+_HELD: dict[Path, tuple[duckdb.DuckDBPyConnection, int]] = {}
+
+
+@contextmanager
+def held_open(db_path: str | Path) -> Iterator[None]:
+    """Keep one connection to `db_path` for the block, for every function here to reuse.
+
+    Opening a DuckDB file costs ~15 ms (measured: 110 opens took 1.6 s of a 40-report run).
+    Hold it only on a file no reader opens, such as the run's working copy (publish.py).
+    """
+    key = Path(db_path).resolve()
+    with open_warehouse(db_path) as con:
+        _HELD[key] = (con, threading.get_ident())
+        try:
+            yield
+        finally:
+            del _HELD[key]
 
 
 def _migrate_once(con: duckdb.DuckDBPyConnection, path: Path) -> None:

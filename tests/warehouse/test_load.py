@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -89,3 +90,31 @@ def test_disclosure_fee_keeps_its_decimals(tmp_path: Path) -> None:
         db,
         "SELECT CAST(value AS VARCHAR) FROM disclosure_stats WHERE item_code = 'administrative_fees'",
     ) == [("7730.280000",)]
+
+
+def test_held_open_reuses_one_connection_and_publishes_on_close(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    clean = report_from_truth(real_truth("huaian-city-2024"))
+    with warehouse.held_open(db):
+        with warehouse.open_warehouse(db) as first, warehouse.open_warehouse(db) as second:
+            assert first is second
+        assert warehouse.load_report(db, _fetched("a"), clean, (), "run1")
+        seen: list[int] = []
+
+        def count_elsewhere() -> None:  # another thread gets a cursor of the same database
+            with warehouse.open_warehouse(db) as con:
+                seen.append(_count(con))
+
+        worker = threading.Thread(target=count_elsewhere)
+        worker.start()
+        worker.join()
+        assert seen == [1]
+    assert _rows(db, "SELECT count(*) FROM report_files") == [(1,)]
+    with warehouse.open_warehouse(db) as con:  # after the block: a connection of its own
+        assert _count(con) == 1
+
+
+def _count(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("SELECT count(*) FROM report_files").fetchone()
+    assert row is not None
+    return int(row[0])
