@@ -14,13 +14,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import httpx
 from prefect import flow, get_client, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 import expectations
 import warehouse
@@ -335,7 +336,9 @@ def _read_and_load(
     outcomes: dict[str, ReportOutcome] = {}
 
     def record(results: list[FileResult]) -> None:
-        for outcome in judge_and_load(results, settings, run_id):
+        # quote: Prefect would walk every cell of every report to track task inputs (measured
+        # 2.6 s of the flow's CPU on 102 reports); a batch's inputs need no tracking.
+        for outcome in judge_and_load(cast(list[FileResult], quote(results)), settings, run_id):
             outcomes[outcome.url] = outcome
             logger.info(
                 "[%d/%d] %s %s", len(outcomes), len(urls), outcome.status, _describe(outcome)
