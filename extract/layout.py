@@ -15,7 +15,7 @@ from extract.labels import (
     match_row,
     normalize_label,
 )
-from extract.tables import Grid
+from extract.tables import TEXT_POSITION, Grid
 from extract.values import has_number, is_value_like, parse_amount, parse_count
 from nianbao.errors import UnknownLayout
 from nianbao.form import APPLICANT_CODES, DISCLOSURE_MEASURES, OUTCOME_CODES, PROCEEDING_CODES
@@ -76,6 +76,12 @@ def parse_application(grids: list[Grid]) -> list[Cell]:
     return cells
 
 
+# What a disagreement of the two readings is called, by how the grid was found: lattice grids
+# are read twice by pdfium glyphs and camelot's text; grids read by position by the glyphs
+# and pdfium's own bounded text.
+DIFFERS: dict[str, str] = {TEXT_POSITION: "bounded-text-differs"}
+
+
 def read_value(
     grid: Grid, r: int, c: int, parse: Callable[[str], Number | None], key: tuple[str, str, str]
 ) -> Cell:
@@ -86,7 +92,7 @@ def read_value(
     if (r, c) in grid.ambiguous or (r, c) in grid.covered:
         value, reading = None, "ambiguous"
     else:
-        reading = "agree" if parse(second) == value else "camelot-differs"
+        reading = "agree" if parse(second) == value else DIFFERS.get(grid.method, "camelot-differs")
     return Cell(*key, value, raw, grid.page, grid.order, reading, second)
 
 
@@ -171,10 +177,16 @@ def _check_review_header(grid: Grid, header_rows: list[Row]) -> None:
                 f"table 四 on page {grid.page}: column {i + 1} header {text!r} is not {outcome.code!r} "
                 "where the form prints it"
             )
-        if i in (5, 10) and not re.search(_PROCEEDING_HEADERS[i // 5], text):
+    for first in (5, 10):
+        # Over its five columns: merged (ruled) it sits in the first, centred (by position)
+        # it may sit over any of them.
+        text = "".join(
+            normalize_label(r[-15:][i]) for r in header_rows for i in range(first, first + 5)
+        )
+        if not re.search(_PROCEEDING_HEADERS[first // 5], text):
             raise UnknownLayout(
-                f"table 四 on page {grid.page}: column {i + 1} should open {_PROCEEDING_HEADERS[i // 5]}, "
-                f"reads {text!r}"
+                f"table 四 on page {grid.page}: columns {first + 1}–{first + 5} should be under "
+                f"{_PROCEEDING_HEADERS[first // 5]}, read {text!r}"
             )
 
 
@@ -208,6 +220,17 @@ TABLE_PARSERS: dict[str, Callable[[list[Grid]], list[Cell]]] = {
 }
 
 
+def parse_table(table: str, grids: list[Grid]) -> tuple[list[Cell], list[TablePiece]]:
+    """Cells and pieces of one table whose grids are known to be its own (read by position)."""
+    return TABLE_PARSERS[table](grids), [_piece(table, grid) for grid in grids]
+
+
+def _piece(table: str, grid: Grid) -> TablePiece:
+    return TablePiece(
+        table, grid.page, grid.order, grid.method, grid.accuracy, grid.whitespace, grid.confidence
+    )
+
+
 def parse_grids(grids: Iterable[Grid]) -> tuple[list[Cell], list[TablePiece]]:
     """Cells of all three tables found among `grids`, each table's pieces joined in page order,
     and the pieces themselves with camelot's parsing report."""
@@ -218,17 +241,7 @@ def parse_grids(grids: Iterable[Grid]) -> tuple[list[Cell], list[TablePiece]]:
         table = classify_grid(grid) or _continuation_of(previous, grid)
         if table is not None:
             by_table[table].append(grid)
-            pieces.append(
-                TablePiece(
-                    table,
-                    grid.page,
-                    grid.order,
-                    grid.method,
-                    grid.accuracy,
-                    grid.whitespace,
-                    grid.confidence,
-                )
-            )
+            pieces.append(_piece(table, grid))
         previous = table
     cells = [cell for name, parse in TABLE_PARSERS.items() for cell in parse(by_table[name])]
     return cells, pieces

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extract.layout import parse_grids
+from extract.layout import parse_grids, parse_table
 from extract.pdf import check_form_version, find_title, read_pdf_text, table_page_numbers
+from extract.positions import READABLE, position_grids
 from extract.tables import LATTICE_METHODS, read_grids
 from nianbao.errors import UnknownLayout
 from nianbao.form import ROW_CODES_23, ROW_CODES_25
@@ -27,6 +28,7 @@ def extract_report(path: str | Path) -> ExtractedReport:
             break
     assert best is not None
     _, cells, pieces, method = best
+    cells, pieces = _with_unruled_tables(path, pages, cells, pieces)
     if not any(c.table == "application" for c in cells):
         raise UnknownLayout(
             f"table 三 (收到和处理政府信息公开申请情况) not found as a ruled table on pages "
@@ -42,6 +44,18 @@ def extract_report(path: str | Path) -> ExtractedReport:
         method=method,
         pieces=tuple(pieces),
     )
+
+
+def _with_unruled_tables(
+    path: str | Path, pages: tuple[int, ...], cells: list[Cell], pieces: list[TablePiece]
+) -> tuple[list[Cell], list[TablePiece]]:
+    """Tables lattice found no grid for, read by text position where the form allows it."""
+    found = {c.table for c in cells}
+    missing = [t for t in READABLE if t not in found]
+    for table, grids in position_grids(path, pages, missing).items():
+        more_cells, more_pieces = parse_table(table, list(grids))
+        cells, pieces = cells + more_cells, pieces + more_pieces
+    return cells, pieces
 
 
 def form_rows(cells: list[Cell] | tuple[Cell, ...]) -> int:

@@ -21,6 +21,11 @@ LATTICE_METHODS: dict[str, dict[str, object]] = {
 }
 
 
+# A table printed without rules, which lattice cannot see, is read by text position instead
+# (extract/positions.py).
+TEXT_POSITION = "text-position"
+
+
 @dataclass(frozen=True)
 class Grid:
     """One ruled table camelot found, with each cell's text read twice.
@@ -36,9 +41,9 @@ class Grid:
     ambiguous: frozenset[tuple[int, int]]
     covered: frozenset[tuple[int, int]]
     method: str
-    accuracy: float
-    whitespace: float
-    confidence: float
+    accuracy: float | None  # camelot's parsing report; None for a grid read by position
+    whitespace: float | None
+    confidence: float | None
 
     @property
     def ncols(self) -> int:

@@ -85,21 +85,22 @@ class Cell:
     raw: str
     page: int
     piece: int = 0  # camelot's order of the ruled table on its page
-    reading: str = "agree"  # 'agree' | 'camelot-differs' (glyph reading kept) | 'ambiguous'
+    # 'agree' | 'camelot-differs' | 'bounded-text-differs' (the glyph reading is kept) | 'ambiguous'
+    reading: str = "agree"
     second_raw: str = ""  # camelot's own text for the cell, the second reading
 
 
 @dataclass(frozen=True)
 class TablePiece:
-    """One ruled table camelot found, with its parsing report (kept as provenance)."""
+    """One piece of a table as found on a page, with how it was read (kept as provenance)."""
 
     table: str  # 'disclosure' | 'application' | 'review'
     page: int
     piece: int
-    method: str
-    accuracy: float
-    whitespace: float
-    confidence: float
+    method: str  # lattice-vector | lattice-combined | text-position
+    accuracy: float | None  # camelot's parsing report; None for a piece read by position
+    whitespace: float | None
+    confidence: float | None
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ class RuledTable:
     repeat_header: bool = False
     landscape: bool = False
     centered_cols: frozenset[int] = field(default_factory=frozenset)
+    ruled: bool = True  # False: no rules at all, columns only by where the text sits
 
 
 Block = Heading | Para | RuledTable
@@ -156,7 +157,11 @@ def disclosure_table(report: Report) -> RuledTable:
         for item, label, measure in items:
             add((label, value_text(d[item][measure], st), "", ""), (1, 0, 3, 0))
     return RuledTable(
-        tuple(rows), tuple(spans), (40, 40, 40, 40), centered_cols=frozenset(range(4))
+        tuple(rows),
+        tuple(spans),
+        (40, 40, 40, 40),
+        centered_cols=frozenset(range(4)),
+        ruled="disclosure" not in st.unruled,
     )
 
 
@@ -244,6 +249,7 @@ def review_table(report: Report) -> RuledTable:
         (width,) * 15,
         landscape=st.landscape_review,
         centered_cols=frozenset(range(15)),
+        ruled="review" not in st.unruled,
     )
 
 

@@ -47,6 +47,8 @@ class Style:
     landscape_review: bool  # table 四 on a landscape page
     has_table2: bool
     label_width_mm: int  # narrow label columns wrap labels over 2–3 lines
+    # tables printed with no rules at all (lattice finds no grid: read by text position)
+    unruled: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -301,6 +303,8 @@ def draw_style(rng: random.Random, body: Body, index: int) -> Style:
         landscape_review=index % 8 == 4,
         has_table2=index % 11 != 7,
         label_width_mm=rng.choice([34, 40, 48, 56]),
+        # Drawn after every random choice, so the other reports keep their seeded values.
+        unruled=("disclosure", "review") if index % 14 == 8 else (),
     )
 
 

@@ -66,7 +66,7 @@ def _table(t: RuledTable, st: dict[str, ParagraphStyle]) -> Table:
         for row in t.rows
     ]
     commands: list[tuple[Any, ...]] = [
-        ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+        *([("GRID", (0, 0), (-1, -1), 0.6, colors.black)] if t.ruled else []),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), 2),
         ("RIGHTPADDING", (0, 0), (-1, -1), 2),

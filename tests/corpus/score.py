@@ -200,6 +200,7 @@ VARIANT_FIELDS = (
     "landscape_review",
     "has_table2",
     "label_width_mm",
+    "unruled",
 )
 
 

@@ -85,6 +85,7 @@ def test_every_variant_is_present() -> None:
     for flag in ("typo", "thousands", "landscape_review", "repeat_header", "table3_new_page"):
         assert set(seen[flag]) == {"True", "False"}, flag
     assert "False" in seen["has_table2"]
+    assert "['disclosure', 'review']" in seen["unruled"]  # tables 二 and 四 with no rules
     assert (
         min(float(s) for s in seen["font_size"]) >= 9
         and max(float(s) for s in seen["font_size"]) <= 12

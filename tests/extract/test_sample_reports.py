@@ -18,6 +18,8 @@ def test_sample_report_values_exact(entry: dict) -> None:
     expected = truth_cells(truth)
     assert set(got) == set(expected)
     assert {k: got[k] for k in expected if got[k] is None or float(got[k]) != expected[k]} == {}
+    unruled = set(truth["variant"]["unruled"])  # tables printed with no rules at all
+    assert {p.table for p in report.pieces if p.method == "text-position"} == unruled
     assert (report.agency, report.year, report.form_rows) == (
         truth["agency"],
         truth["year"],
