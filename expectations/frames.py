@@ -1,10 +1,12 @@
-"""The report's cells reshaped into the frames the form's relations are checked on."""
+"""The report's cells reshaped into the frames the form's relations are checked on.
+
+Each builder gives one report's rows as columns of plain lists; a batch of reports is joined
+into one DataFrame per suite (expectations/suites.py), so pandas is paid once per batch.
+"""
 
 from __future__ import annotations
 
 import math
-
-import pandas as pd
 
 from nianbao.form import (
     APPLICANT_CODES,
@@ -19,33 +21,35 @@ from nianbao.records import ExtractedReport
 
 NAN = math.nan
 
-
-def cells_frame(report: ExtractedReport) -> pd.DataFrame:
-    """One row per printed cell; `value` is NaN where the text is not a number."""
-    return pd.DataFrame(
-        {
-            "table": [c.table for c in report.cells],
-            "row": [c.row for c in report.cells],
-            "col": [c.col for c in report.cells],
-            "value": [NAN if c.value is None else float(c.value) for c in report.cells],
-            "raw": [c.raw for c in report.cells],
-            "page": [c.page for c in report.cells],
-            "reading": [c.reading for c in report.cells],
-        },
-        columns=["table", "row", "col", "value", "raw", "page", "reading"],
-    )
-
-
+Columns = dict[str, list[object]]
 Grid = dict[tuple[str, str], float]
 
+CELL_COLUMNS = ("table", "row", "col", "value", "raw", "page", "reading")
 
-def _grid(cells: pd.DataFrame, table: str) -> Grid:
+
+def cells_frame(report: ExtractedReport) -> Columns:
+    """One row per printed cell; `value` is NaN where the text is not a number."""
+    return {
+        "table": [c.table for c in report.cells],
+        "row": [c.row for c in report.cells],
+        "col": [c.col for c in report.cells],
+        "value": [NAN if c.value is None else float(c.value) for c in report.cells],
+        "raw": [c.raw for c in report.cells],
+        "page": [c.page for c in report.cells],
+        "reading": [c.reading for c in report.cells],
+    }
+
+
+def _grid(report: ExtractedReport, table: str) -> Grid:
     """(row, col) → value of one table (NaN where unreadable; absent cells are not keys)."""
-    part = cells[cells["table"] == table]
     grid: Grid = {}
-    for key, value in zip(zip(part["row"], part["col"], strict=True), part["value"], strict=True):
+    for c in report.cells:
+        if c.table != table:
+            continue
+        value = NAN if c.value is None else float(c.value)
+        key = (c.row, c.col)
         if key not in grid or math.isnan(grid[key]):  # a cell printed twice: its first reading
-            grid[key] = float(value)
+            grid[key] = value
     return grid
 
 
@@ -53,16 +57,23 @@ def _value(grid: Grid, row: str, col: str) -> float:
     return grid.get((row, col), NAN)
 
 
-def row_totals_frame(cells: pd.DataFrame) -> pd.DataFrame:
+def _relation(check: str, where: list[str], printed: list[float], expected: list[float]) -> Columns:
+    return {
+        "check_id": [check] * len(where),
+        "where": list(where),
+        "printed": list(printed),
+        "expected": list(expected),
+    }
+
+
+def row_totals(app: Grid) -> Columns:
     """R2: each table 三 row's printed 总计 beside the sum of its six applicant columns."""
-    grid = _grid(cells, "application")
-    rows = sorted({row for row, _ in grid})
-    return pd.DataFrame(
-        {
-            "row_code": rows,
-            "printed": [_value(grid, r, "total") for r in rows],
-            "expected": [sum(_value(grid, r, c) for c in APPLICANT_PARTS) for r in rows],
-        }
+    rows = sorted({row for row, _ in app})
+    return _relation(
+        "R2",
+        rows,
+        [_value(app, r, "total") for r in rows],
+        [sum(_value(app, r, c) for c in APPLICANT_PARTS) for r in rows],
     )
 
 
@@ -71,57 +82,34 @@ def _result_rows(report_rows: int) -> tuple[str, ...]:
     return tuple(r for r in rows if r.startswith("3.") and r != "3.7")
 
 
-def outcome_total_frame(cells: pd.DataFrame, form_rows: int) -> pd.DataFrame:
+def outcome_totals(app: Grid, form_rows: int) -> Columns:
     """R3: per applicant column, printed （七）总计 beside the sum of （一）…（六）."""
-    grid = _grid(cells, "application")
     parts = _result_rows(form_rows)
-    return pd.DataFrame(
-        {
-            "applicant_code": list(APPLICANT_CODES),
-            "printed": [_value(grid, "3.7", c) for c in APPLICANT_CODES],
-            "expected": [sum(_value(grid, r, c) for r in parts) for c in APPLICANT_CODES],
-        }
+    return _relation(
+        "R3",
+        list(APPLICANT_CODES),
+        [_value(app, "3.7", c) for c in APPLICANT_CODES],
+        [sum(_value(app, r, c) for r in parts) for c in APPLICANT_CODES],
     )
 
 
-def balance_frame(cells: pd.DataFrame) -> pd.DataFrame:
+def balance(app: Grid) -> Columns:
     """R4: per column, 一 + 二 (received + carried over) beside 三（七） + 四 (handled + carried on)."""
-    grid = _grid(cells, "application")
-    return pd.DataFrame(
-        {
-            "applicant_code": list(APPLICANT_CODES),
-            "printed": [_value(grid, "1", c) + _value(grid, "2", c) for c in APPLICANT_CODES],
-            "expected": [_value(grid, "3.7", c) + _value(grid, "4", c) for c in APPLICANT_CODES],
-        }
+    return _relation(
+        "R4",
+        list(APPLICANT_CODES),
+        [_value(app, "1", c) + _value(app, "2", c) for c in APPLICANT_CODES],
+        [_value(app, "3.7", c) + _value(app, "4", c) for c in APPLICANT_CODES],
     )
 
 
-def review_totals_frame(cells: pd.DataFrame) -> pd.DataFrame:
+def review_totals(review: Grid) -> Columns:
     """R5: per proceeding, printed 总计 beside 维持 + 纠正 + 其他 + 尚未审结."""
-    grid = _grid(cells, "review")
-    return pd.DataFrame(
-        {
-            "proceeding_code": list(PROCEEDING_CODES),
-            "printed": [_value(grid, p, "total") for p in PROCEEDING_CODES],
-            "expected": [sum(_value(grid, p, o) for o in OUTCOME_PARTS) for p in PROCEEDING_CODES],
-        }
-    )
-
-
-def completeness_frame(cells: pd.DataFrame, form_rows: int) -> pd.DataFrame:
-    """R6: every cell the form prints in 三 and 四, and whether the report has it."""
-    rows = ROW_CODES_23 if form_rows == 23 else ROW_CODES_25
-    expected = [("application", r, c) for r in rows for c in APPLICANT_CODES] + [
-        ("review", p, o) for p in PROCEEDING_CODES for o in OUTCOME_CODES
-    ]
-    present = set(zip(cells["table"], cells["row"], cells["col"], strict=True))
-    return pd.DataFrame(
-        {
-            "table": [e[0] for e in expected],
-            "row": [e[1] for e in expected],
-            "col": [e[2] for e in expected],
-            "present": [e in present for e in expected],
-        }
+    return _relation(
+        "R5",
+        list(PROCEEDING_CODES),
+        [_value(review, p, "total") for p in PROCEEDING_CODES],
+        [sum(_value(review, p, o) for o in OUTCOME_PARTS) for p in PROCEEDING_CODES],
     )
 
 
@@ -134,18 +122,24 @@ RELATION_KEYS: dict[str, str] = {
 }
 
 
-def relations_frame(cells: pd.DataFrame, form_rows: int) -> pd.DataFrame:
+def relations_frame(report: ExtractedReport) -> Columns:
     """R2–R5 in one frame: check_id, where (a row, column or proceeding), printed, expected."""
-    parts = {
-        "R2": row_totals_frame(cells),
-        "R3": outcome_total_frame(cells, form_rows),
-        "R4": balance_frame(cells),
-        "R5": review_totals_frame(cells),
+    app, review = _grid(report, "application"), _grid(report, "review")
+    parts = [row_totals(app), outcome_totals(app, report.form_rows), balance(app)]
+    parts.append(review_totals(review))
+    return {k: [v for part in parts for v in part[k]] for k in parts[0]}
+
+
+def completeness_frame(report: ExtractedReport) -> Columns:
+    """R6: every cell the form prints in 三 and 四, and whether the report has it."""
+    rows = ROW_CODES_23 if report.form_rows == 23 else ROW_CODES_25
+    expected = [("application", r, c) for r in rows for c in APPLICANT_CODES] + [
+        ("review", p, o) for p in PROCEEDING_CODES for o in OUTCOME_CODES
+    ]
+    present = {(c.table, c.row, c.col) for c in report.cells}
+    return {
+        "table": [e[0] for e in expected],
+        "row": [e[1] for e in expected],
+        "col": [e[2] for e in expected],
+        "present": [e in present for e in expected],
     }
-    return pd.concat(
-        [
-            frame.rename(columns={RELATION_KEYS[check]: "where"}).assign(check_id=check)
-            for check, frame in parts.items()
-        ],
-        ignore_index=True,
-    )[["check_id", "where", "printed", "expected"]]

@@ -34,7 +34,7 @@ TITLES: dict[str, str] = {
 @dataclass(frozen=True)
 class Suite:
     name: str
-    build: Callable[[pd.DataFrame, int], pd.DataFrame]
+    build: Callable[[ExtractedReport], frames.Columns]
     expectations: Callable[[], list[Any]]
     checks: tuple[str, ...]  # the relations this suite decides
     keys: tuple[str, ...]  # the columns that name a failing row
@@ -68,7 +68,7 @@ def _completeness_expectations() -> list[Any]:
 SUITES: tuple[Suite, ...] = (
     Suite(
         "cells",
-        lambda c, n: c,
+        frames.cells_frame,
         _cell_expectations,
         ("R1",),
         ("table", "row", "col", "raw", "page", "reading"),
@@ -160,17 +160,13 @@ def validate_reports(
     if not reports:
         return []
     targets = _validation_targets()
-    cells = [frames.cells_frame(report) for report, _ in reports]
     run_id = RunIdentifier(run_name=_run_name([label for _, label in reports]))
     results: list[list[CheckResult]] = [[] for _ in reports]
     for suite in SUITES:
-        parts = [
-            suite.build(c, report.form_rows).reset_index(drop=True)
-            for c, (report, _) in zip(cells, reports, strict=True)
-        ]
-        joined = pd.concat(
-            [p.assign(report=label) for p, (_, label) in zip(parts, reports, strict=True)],
-            ignore_index=True,
+        parts = [suite.build(report) for report, _ in reports]
+        sizes = [len(next(iter(part.values()))) for part in parts]
+        joined = _joined(
+            parts, [label for (_, label), n in zip(reports, sizes, strict=True) for _ in range(n)]
         )
         _, validation = targets[suite.name]
         outcome = validation.run(
@@ -180,11 +176,17 @@ def validate_reports(
             int(i) for r in outcome.results for i in (r.result.get("unexpected_index_list") or [])
         }
         start = 0
-        for n, part in enumerate(parts):
-            own = sorted(i - start for i in failing if start <= i < start + len(part))
-            results[n].extend(_by_check(suite, part, own))
-            start += len(part)
+        for n, size in enumerate(sizes):
+            own = sorted(i for i in failing if start <= i < start + size)
+            results[n].extend(_by_check(suite, joined, own))
+            start += size
     return [tuple(r) for r in results]
+
+
+def _joined(parts: list[frames.Columns], labels: list[str]) -> pd.DataFrame:
+    """The reports' rows one after another, each row naming its report (seen in Data Docs)."""
+    columns = {k: [v for part in parts for v in part[k]] for k in parts[0]}
+    return pd.DataFrame({**columns, "report": labels})
 
 
 def _run_name(labels: list[str]) -> str:
