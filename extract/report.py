@@ -21,6 +21,8 @@ def extract_report(path: str | Path) -> ExtractedReport:
     best: tuple[int, list[Cell], list[TablePiece], str] | None = None
     for method in LATTICE_METHODS:  # fastest first; a slower one only if cells are missing
         cells, pieces = parse_grids(read_grids(path, pages, method))
+        # Reading by position (~0.02 s) comes before rendering pages for 'combined' (~1 s).
+        cells, pieces = _with_unruled_tables(path, pages, cells, pieces)
         missing = _missing_cell_count(cells)
         if best is None or missing < best[0]:
             best = (missing, cells, pieces, method)
@@ -28,7 +30,6 @@ def extract_report(path: str | Path) -> ExtractedReport:
             break
     assert best is not None
     _, cells, pieces, method = best
-    cells, pieces = _with_unruled_tables(path, pages, cells, pieces)
     if not any(c.table == "application" for c in cells):
         raise UnknownLayout(
             f"table 三 (收到和处理政府信息公开申请情况) not found as a ruled table on pages "
