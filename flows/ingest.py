@@ -174,8 +174,39 @@ def task_runner(settings: Settings, files: int) -> TaskRunner[Any]:
 
         return DaskTaskRunner(address=settings.dask_address)
     if settings.workers > 1 and files >= settings.parallel_from:
-        return ProcessPoolTaskRunner(max_workers=settings.workers)
+        return ForkserverTaskRunner(max_workers=settings.workers)
     return ThreadPoolTaskRunner(max_workers=1)
+
+
+class _Forkserver:
+    """Stands in for the `multiprocessing` module inside prefect.task_runners while a pool
+    is made: every context it hands out is the forkserver, preloaded with the extraction."""
+
+    @staticmethod
+    def get_context(method: str | None = None) -> Any:
+        import multiprocessing
+
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["flows.ingest", "extract.report"])
+        return context
+
+
+class ForkserverTaskRunner(ProcessPoolTaskRunner):
+    """Prefect's process pool with its workers forked from one server process that has
+    imported Prefect, camelot and pandas once, where each spawned worker would import them
+    itself (~2 s of CPU each, measured). Should Prefect stop asking `multiprocessing` for its
+    context in `__enter__`, this falls back to Prefect's spawned workers, unchanged.
+    """
+
+    def __enter__(self) -> ForkserverTaskRunner:
+        import prefect.task_runners as runners
+
+        real = runners.multiprocessing
+        runners.multiprocessing = _Forkserver  # type: ignore[assignment]
+        try:
+            return super().__enter__()
+        finally:
+            runners.multiprocessing = real
 
 
 @contextmanager

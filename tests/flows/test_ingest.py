@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
 from typer.testing import CliRunner
 
-from flows.ingest import ingest
+from flows.ingest import ForkserverTaskRunner, ingest
 from nianbao.cli import app
 from nianbao.settings import load_settings
 from tests.conftest import (
@@ -179,3 +182,22 @@ def test_same_warehouse_on_a_dask_cluster(
     assert _query(db, "SELECT count(*) FROM dq_results WHERE NOT success") == _query(
         real_run[0], "SELECT count(*) FROM dq_results WHERE NOT success"
     )
+
+
+@task(cache_policy=NO_CACHE)
+def _where_am_i() -> tuple[int, bool]:
+    import sys
+
+    return os.getpid(), "camelot" in sys.modules  # preloaded by the forkserver
+
+
+def test_extraction_workers_are_forked_from_a_preloaded_server(prefect_harness: None) -> None:
+    @flow
+    def probe() -> tuple[str, tuple[int, bool]]:
+        with ForkserverTaskRunner(max_workers=1) as runner:
+            method = runner._executor._mp_context.get_start_method()  # type: ignore[union-attr]
+            return method, runner.submit(_where_am_i, {}).result()
+
+    method, (pid, preloaded) = probe()
+    assert method == "forkserver"  # not Prefect's spawn: the patch took effect
+    assert pid != os.getpid() and preloaded
