@@ -190,6 +190,14 @@ class _Forkserver:
         context.set_forkserver_preload(["flows.ingest", "extract.report"])
         return context
 
+    @classmethod
+    def start(cls) -> None:
+        """Start the server now (it imports in the background) rather than at the first task."""
+        from multiprocessing import forkserver
+
+        cls.get_context()
+        forkserver.ensure_running()
+
 
 class ForkserverTaskRunner(ProcessPoolTaskRunner):
     """Prefect's process pool with its workers forked from one server process that has
@@ -225,6 +233,15 @@ def _workers_share_api(runner: TaskRunner[Any]) -> Iterator[None]:
         yield
     finally:
         del os.environ["PREFECT_API_URL"]
+
+
+def _start_workers_early(settings: Settings, likely_new: int) -> None:
+    """When the crawl found enough files never fetched before, start the workers' forkserver
+    while they download (at 2 requests a second its imports are done long before)."""
+    runner = task_runner(settings, likely_new)
+    if isinstance(runner, ForkserverTaskRunner):
+        with _workers_share_api(runner):
+            _Forkserver.start()
 
 
 def _chunk_size(settings: Settings, files: int) -> int:
@@ -375,6 +392,7 @@ def _read_and_load(
                 "[%d/%d] %s %s", len(outcomes), len(urls), outcome.status, _describe(outcome)
             )
 
+    _start_workers_early(settings, sum(1 for url in urls if url not in cache))
     sources = fetch(urls, settings, cache) if urls else []
     seen = set(known)
     settled, new = [], []
