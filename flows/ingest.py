@@ -245,9 +245,11 @@ def _start_workers_early(settings: Settings, likely_new: int) -> None:
 
 
 def _chunk_size(settings: Settings, files: int) -> int:
-    """Files per extraction task: at least `files_per_task`, and about four tasks per worker,
-    since every task run costs calls to the Prefect API (measured ~70 ms each in a worker)."""
-    return max(settings.files_per_task, -(-files // (4 * max(settings.workers, 1))))
+    """Files per extraction task: at least `files_per_task`, and about three tasks per worker:
+    every task run costs Prefect's context and API calls (~0.15 s of a worker's CPU, measured),
+    and fewer, larger tasks leave a longer tail. 2 workers over 1 on 102 files: 1.65–1.80×
+    with three, 1.54–1.74× with four (bench/speed.py, noisy)."""
+    return max(settings.files_per_task, -(-files // (3 * max(settings.workers, 1))))
 
 
 def _chunks(items: list[T], size: int) -> Iterator[list[T]]:
