@@ -1,0 +1,23 @@
+"""How new files are cut into extraction tasks."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.ingest import chunk_sizes
+
+
+@pytest.mark.parametrize(("files", "workers"), [(102, 2), (38, 2), (38, 4), (7, 1), (5, 2), (1, 2)])
+def test_every_file_in_one_task_and_tasks_shrink(files: int, workers: int) -> None:
+    sizes = chunk_sizes(files, workers, smallest=3)
+    assert sum(sizes) == files
+    assert len(sizes) <= 3 * workers  # three rounds, one task per worker in each
+    rounds = [sizes[i : i + workers] for i in range(0, len(sizes), workers)]
+    assert all(
+        max(later) <= min(earlier) + 1 for earlier, later in zip(rounds, rounds[1:], strict=False)
+    )
+
+
+def test_rounds_halve_so_the_last_tasks_are_small() -> None:
+    assert chunk_sizes(102, 2, smallest=3) == [30, 29, 15, 14, 7, 7]
+    assert chunk_sizes(0, 2, smallest=3) == []
