@@ -1,12 +1,15 @@
 """Speed of nianbao against plain camelot on the same files, measured in one run.
 
-    python bench/speed.py [--copies N]
+    python bench/speed.py [--copies N] [--repeat K]
 
 1. extraction alone: extract_report per page vs camelot.read_pdf(pages="all") per page;
 2. a whole `nianbao run` (its own process, fresh warehouse) on the corpus portal, minus the
    same run on a portal listing no reports (the fixed start-up), vs plain camelot on the files;
 3. 1 worker process vs 2, on the corpus's reports published N times over (distinct bytes, so
    nothing is skipped as already seen) to give the workers enough to do.
+
+Runs 2 and 3 are repeated (--repeat, alternating the configurations) and reported as median
+and range: on this 2-core machine single runs vary by about ±10 %.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import contextlib
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -124,6 +128,9 @@ def scaled_portal(folder: Path, pdfs: list[Path], copies: int) -> list[Path]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--copies", type=int, default=3)
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of each configuration (single runs vary ±10 %%)"
+    )
     args = parser.parse_args()
     pdfs = report_pdfs()
     total_pages = sum(pages(p) for p in pdfs)
@@ -139,26 +146,42 @@ def main() -> None:
         empty.mkdir()
         listing(empty, [])
         corpus_files = sorted(p for p in PORTAL.rglob("*.pdf"))
-        fixed = nianbao_run(empty, 2)
-        whole = nianbao_run(PORTAL, 2)
+        fixed, whole = [], []
+        for _ in range(args.repeat):  # alternated, so drift on the machine hits both alike
+            fixed.append(nianbao_run(empty, 2))
+            whole.append(nianbao_run(PORTAL, 2))
+        marginal = [w - f for w, f in zip(whole, fixed, strict=True)]
         plain = plain_camelot(corpus_files)
-        print(f"2. nianbao run on the corpus portal ({len(corpus_files)} files), 2 workers:")
         print(
-            f"   run {whole:.2f} s − empty-portal run (fixed start-up) {fixed:.2f} s = marginal {whole - fixed:.2f} s"
+            f"2. nianbao run on the corpus portal ({len(corpus_files)} files), 2 workers, {args.repeat} runs each:"
         )
+        print(f"   fixed start-up (empty-portal run)  {_spread(fixed)}")
+        print(f"   run                                {_spread(whole)}")
+        print(f"   marginal (run − fixed, paired)     {_spread(marginal)}")
         print(
-            f"   plain camelot on the same files {plain:.2f} s; marginal / plain = {(whole - fixed) / plain:.3f}"
+            f"   plain camelot on the same files {plain:.2f} s; median marginal / plain = "
+            f"{statistics.median(marginal) / plain:.3f}"
         )
 
         big = Path(tmp) / "big"
         files = scaled_portal(big, pdfs, args.copies)
-        one, two = nianbao_run(big, 1), nianbao_run(big, 2)
-        print(f"3. {len(files)} distinct report files: 1 worker {one:.2f} s, 2 workers {two:.2f} s")
+        one, two = [], []
+        for _ in range(args.repeat):
+            one.append(nianbao_run(big, 1) - statistics.median(fixed))
+            two.append(nianbao_run(big, 2) - statistics.median(fixed))
+        ratios = [a / b for a, b in zip(one, two, strict=True)]
+        print(f"3. {len(files)} distinct report files, marginal (run − median fixed):")
+        print(f"   1 worker   {_spread(one)}")
+        print(f"   2 workers  {_spread(two)}")
         print(
-            f"   marginal (− fixed {fixed:.2f} s): 1 worker {one - fixed:.2f} s, 2 workers {two - fixed:.2f} s, "
-            f"speed-up {(one - fixed) / (two - fixed):.2f}×"
+            f"   speed-up (paired runs): median {statistics.median(ratios):.2f}×, "
+            f"range {min(ratios):.2f}–{max(ratios):.2f}×"
         )
         shutil.rmtree(big)
+
+
+def _spread(times: list[float]) -> str:
+    return f"median {statistics.median(times):6.2f} s  (range {min(times):.2f}–{max(times):.2f} s)"
 
 
 if __name__ == "__main__":
