@@ -234,13 +234,22 @@ def _workers_share_api(runner: TaskRunner[Any]) -> Iterator[None]:
         del os.environ["PREFECT_API_URL"]
 
 
-def _start_workers_early(settings: Settings, likely_new: int) -> None:
-    """When the crawl found enough files never fetched before, start the workers' forkserver
-    while they download (at 2 requests a second its imports are done long before)."""
+def _start_early(settings: Settings, likely_new: int) -> None:
+    """When the crawl lists files never fetched before, start what reading and judging them
+    needs while they download (at 2 requests a second, long before they are needed): the
+    workers' forkserver, and the GX import (~2 s) in a thread. A night with nothing new
+    starts neither."""
+    if likely_new == 0:
+        return
+    _warm_up_checks()
     runner = task_runner(settings, likely_new)
     if isinstance(runner, ForkserverTaskRunner):
         with _workers_share_api(runner):
             _Forkserver.start()
+
+
+def _warm_up_checks() -> None:
+    threading.Thread(target=expectations.warm_up, name="gx-warm-up", daemon=True).start()
 
 
 def chunk_sizes(files: int, workers: int, smallest: int, rounds: int = 3) -> list[int]:
@@ -412,7 +421,7 @@ def _read_and_load(
                 "[%d/%d] %s %s", len(outcomes), len(urls), outcome.status, _describe(outcome)
             )
 
-    _start_workers_early(settings, sum(1 for url in urls if url not in cache))
+    _start_early(settings, sum(1 for url in urls if url not in cache))
     sources = fetch(urls, settings, cache) if urls else []
     seen = set(known)
     settled, new = [], []
@@ -427,8 +436,7 @@ def _read_and_load(
     record(settled)
     if not new:
         return outcomes
-    # The GX context takes seconds to build: build it while the workers extract.
-    threading.Thread(target=expectations.warm_up, daemon=True).start()
+    _warm_up_checks()  # if the crawl saw nothing new (changed ETags): build it now
     runner = task_runner(settings, len(new))
     with _workers_share_api(runner), runner:
         futures = [runner.submit(extract, {"files": c}) for c in _task_chunks(new, settings)]

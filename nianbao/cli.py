@@ -64,7 +64,6 @@ def run(
     from warehouse import RunInProgress
 
     settings = load_settings(db_path=db)
-    _warm_up_checks()
     try:
         if source is None:
             local = settings.model_copy(update={"rate_per_second": 0.0})  # served by this process
@@ -79,19 +78,6 @@ def run(
         console.print(f"[bold yellow]not started:[/] {err}")
         raise typer.Exit(3) from err
     print_summary(summary)
-
-
-def _warm_up_checks() -> None:
-    """Import Great Expectations (~2.2 s, measured) while Prefect starts its API server.
-
-    The server start is mostly waiting on another process; a run that finds new reports
-    would otherwise import GX in its middle, on the cores its extraction workers need.
-    """
-    import threading
-
-    import expectations
-
-    threading.Thread(target=expectations.warm_up, name="gx-warm-up", daemon=True).start()
 
 
 @app.command()
