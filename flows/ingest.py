@@ -234,6 +234,11 @@ def _workers_share_api(runner: TaskRunner[Any]) -> Iterator[None]:
         del os.environ["PREFECT_API_URL"]
 
 
+def _likely_new(urls: list[str], cache: dict[str, CachedFetch], known: frozenset[str]) -> int:
+    """Links that may bring a file to read: never fetched, and not a link recorded as dead."""
+    return sum(1 for url in urls if url not in cache and FetchFailure.id_for(url) not in known)
+
+
 def _start_early(settings: Settings, likely_new: int) -> None:
     """When the crawl lists files never fetched before, start what reading and judging them
     needs while they download (at 2 requests a second, long before they are needed): the
@@ -421,7 +426,7 @@ def _read_and_load(
                 "[%d/%d] %s %s", len(outcomes), len(urls), outcome.status, _describe(outcome)
             )
 
-    _start_early(settings, sum(1 for url in urls if url not in cache))
+    _start_early(settings, _likely_new(urls, cache, known))
     sources = fetch(urls, settings, cache) if urls else []
     seen = set(known)
     settled, new = [], []

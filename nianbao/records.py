@@ -61,9 +61,14 @@ class FetchFailure:
 
     @property
     def report_id(self) -> str:
+        return self.id_for(self.url)
+
+    @staticmethod
+    def id_for(url: str) -> str:
+        """The id a failed link is recorded under: its URL's, as it gave no bytes."""
         import hashlib
 
-        return "url-" + hashlib.sha256(self.url.encode()).hexdigest()[:12]
+        return "url-" + hashlib.sha256(url.encode()).hexdigest()[:12]
 
 
 Number = int | Decimal
