@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
-from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
 from typer.testing import CliRunner
 
-from flows.ingest import ForkserverTaskRunner, ingest
+from flows.ingest import _likely_new, ingest
 from nianbao.cli import app
+from nianbao.records import CachedFetch, FetchFailure
 from nianbao.settings import load_settings
 from tests.conftest import (
     REAL_NAMES,
@@ -184,20 +182,8 @@ def test_same_warehouse_on_a_dask_cluster(
     )
 
 
-@task(cache_policy=NO_CACHE)
-def _where_am_i() -> tuple[int, bool]:
-    import sys
-
-    return os.getpid(), "camelot" in sys.modules  # preloaded by the forkserver
-
-
-def test_extraction_workers_are_forked_from_a_preloaded_server(prefect_harness: None) -> None:
-    @flow
-    def probe() -> tuple[str, tuple[int, bool]]:
-        with ForkserverTaskRunner(max_workers=1) as runner:
-            method = runner._executor._mp_context.get_start_method()  # type: ignore[union-attr]
-            return method, runner.submit(_where_am_i, {}).result()
-
-    method, (pid, preloaded) = probe()
-    assert method == "forkserver"  # not Prefect's spawn: the patch took effect
-    assert pid != os.getpid() and preloaded
+def test_only_unfetched_links_not_known_dead_may_be_new() -> None:
+    urls = ["http://p/a.pdf", "http://p/b.pdf", "http://p/dead.pdf", "http://p/c.pdf"]
+    cache = {"http://p/a.pdf": CachedFetch("x" * 64, '"etag"', "")}
+    known = frozenset({FetchFailure.id_for("http://p/dead.pdf")})
+    assert _likely_new(urls, cache, known) == 2  # b and c: a night with these warms up GX
