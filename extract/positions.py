@@ -45,7 +45,7 @@ READABLE: tuple[str, ...] = ("disclosure", "review")
 CHUNK_GAP_SHARE = 0.2
 # A value's centre may stray this share of the font size outside its header's extent.
 COLUMN_SLACK_SHARE = 0.5
-# Pieces read by position are numbered from here on their page, after camelot's own.
+# Pieces read by position are numbered on from here (camelot numbers its own from 1 per page).
 FIRST_PIECE = 101
 
 
