@@ -68,9 +68,12 @@ def page_glyphs(doc: pdfium.PdfDocument, page_number: int) -> list[Glyph]:
     page = doc[page_number - 1]
     textpage = page.get_textpage()
     try:
+        count = textpage.count_chars()
+        text = textpage.get_text_range(0, count)
+        if len(text) != count:  # a character outside the BMP: one UTF-16 pair, two chars
+            text = "".join(textpage.get_text_range(i, 1) or " " for i in range(count))
         glyphs = []
-        for i in range(textpage.count_chars()):
-            char = textpage.get_text_range(i, 1)
+        for i, char in enumerate(text):
             if not char.strip():
                 continue
             box = textpage.get_charbox(i)
