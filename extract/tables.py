@@ -15,9 +15,13 @@ from nianbao.errors import UnreadablePdf
 # Fastest first: 'vector' reads the PDF's own ruled strokes without rendering the page
 # (measured 0.065–0.09 s/page vs 0.28–0.32 for the raster default, same cells); 'combined'
 # also renders the page, for tables whose rules are drawn faintly or as images.
+# boxes_flow=None skips the layout's reading-order pass over text boxes, which lattice does
+# not use (it places text lines by position): extraction of the corpus and the real reports
+# took 2.75 s instead of 4.67 s, with every value, camelot text and parsing report the same.
+_LAYOUT = {"boxes_flow": None}
 LATTICE_METHODS: dict[str, dict[str, object]] = {
-    "lattice-vector": {"flavor": "lattice", "engine": "vector"},
-    "lattice-combined": {"flavor": "lattice", "engine": "combined"},
+    "lattice-vector": {"flavor": "lattice", "engine": "vector", "layout_kwargs": _LAYOUT},
+    "lattice-combined": {"flavor": "lattice", "engine": "combined", "layout_kwargs": _LAYOUT},
 }
 
 
