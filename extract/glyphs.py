@@ -182,6 +182,17 @@ def _near_edge(edges: list[float], v: float, size: float) -> bool:
     return nearest < AMBIGUOUS_SHARE * size
 
 
+def glyph_lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
+    """Glyphs grouped into lines, top-down: those whose line boxes sit within half a line."""
+    lines: list[list[Glyph]] = []
+    for g in sorted(glyphs, key=lambda g: -g.line_y):
+        if lines and abs(lines[-1][0].line_y - g.line_y) < 0.5 * g.size:
+            lines[-1].append(g)
+        else:
+            lines.append([g])
+    return lines
+
+
 _NUMERIC_LINE = re.compile(r"^[\d,.，．]+$")
 
 
@@ -193,12 +204,7 @@ def _cell_text(glyphs: list[Glyph], width: float) -> str:
     """
     if not glyphs:
         return ""
-    lines: list[list[Glyph]] = []
-    for g in sorted(glyphs, key=lambda g: -g.line_y):
-        if lines and abs(lines[-1][0].line_y - g.line_y) < 0.5 * g.size:
-            lines[-1].append(g)
-        else:
-            lines.append([g])
+    lines = glyph_lines(glyphs)
     texts = [_line_text(line) for line in lines]
     if len(texts) > 1 and all(_NUMERIC_LINE.match(t) for t in texts):
         widths = [

@@ -87,7 +87,7 @@ def read_value(
 ) -> Cell:
     """A value cell, read twice: the glyph reading is kept; a cell whose glyphs sit on a rule,
     or that is merged into a neighbour (the form merges no value cells), is not trusted."""
-    raw, second = grid.rows[r][c], grid.camelot_rows[r][c]
+    raw, second = grid.rows[r][c], grid.second_rows[r][c]
     value = parse(raw)
     if (r, c) in grid.ambiguous or (r, c) in grid.covered:
         value, reading = None, "ambiguous"

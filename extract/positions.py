@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from extract.glyphs import Glyph, page_glyphs
+from extract.glyphs import Glyph, glyph_lines, page_glyphs
 from extract.labels import PAGE_FOOTER, normalize_label
 from extract.tables import TEXT_POSITION, Grid
 from extract.values import is_value_like
@@ -98,13 +98,7 @@ def position_grids(
 
 def _lines(glyphs: list[Glyph]) -> list[Line]:
     """The page's lines top-down, each split into chunks at wide gaps."""
-    rows: list[list[Glyph]] = []
-    for g in sorted(glyphs, key=lambda g: -g.line_y):
-        if rows and abs(rows[-1][0].line_y - g.line_y) < 0.5 * g.size:
-            rows[-1].append(g)
-        else:
-            rows.append([g])
-    return [_chunks(sorted(row, key=lambda g: g.loose_left)) for row in rows]
+    return [_chunks(sorted(row, key=lambda g: g.loose_left)) for row in glyph_lines(glyphs)]
 
 
 def _chunks(row: list[Glyph]) -> Line:
@@ -172,7 +166,7 @@ def _grid(doc: pdfium.PdfDocument, page: int, order: int, bands: list[Band]) -> 
         page=page,
         order=order,
         rows=placed.rows,
-        camelot_rows=second,
+        second_rows=second,
         ambiguous=placed.ambiguous,
         covered=frozenset(),
         method=TEXT_POSITION,

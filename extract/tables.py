@@ -32,16 +32,17 @@ TEXT_POSITION = "text-position"
 
 @dataclass(frozen=True)
 class Grid:
-    """One ruled table camelot found, with each cell's text read twice.
+    """One table piece on a page, with each cell's text read twice.
 
-    `rows` is the glyph reading (pdfium glyph centres inside camelot's cell boxes), the one
-    nianbao trusts; `camelot_rows` is camelot's own text for the same cells, kept to compare.
+    `rows` is the glyph reading (pdfium glyph centres inside the cell boxes), the one nianbao
+    trusts; `second_rows` is a second reader's text for the same cells, kept to compare:
+    camelot's own for a ruled grid, pdfium's bounded text for one read by position.
     """
 
     page: int
     order: int
     rows: tuple[tuple[str, ...], ...]
-    camelot_rows: tuple[tuple[str, ...], ...]
+    second_rows: tuple[tuple[str, ...], ...]
     ambiguous: frozenset[tuple[int, int]]
     covered: frozenset[tuple[int, int]]
     method: str
@@ -81,7 +82,7 @@ def _grid(table: camelot.core.Table, method: str, glyphs: list) -> Grid:
         page=int(report["page"]),
         order=int(report["order"]),
         rows=reading.rows,
-        camelot_rows=camelot_rows,
+        second_rows=camelot_rows,
         ambiguous=reading.ambiguous,
         covered=reading.covered,
         method=method,
