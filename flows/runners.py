@@ -71,10 +71,11 @@ class ForkserverTaskRunner(ProcessPoolTaskRunner):
 
 @contextmanager
 def workers_share_api(runner: TaskRunner[Any]) -> Iterator[None]:
-    """Point spawned workers at this run's Prefect API while they are started.
+    """Point worker processes (and the forkserver they fork from) at this run's Prefect API
+    while they are started: they keep the environment they started with.
 
-    Without PREFECT_API_URL a spawned worker starts a temporary Prefect server of its own
-    (~6 s each, measured) and its task runs land in another database.
+    Without PREFECT_API_URL a worker starts a temporary Prefect server of its own (~6 s
+    each, measured) and its task runs land in another database.
     """
     if isinstance(runner, ThreadPoolTaskRunner) or os.environ.get("PREFECT_API_URL"):
         yield
@@ -109,7 +110,7 @@ def chunk_sizes(files: int, workers: int, smallest: int, rounds: int = 3) -> lis
     for r in range(rounds):
         share = 2 ** (rounds - 1 - r) / (2 ** (rounds - r) - 1)  # of what remains
         take = remaining if r == rounds - 1 else min(remaining, math.ceil(remaining * share))
-        per = max(smallest, -(-take // workers))
+        per = max(smallest, math.ceil(take / workers))
         while take > 0:
             size = min(per, take)
             sizes.append(size)
