@@ -22,9 +22,10 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 import camelot  # noqa: E402
-import pypdfium2 as pdfium  # noqa: E402
 
+from extract.pdf import read_pdf_text  # noqa: E402
 from extract.report import extract_report  # noqa: E402
+from tests.conftest import truth_cells  # noqa: E402
 
 REAL = REPO.parent / "shared" / "real"
 SAMPLE = REPO / "data" / "sample_portal"
@@ -45,23 +46,6 @@ def cases() -> list[tuple[str, Path, dict]]:
     return found
 
 
-def expected_cells(truth: dict) -> dict[tuple[str, str, str], float]:
-    return {
-        (t, r, c): float(v)
-        for t in ("application", "review", "disclosure")
-        for r, cols in truth[t].items()
-        for c, v in cols.items()
-    }
-
-
-def page_count(path: Path) -> int:
-    doc = pdfium.PdfDocument(str(path))
-    try:
-        return len(doc)
-    finally:
-        doc.close()
-
-
 def main() -> None:
     rows = []
     extract_report(cases()[0][1])  # warm imports and caches once, outside the timings
@@ -70,14 +54,14 @@ def main() -> None:
         report = extract_report(path)
         ours = time.perf_counter() - t0
         got = {(c.table, c.row, c.col): c.value for c in report.cells}
-        want = expected_cells(truth)
+        want = truth_cells(truth)
         exact = sum(1 for k, v in want.items() if got.get(k) is not None and float(got[k]) == v)
         t0 = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             camelot.read_pdf(str(path), pages="all")
         plain = time.perf_counter() - t0
-        rows.append((group, path.name, page_count(path), exact, len(want), ours, plain))
+        rows.append((group, path.name, read_pdf_text(path).pages, exact, len(want), ours, plain))
 
     print(
         f"{'set':7} {'file':28} {'pages':>5} {'exact/expected':>15} {'ours s':>7} {'camelot s':>9} {'ratio':>6}"

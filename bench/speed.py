@@ -32,8 +32,8 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 import camelot  # noqa: E402
-import pypdfium2 as pdfium  # noqa: E402
 
+from extract.pdf import read_pdf_text  # noqa: E402
 from extract.report import extract_report  # noqa: E402
 from nianbao.portal import serve_folder  # noqa: E402
 
@@ -47,14 +47,6 @@ def report_pdfs() -> list[Path]:
     return [PORTAL / m["path"] for m in manifest if m["kind"] == "report"] + sorted(
         REAL.glob("*.pdf")
     )
-
-
-def pages(path: Path) -> int:
-    doc = pdfium.PdfDocument(str(path))
-    try:
-        return len(doc)
-    finally:
-        doc.close()
 
 
 def plain_camelot(pdfs: list[Path]) -> float:
@@ -133,7 +125,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     pdfs = report_pdfs()
-    total_pages = sum(pages(p) for p in pdfs)
+    total_pages = sum(read_pdf_text(p).pages for p in pdfs)
     extract_report(pdfs[0])  # imports and caches outside the timings
     t_ours, t_plain = ours(pdfs), plain_camelot(pdfs)
     print(f"1. extraction on {len(pdfs)} reports, {total_pages} pages:")
