@@ -34,6 +34,7 @@ from nianbao.records import (
     FetchFailure,
     FileResult,
     ReportOutcome,
+    ReportToLoad,
     RunSummary,
 )
 from nianbao.settings import Settings
@@ -96,14 +97,18 @@ def extract(files: list[FetchedFile]) -> list[FileResult]:
 def judge_and_load(
     results: list[FileResult], settings: Settings, run_id: str
 ) -> list[ReportOutcome]:
-    """Validate (GX) and record each result, one short warehouse transaction per file.
+    """Validate (GX) and record the results: the batch's reports in one warehouse transaction.
 
     Runs in the flow's own process: one GX context (seconds to build) serves the whole run,
     where each worker process would build its own (measured slower with 2 workers).
     """
     judged = _judged(results)
     aliases = load_aliases(settings.aliases_file)
-    outcomes = [_with_work_done(_load_one(r, settings, run_id, aliases), r) for r in judged]
+    loaded = _load_readable(judged, settings, run_id, aliases)
+    outcomes = [
+        _with_work_done(loaded.get(n) or _settle_unread(r, settings, run_id), r)
+        for n, r in enumerate(judged)
+    ]
     warehouse.remember_fetches(
         settings.db_path, [r.source for r in results if isinstance(r.source, FetchedFile)]
     )
@@ -133,24 +138,38 @@ def _with_work_done(outcome: ReportOutcome, result: FileResult) -> ReportOutcome
     return replace(outcome, downloaded=downloaded, extracted=extracted)
 
 
-def _load_one(
-    result: FileResult, settings: Settings, run_id: str, aliases: dict[str, str]
-) -> ReportOutcome:
+def _settle_unread(result: FileResult, settings: Settings, run_id: str) -> ReportOutcome:
+    """A file with no report: known from an earlier run, or quarantined with its reason."""
     if result.known:
         return ReportOutcome(result.report_id, result.url, "unchanged")
-    if result.report is None:
-        reason = result.reason or "unreadable"
-        new = warehouse.quarantine_report(settings.db_path, result.source, reason, run_id)
-        return ReportOutcome(
-            result.report_id, result.url, "quarantined" if new else "unchanged", reason=reason
-        )
-    assert isinstance(result.source, FetchedFile)  # a report was read from a fetched file
-    body = agency_id(result.url, result.report.agency, aliases)
-    new = warehouse.load_report(
-        settings.db_path, result.source, result.report, result.checks, run_id, body
+    reason = result.reason or "unreadable"
+    new = warehouse.quarantine_report(settings.db_path, result.source, reason, run_id)
+    return ReportOutcome(
+        result.report_id, result.url, "quarantined" if new else "unchanged", reason=reason
     )
-    if not new:  # the same file under a second URL in this run
-        return ReportOutcome(result.report_id, result.url, "unchanged")
+
+
+def _load_readable(
+    results: list[FileResult], settings: Settings, run_id: str, aliases: dict[str, str]
+) -> dict[int, ReportOutcome]:
+    """Load the batch's new reports together; their outcomes by position in `results`."""
+    readable = [(n, r) for n, r in enumerate(results) if r.report is not None and not r.known]
+    items = [_to_load(r, aliases) for _, r in readable]
+    fresh = warehouse.load_reports(settings.db_path, items, run_id)
+    return {
+        n: _loaded_outcome(r) if new else ReportOutcome(r.report_id, r.url, "unchanged")
+        for (n, r), new in zip(readable, fresh, strict=True)
+    }  # not new: the same file under a second URL in this run
+
+
+def _to_load(result: FileResult, aliases: dict[str, str]) -> ReportToLoad:
+    assert result.report is not None and isinstance(result.source, FetchedFile)
+    body = agency_id(result.url, result.report.agency, aliases)
+    return ReportToLoad(result.source, result.report, result.checks, body)
+
+
+def _loaded_outcome(result: FileResult) -> ReportOutcome:
+    assert result.report is not None
     failed = tuple(c.check_id for c in result.checks if not c.success)
     return ReportOutcome(
         result.report_id,

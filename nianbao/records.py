@@ -151,6 +151,16 @@ class CheckResult:
 
 
 @dataclass(frozen=True)
+class ReportToLoad:
+    """A judged report on its way into the warehouse, filed under `agency_id` (identity.py)."""
+
+    source: FetchedFile
+    report: ExtractedReport
+    checks: tuple[CheckResult, ...]
+    agency_id: str
+
+
+@dataclass(frozen=True)
 class ReportOutcome:
     """What happened to one file in a run: loaded, already known, or quarantined."""
 

@@ -20,6 +20,7 @@ from nianbao.records import (
     FetchedFile,
     FetchFailure,
     Finding,
+    ReportToLoad,
     RunSummary,
 )
 from warehouse.migrate import apply_migrations
@@ -129,34 +130,77 @@ def load_report(
     run_id: str,
     agency_id: str | None = None,
 ) -> bool:
-    """Record the report, its cells and its checks; False if this file was loaded before."""
-    body = agency_id or report.agency
+    """Record one report, its cells and its checks; False if this file was loaded before."""
+    item = ReportToLoad(fetched, report, checks, agency_id or report.agency)
+    return load_reports(db_path, [item], run_id)[0]
+
+
+def load_reports(db_path: str | Path, items: list[ReportToLoad], run_id: str) -> list[bool]:
+    """Record a batch of reports in one transaction, each with its cells, pieces and checks;
+    per item, False where that file was recorded before (or earlier in the batch).
+
+    Set-based (a frame per table) where a statement per report cost ~20 ms each (measured:
+    2.2 s of a 102-report run's flow process).
+    """
+    if not items:
+        return []
     with open_warehouse(db_path) as con, _transaction(con):
-        if _exists(con, fetched.report_id):
-            return False
+        fresh = _not_recorded(con, items)
+        new = [item for item, is_new in zip(items, fresh, strict=True) if is_new]
+        if new:
+            _insert_report_files(con, new, run_id)
+            _insert_cells(con, new)
+            _insert_pieces(con, new)
+            _insert_checks(con, run_id, [(i.source.report_id, c) for i in new for c in i.checks])
+            _supersede_older(con, [i.source.report_id for i in new])
+        return fresh
+
+
+def _not_recorded(con: duckdb.DuckDBPyConnection, items: list[ReportToLoad]) -> list[bool]:
+    ids = [i.source.report_id for i in items]
+    rows = con.execute(
+        "SELECT report_id FROM report_files WHERE report_id IN (SELECT unnest(?))", [ids]
+    ).fetchall()
+    seen = {r[0] for r in rows}
+    fresh = []
+    for report_id in ids:
+        fresh.append(report_id not in seen)
+        seen.add(report_id)
+    return fresh
+
+
+def _insert_report_files(
+    con: duckdb.DuckDBPyConnection, items: list[ReportToLoad], run_id: str
+) -> None:
+    # load_seq orders the files of one body and year (the newest wins): numbers taken from
+    # the sequence, then handed out in the batch's order.
+    taken = con.execute("SELECT nextval('report_load_seq') FROM range(?)", [len(items)]).fetchall()
+    now = datetime.now(UTC)
+    files = pd.DataFrame(
+        {
+            "report_id": [i.source.report_id for i in items],
+            "sha256": [i.source.sha256 for i in items],
+            "source_url": [i.source.url for i in items],
+            "agency": [i.report.agency for i in items],
+            "agency_id": [i.agency_id for i in items],
+            "year": [i.report.year for i in items],
+            "fetched_at": [i.source.fetched_at for i in items],
+            "loaded_at": now,
+            "load_seq": sorted(r[0] for r in taken),
+            "pages": [i.report.pages for i in items],
+            "form_rows": [i.report.form_rows for i in items],
+            "method": [i.report.method for i in items],
+            "run_id": run_id,
+        }
+    )
+    with _registered(con, "new_files", files):
         con.execute(
             """INSERT INTO report_files (report_id, sha256, source_url, agency, agency_id, year,
                    status, fetched_at, loaded_at, load_seq, pages, form_rows, method, run_id)
-               VALUES (?, ?, ?, ?, ?, ?, 'loaded', ?, ?, nextval('report_load_seq'), ?, ?, ?, ?)""",
-            [
-                fetched.report_id,
-                fetched.sha256,
-                fetched.url,
-                report.agency,
-                body,
-                report.year,
-                fetched.fetched_at,
-                datetime.now(UTC),
-                report.pages,
-                report.form_rows,
-                report.method,
-                run_id,
-            ],
+               SELECT report_id, sha256, source_url, agency, agency_id, year, 'loaded',
+                      fetched_at, loaded_at, load_seq, pages, form_rows, method, run_id
+               FROM new_files"""
         )
-        _insert_cells(con, fetched.report_id, report)
-        _insert_checks(con, run_id, fetched.report_id, checks)
-        _supersede_older(con, fetched.report_id, body, report.year)
-        return True
 
 
 def quarantine_report(
@@ -181,7 +225,7 @@ def quarantine_report(
                 run_id,
             ],
         )
-        _record_finding(con, source.report_id, None, run_id)
+        _record_findings(con, [(source.report_id, None)], run_id)
         return True
 
 
@@ -201,24 +245,23 @@ def _exists(con: duckdb.DuckDBPyConnection, report_id: str) -> bool:
     return row is not None
 
 
-def _insert_cells(con: duckdb.DuckDBPyConnection, report_id: str, report: ExtractedReport) -> None:
-    # One INSERT … SELECT from a frame: executemany runs a statement per row (~10× slower).
-    cells = pd.DataFrame(
+def _insert_cells(con: duckdb.DuckDBPyConnection, items: list[ReportToLoad]) -> None:
+    cells = [(i.source.report_id, c) for i in items for c in i.report.cells]
+    frame = pd.DataFrame(
         {
-            "report_id": report_id,
-            "table_name": [c.table for c in report.cells],
-            "row_key": [c.row for c in report.cells],
-            "col_key": [c.col for c in report.cells],
-            "value": [None if c.value is None else str(c.value) for c in report.cells],
-            "raw": [c.raw for c in report.cells],
-            "page": [c.page for c in report.cells],
-            "piece": [c.piece for c in report.cells],
-            "reading": [c.reading for c in report.cells],
-            "second_raw": [c.second_raw for c in report.cells],
+            "report_id": [rid for rid, _ in cells],
+            "table_name": [c.table for _, c in cells],
+            "row_key": [c.row for _, c in cells],
+            "col_key": [c.col for _, c in cells],
+            "value": [None if c.value is None else str(c.value) for _, c in cells],
+            "raw": [c.raw for _, c in cells],
+            "page": pd.array([c.page for _, c in cells], dtype="Int64"),
+            "piece": pd.array([c.piece for _, c in cells], dtype="Int64"),
+            "reading": [c.reading for _, c in cells],
+            "second_raw": [c.second_raw for _, c in cells],
         }
     )
-    con.register("new_cells", cells)
-    try:
+    with _registered(con, "new_cells", frame):
         con.execute(
             """INSERT INTO report_cells (report_id, table_name, row_key, col_key, value, raw, page,
                                          piece, reading, second_raw)
@@ -226,54 +269,84 @@ def _insert_cells(con: duckdb.DuckDBPyConnection, report_id: str, report: Extrac
                       page, piece, reading, second_raw
                FROM new_cells"""
         )
+
+
+def _insert_pieces(con: duckdb.DuckDBPyConnection, items: list[ReportToLoad]) -> None:
+    pieces = [(i.source.report_id, p) for i in items for p in i.report.pieces]
+    if not pieces:
+        return
+    frame = pd.DataFrame(
+        {
+            "report_id": [rid for rid, _ in pieces],
+            "table_name": [p.table for _, p in pieces],
+            "page": [p.page for _, p in pieces],
+            "piece": [p.piece for _, p in pieces],
+            "method": [p.method for _, p in pieces],
+            "accuracy": pd.array([p.accuracy for _, p in pieces], dtype="Float64"),
+            "whitespace": pd.array([p.whitespace for _, p in pieces], dtype="Float64"),
+            "confidence": pd.array([p.confidence for _, p in pieces], dtype="Float64"),
+        }
+    )
+    with _registered(con, "new_pieces", frame):
+        con.execute("INSERT INTO table_pieces SELECT * FROM new_pieces")
+
+
+@contextmanager
+def _registered(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> Iterator[None]:
+    """`frame` visible to SQL as `name` for the block (one INSERT … SELECT: executemany runs
+    a statement per row, ~10× slower)."""
+    con.register(name, frame)
+    try:
+        yield
     finally:
-        con.unregister("new_cells")
-    if report.pieces:
-        con.executemany(
-            "INSERT INTO table_pieces VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                [
-                    report_id,
-                    p.table,
-                    p.page,
-                    p.piece,
-                    p.method,
-                    p.accuracy,
-                    p.whitespace,
-                    p.confidence,
-                ]
-                for p in report.pieces
-            ],
+        con.unregister(name)
+
+
+def _record_findings(
+    con: duckdb.DuckDBPyConnection, found: list[tuple[str, str | None]], run_id: str
+) -> None:
+    """Findings to mail: (report_id, check_id, or None for a quarantined file); one kept per key."""
+    if not found:
+        return
+    frame = pd.DataFrame(
+        {
+            "finding_key": [f"{rid}/{check or 'quarantine'}" for rid, check in found],
+            "report_id": [rid for rid, _ in found],
+            "check_id": [check for _, check in found],
+        }
+    )
+    with _registered(con, "new_findings", frame):
+        con.execute(
+            """INSERT INTO alerts (finding_key, report_id, check_id, found_run_id, found_at)
+               SELECT finding_key, report_id, check_id, ?, ? FROM new_findings
+               ON CONFLICT DO NOTHING""",
+            [run_id, datetime.now(UTC)],
         )
 
 
-def _record_finding(
-    con: duckdb.DuckDBPyConnection, report_id: str, check_id: str | None, run_id: str
-) -> None:
-    key = f"{report_id}/{check_id or 'quarantine'}"
-    con.execute(
-        "INSERT INTO alerts (finding_key, report_id, check_id, found_run_id, found_at) "
-        "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        [key, report_id, check_id, run_id, datetime.now(UTC)],
-    )
-
-
 def _insert_checks(
-    con: duckdb.DuckDBPyConnection, run_id: str, report_id: str, checks: tuple[CheckResult, ...]
+    con: duckdb.DuckDBPyConnection, run_id: str, checks: list[tuple[str, CheckResult]]
 ) -> None:
+    """Checks made on reports: (report_id, result); each failure is also a finding."""
     if not checks:
         return
-    for check in checks:
-        if not check.success:
-            _record_finding(con, report_id, check.check_id, run_id)
-    now = datetime.now(UTC)
-    con.executemany(
-        "INSERT INTO dq_checks VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            [run_id, report_id, c.check_id, c.success, c.severity, _details_json(c), now]
-            for c in checks
-        ],
+    _record_findings(con, [(rid, c.check_id) for rid, c in checks if not c.success], run_id)
+    frame = pd.DataFrame(
+        {
+            "report_id": [rid for rid, _ in checks],
+            "check_id": [c.check_id for _, c in checks],
+            "success": [c.success for _, c in checks],
+            "severity": [c.severity for _, c in checks],
+            "details": [_details_json(c) for _, c in checks],
+        }
     )
+    with _registered(con, "new_checks", frame):
+        con.execute(
+            """INSERT INTO dq_checks (run_id, report_id, check_id, success, severity, details,
+                                      checked_at)
+               SELECT ?, report_id, check_id, success, severity, details, ? FROM new_checks""",
+            [run_id, datetime.now(UTC)],
+        )
 
 
 def _details_json(check: CheckResult) -> str:
@@ -282,27 +355,39 @@ def _details_json(check: CheckResult) -> str:
     )
 
 
-def _supersede_older(
-    con: duckdb.DuckDBPyConnection, report_id: str, agency_id: str, year: int
-) -> None:
-    """A newer file for the same body and year replaces the older one's values (SPEC §3)."""
+def _supersede_older(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> None:
+    """A newer file for the same body and year replaces the older one's values (SPEC §3):
+    each loaded file of a body and year the batch touched, but the newest, is superseded by
+    the next one loaded after it."""
     con.execute(
-        """UPDATE report_files SET status = 'superseded',
-               reason = 'replaced by newer file ' || ?
-           WHERE agency_id = ? AND year = ? AND status = 'loaded' AND report_id <> ?""",
-        [report_id, agency_id, year, report_id],
+        """WITH touched AS (
+               SELECT DISTINCT agency_id, year FROM report_files
+               WHERE report_id IN (SELECT unnest(?))),
+           successor AS (
+               SELECT f.report_id,
+                      lead(f.report_id) OVER (PARTITION BY f.agency_id, f.year
+                                              ORDER BY f.load_seq) AS newer
+               FROM report_files f JOIN touched t USING (agency_id, year)
+               WHERE f.status = 'loaded')
+           UPDATE report_files SET status = 'superseded',
+                  reason = 'replaced by newer file ' || successor.newer
+           FROM successor
+           WHERE report_files.report_id = successor.report_id AND successor.newer IS NOT NULL""",
+        [report_ids],
     )
 
 
 def record_checks(db_path: str | Path, run_id: str, checks: dict[str, CheckResult]) -> None:
     """Add checks made after loading (R7, across years): report_id → result."""
+    if not checks:
+        return
     with open_warehouse(db_path) as con, _transaction(con):
-        for report_id, check in checks.items():
-            con.execute(
-                "DELETE FROM dq_checks WHERE report_id = ? AND check_id = ? AND run_id = ?",
-                [report_id, check.check_id, run_id],
-            )
-            _insert_checks(con, run_id, report_id, (check,))
+        con.execute(
+            """DELETE FROM dq_checks WHERE run_id = ?
+                   AND (report_id, check_id) IN (SELECT unnest(?), unnest(?))""",
+            [run_id, list(checks), [c.check_id for c in checks.values()]],
+        )
+        _insert_checks(con, run_id, list(checks.items()))
 
 
 def continuity_pairs(db_path: str | Path, report_ids: list[str]) -> list[tuple[object, ...]]:
@@ -364,13 +449,20 @@ def remember_fetches(db_path: str | Path, fetched: list[FetchedFile]) -> None:
     fresh = [f for f in fetched if not f.not_modified and (f.etag or f.last_modified)]
     if not fresh:
         return
-    with open_warehouse(db_path) as con, _transaction(con):
-        for f in fresh:
-            con.execute(
-                """INSERT INTO fetch_cache VALUES (?, ?, ?, ?, ?)
-                   ON CONFLICT (url) DO UPDATE SET sha256 = excluded.sha256, etag = excluded.etag,
-                       last_modified = excluded.last_modified, fetched_at = excluded.fetched_at
-                   WHERE fetch_cache.sha256 <> excluded.sha256 OR fetch_cache.etag <> excluded.etag
-                      OR fetch_cache.last_modified <> excluded.last_modified""",
-                [f.url, f.sha256, f.etag, f.last_modified, f.fetched_at],
-            )
+    frame = pd.DataFrame(
+        {
+            "url": [f.url for f in fresh],
+            "sha256": [f.sha256 for f in fresh],
+            "etag": [f.etag for f in fresh],
+            "last_modified": [f.last_modified for f in fresh],
+            "fetched_at": [f.fetched_at for f in fresh],
+        }
+    ).drop_duplicates("url", keep="last")
+    with open_warehouse(db_path) as con, _transaction(con), _registered(con, "fetched", frame):
+        con.execute(
+            """INSERT INTO fetch_cache SELECT url, sha256, etag, last_modified, fetched_at FROM fetched
+               ON CONFLICT (url) DO UPDATE SET sha256 = excluded.sha256, etag = excluded.etag,
+                   last_modified = excluded.last_modified, fetched_at = excluded.fetched_at
+               WHERE fetch_cache.sha256 <> excluded.sha256 OR fetch_cache.etag <> excluded.etag
+                  OR fetch_cache.last_modified <> excluded.last_modified"""
+        )

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 
 import warehouse
-from nianbao.records import CheckResult, FetchedFile, FetchFailure
+from nianbao.records import CheckResult, FetchedFile, FetchFailure, ReportToLoad
 from tests.conftest import real_truth
 from tests.expectations.test_relations import report_from_truth
 from warehouse.migrate import migration_files
@@ -69,6 +69,49 @@ def test_newer_file_supersedes_older_for_same_body_and_year(tmp_path: Path) -> N
         db,
         "SELECT value FROM application_stats WHERE row_code = '1' AND applicant_code = 'natural_person'",
     ) == [(96,)]
+
+
+def test_a_batch_loads_like_one_report_at_a_time(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    truth = real_truth("hongze-district-2024")
+    first = report_from_truth(truth)
+    second = report_from_truth(truth, {("application", "1", "natural_person"): 95})
+    third = report_from_truth(truth, {("application", "1", "natural_person"): 96})
+    other = report_from_truth(real_truth("huaian-city-2024"))
+    warehouse.load_report(db, _fetched("1" * 16), first, (), "run1")
+    failed = CheckResult("R3", False, "error", ({"row": "1"},), "does not add up")
+    batch = [
+        ReportToLoad(_fetched("2" * 16), second, (failed,), first.agency),
+        ReportToLoad(_fetched("1" * 16), first, (), first.agency),  # recorded by run1
+        ReportToLoad(_fetched("4" * 16), other, (CheckResult("R1", True, "error"),), other.agency),
+        ReportToLoad(_fetched("3" * 16), third, (), first.agency),
+        ReportToLoad(_fetched("3" * 16), third, (), first.agency),  # the same file twice
+    ]
+    assert warehouse.load_reports(db, batch, "run2") == [True, False, True, True, False]
+    # each older file is replaced by the next one loaded after it, the newest stays
+    assert _rows(db, "SELECT left(sha256, 1), status, reason FROM reports ORDER BY 1") == [
+        ("1", "superseded", "replaced by newer file " + "2" * 16),
+        ("2", "superseded", "replaced by newer file " + "3" * 16),
+        ("3", "loaded", None),
+        ("4", "loaded", None),
+    ]
+    assert _rows(
+        db,
+        "SELECT value FROM application_stats WHERE row_code = '1' "
+        f"AND applicant_code = 'natural_person' AND agency = '{first.agency}'",
+    ) == [(96,)]
+    cells = dict(_rows(db, "SELECT left(report_id, 1), count(*) FROM report_cells GROUP BY 1"))
+    assert cells == {
+        "1": len(first.cells),
+        "2": len(second.cells),
+        "3": len(third.cells),
+        "4": len(other.cells),
+    }
+    assert _rows(db, "SELECT report_id, check_id, success FROM dq_checks ORDER BY 1") == [
+        ("2" * 16, "R3", False),
+        ("4" * 16, "R1", True),
+    ]
+    assert _rows(db, "SELECT finding_key FROM alerts") == [("2" * 16 + "/R3",)]
 
 
 def test_quarantine_keeps_reason_and_url(tmp_path: Path) -> None:
