@@ -9,12 +9,14 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
 from prefect import get_client
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
+from flows import forkserver
 from nianbao.records import FetchedFile
 from nianbao.settings import Settings
 
@@ -32,23 +34,11 @@ def task_runner(settings: Settings, files: int) -> TaskRunner[Any]:
 
 class _Forkserver:
     """Stands in for the `multiprocessing` module inside prefect.task_runners while a pool
-    is made: every context it hands out is the forkserver, preloaded with the extraction."""
+    is made: every context it hands out is the preloaded forkserver (flows/forkserver.py)."""
 
     @staticmethod
     def get_context(method: str | None = None) -> Any:
-        import multiprocessing
-
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["flows.ingest", "extract.report"])
-        return context
-
-    @classmethod
-    def start(cls) -> None:
-        """Start the server now (it imports in the background) rather than at the first task."""
-        from multiprocessing import forkserver
-
-        cls.get_context()
-        forkserver.ensure_running()
+        return forkserver.context()
 
 
 class ForkserverTaskRunner(ProcessPoolTaskRunner):
@@ -64,9 +54,20 @@ class ForkserverTaskRunner(ProcessPoolTaskRunner):
         real = runners.multiprocessing
         runners.multiprocessing = _Forkserver  # type: ignore[assignment]
         try:
-            return super().__enter__()
+            super().__enter__()
         finally:
             runners.multiprocessing = real
+        self._hand_over_in_order()
+        return self
+
+    def _hand_over_in_order(self) -> None:
+        """Hand tasks to the pool in the order they were submitted: Prefect passes them
+        through a thread per worker, which let a last-round task overtake a bigger one of
+        the round before (seen on 340 files) and left a worker idle at the end."""
+        resolver = getattr(self, "_resolver_executor", None)
+        if isinstance(resolver, ThreadPoolExecutor):
+            resolver.shutdown()
+            self._resolver_executor = ThreadPoolExecutor(max_workers=1)
 
 
 @contextmanager
@@ -93,11 +94,11 @@ def start_forkserver(settings: Settings, likely_new: int) -> None:
     runner = task_runner(settings, likely_new)
     if isinstance(runner, ForkserverTaskRunner):
         with workers_share_api(runner):
-            _Forkserver.start()
+            forkserver.start()
 
 
-def chunk_sizes(files: int, workers: int, smallest: int, rounds: int = 3) -> list[int]:
-    """Files per extraction task, largest first: one task per worker in each of `rounds`
+def task_rounds(files: int, workers: int, smallest: int, rounds: int = 3) -> list[list[int]]:
+    """Files per extraction task, round by round: one task per worker in each of `rounds`
     rounds, each round half the size of the one before (4/7, 2/7, 1/7 of the files).
 
     Every task run costs Prefect's context and API calls (~0.15 s of a worker's CPU,
@@ -105,24 +106,40 @@ def chunk_sizes(files: int, workers: int, smallest: int, rounds: int = 3) -> lis
     together rather than one idling while the other reads a big last task.
     """
     workers = max(workers, 1)
-    sizes: list[int] = []
+    plan: list[list[int]] = []
     remaining = files
     for r in range(rounds):
         share = 2 ** (rounds - 1 - r) / (2 ** (rounds - r) - 1)  # of what remains
         take = remaining if r == rounds - 1 else min(remaining, math.ceil(remaining * share))
         per = max(smallest, math.ceil(take / workers))
-        while take > 0:
-            size = min(per, take)
-            sizes.append(size)
-            take -= size
-            remaining -= size
-    return sizes
+        sizes = [min(per, take - start) for start in range(0, take, per)]
+        if sizes:
+            plan.append(sizes)
+        remaining -= take
+    return plan
 
 
 def task_chunks(files: list[FetchedFile], settings: Settings) -> Iterator[list[FetchedFile]]:
-    """The files in tasks of `chunk_sizes`, biggest files first (pages cost the time)."""
+    """The files in tasks of `task_rounds`, biggest files in the first round, and within a
+    round dealt so that its tasks carry about the same bytes: bytes (pages) cost the time,
+    and contiguous slices of a sorted list gave the first task of 340 files 37 % more
+    reading than the second (measured: 9.96 s against 7.24 s)."""
     ordered = sorted(files, key=lambda f: f.size, reverse=True)
     start = 0
-    for size in chunk_sizes(len(files), settings.workers, settings.files_per_task):
-        yield ordered[start : start + size]
-        start += size
+    for sizes in task_rounds(len(files), settings.workers, settings.files_per_task):
+        taken = sum(sizes)
+        yield from _even_bytes(ordered[start : start + taken], sizes)
+        start += taken
+
+
+def _even_bytes(files: list[FetchedFile], sizes: list[int]) -> list[list[FetchedFile]]:
+    """`files` (biggest first) into tasks of `sizes` files, each file to the task with the
+    fewest bytes so far that still has room."""
+    tasks: list[list[FetchedFile]] = [[] for _ in sizes]
+    loads = [0] * len(sizes)
+    for f in files:
+        open_tasks = [n for n in range(len(sizes)) if len(tasks[n]) < sizes[n]]
+        n = min(open_tasks, key=lambda k: loads[k])
+        tasks[n].append(f)
+        loads[n] += f.size
+    return tasks

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from nianbao.records import RunSummary
+from nianbao.settings import Settings
 
 app = typer.Typer(
     help=(
@@ -57,13 +58,15 @@ def run(
     warehouse unwritable).
     """
     _quiet_third_parties()
+    from nianbao.settings import load_settings
+
+    settings = load_settings(db_path=db)
+    _start_workers_early(settings)
     from flows.ingest import ingest
     from nianbao.errors import EnvironmentBroken
     from nianbao.portal import serve_folder
-    from nianbao.settings import load_settings
     from warehouse import RunInProgress
 
-    settings = load_settings(db_path=db)
     try:
         if source is None:
             local = settings.model_copy(update={"rate_per_second": 0.0})  # served by this process
@@ -78,6 +81,16 @@ def run(
         console.print(f"[bold yellow]not started:[/] {err}")
         raise typer.Exit(3) from err
     print_summary(summary)
+
+
+def _start_workers_early(settings: Settings) -> None:
+    """Start the extraction workers' forkserver before Prefect: its imports then overlap
+    Prefect's start-up. A night with nothing new pays its CPU (~1.4 s, on the other core)
+    but not its time (measured: the empty-portal run took no longer)."""
+    if settings.workers > 1 and not settings.dask_address:
+        from flows import forkserver
+
+        forkserver.start()
 
 
 @app.command()

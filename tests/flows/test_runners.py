@@ -3,28 +3,62 @@
 from __future__ import annotations
 
 import os
+import random
+from datetime import UTC, datetime
+from typing import Any
 
+import cloudpickle
 import pytest
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.runners import ForkserverTaskRunner, chunk_sizes
+from flows.runners import ForkserverTaskRunner, task_chunks, task_rounds
+from nianbao.records import FetchedFile
+from nianbao.settings import Settings
 
 
 @pytest.mark.parametrize(("files", "workers"), [(102, 2), (38, 2), (38, 4), (7, 1), (5, 2), (1, 2)])
 def test_every_file_in_one_task_and_tasks_shrink(files: int, workers: int) -> None:
-    sizes = chunk_sizes(files, workers, smallest=3)
-    assert sum(sizes) == files
-    assert len(sizes) <= 3 * workers  # three rounds, one task per worker in each
-    rounds = [sizes[i : i + workers] for i in range(0, len(sizes), workers)]
+    rounds = task_rounds(files, workers, smallest=3)
+    assert sum(map(sum, rounds)) == files
+    assert len(rounds) <= 3 and all(len(r) <= workers for r in rounds)
     assert all(
         max(later) <= min(earlier) + 1 for earlier, later in zip(rounds, rounds[1:], strict=False)
     )
 
 
 def test_rounds_halve_so_the_last_tasks_are_small() -> None:
-    assert chunk_sizes(102, 2, smallest=3) == [30, 29, 15, 14, 7, 7]
-    assert chunk_sizes(0, 2, smallest=3) == []
+    assert task_rounds(102, 2, smallest=3) == [[30, 29], [15, 14], [7, 7]]
+    assert task_rounds(0, 2, smallest=3) == []
+
+
+def test_tasks_of_a_round_carry_about_the_same_bytes() -> None:
+    rng = random.Random(7)
+    files = [_file(n, rng.randint(50_000, 2_000_000)) for n in range(340)]
+    settings = Settings(workers=2, files_per_task=3)
+    tasks = list(task_chunks(files, settings))
+    assert sorted(f.url for t in tasks for f in t) == sorted(f.url for f in files)
+    assert [len(t) for t in tasks] == [98, 97, 49, 48, 24, 24]
+    for first, second in zip(tasks[::2], tasks[1::2], strict=True):
+        a, b = sum(f.size for f in first), sum(f.size for f in second)
+        assert abs(a - b) <= 0.02 * max(a, b)
+    assert min(f.size for f in tasks[0] + tasks[1]) >= max(f.size for f in tasks[2] + tasks[3])
+
+
+def _file(n: int, size: int) -> FetchedFile:
+    return FetchedFile(
+        f"http://127.0.0.1/{n}.pdf",
+        f"{n:064x}",
+        f"/tmp/{n}.pdf",
+        size,
+        "application/pdf",
+        datetime.now(UTC),
+    )
+
+
+@task(cache_policy=NO_CACHE)
+def _number(n: int, load: list[dict[str, int]]) -> int:
+    return n
 
 
 @task(cache_policy=NO_CACHE)
@@ -44,3 +78,30 @@ def test_extraction_workers_are_forked_from_a_preloaded_server(prefect_harness: 
     method, (pid, preloaded) = probe()
     assert method == "forkserver"  # not Prefect's spawn: the patch took effect
     assert pid != os.getpid() and preloaded
+
+
+def test_tasks_reach_the_pool_in_the_order_submitted(prefect_harness: None) -> None:
+    @flow
+    def probe() -> list[int]:
+        with ForkserverTaskRunner(max_workers=2) as runner:
+            executor = runner._executor
+            assert executor is not None
+            handed: list[int] = []
+            submit = executor.submit
+
+            def recording(call: Any, *args: Any, **kwargs: Any) -> Any:
+                _, _, kwargs_of_task = cloudpickle.loads(call.args[0])  # Prefect's wrapped call
+                handed.append(kwargs_of_task["parameters"]["n"])
+                return submit(call, *args, **kwargs)
+
+            executor.submit = recording  # type: ignore[method-assign]
+            # bigger inputs first (as the biggest files come first): they take longer to
+            # resolve, and must not be overtaken by the small ones after them
+            futures = [
+                runner.submit(_number, {"n": n, "load": [{"k": k} for k in range(40_000 >> n)]})
+                for n in range(12)
+            ]
+            assert [f.result() for f in futures] == list(range(12))
+            return handed
+
+    assert probe() == list(range(12))
