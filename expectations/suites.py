@@ -90,6 +90,7 @@ SUITES: tuple[Suite, ...] = (
 )
 
 _CONTEXT_LOCK = threading.Lock()
+_BUILT = threading.Event()
 
 
 def warm_up() -> None:
@@ -136,7 +137,14 @@ def _target(name: str) -> tuple[Any, Any]:
 
 def _validation_targets() -> dict[str, tuple[Any, Any]]:
     with _CONTEXT_LOCK:
-        return {s.name: _target(s.name) for s in SUITES}
+        targets = {s.name: _target(s.name) for s in SUITES}
+    _BUILT.set()
+    return targets
+
+
+def is_warm() -> bool:
+    """The GX context is built: validating now will not wait seconds for it."""
+    return _BUILT.is_set()
 
 
 def validate_report(report: ExtractedReport, label: str | None = None) -> tuple[CheckResult, ...]:

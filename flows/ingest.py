@@ -1,7 +1,8 @@
 """The nightly ingestion as one Prefect flow.
 
-crawl → read files (fetch + extract, in worker processes) → judge (GX) and load (DuckDB), in
-the flow's own process as each worker's results arrive → run summary.
+crawl → download (in batches when paced) → read the tables (extract, in worker processes,
+starting while paced downloads go on) → judge (GX) and load (DuckDB), in the flow's own
+process as each worker's results arrive → R7 → Data Docs → alert mail → run summary.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import smtplib
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
@@ -16,14 +18,22 @@ from typing import Any, cast
 import httpx
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import as_completed
+from prefect.futures import PrefectFuture, PrefectWrappedFuture, as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 import expectations
 import warehouse
 from extract import crawl_portal, fetch_report, read_fetched
 from extract.polite import polite_client
-from flows.runners import start_forkserver, task_chunks, task_runner, workers_share_api
+from flows.runners import (
+    fetch_batches,
+    reading_cap,
+    start_forkserver,
+    task_chunks,
+    task_runner,
+    workers_share_api,
+)
 from nianbao import alerts
 from nianbao.errors import EnvironmentBroken, TransientError
 from nianbao.identity import agency_id, load_aliases
@@ -326,6 +336,8 @@ def _read_and_load(
     known: frozenset[str],
     cache: dict[str, CachedFetch],
 ) -> dict[str, ReportOutcome]:
+    """Download in batches and read while downloading: between batches, a worker with
+    nothing to do gets the new files; once all are in, the rest go out in rounds."""
     logger = get_run_logger()
     outcomes: dict[str, ReportOutcome] = {}
 
@@ -338,28 +350,83 @@ def _read_and_load(
                 "[%d/%d] %s %s", len(outcomes), len(urls), outcome.status, _describe(outcome)
             )
 
-    _start_early(settings, _likely_new(urls, cache, known))
-    sources = fetch(urls, settings, cache) if urls else []
-    seen = set(known)
-    settled, new = [], []
-    for source in sources:
-        if source.report_id in seen:  # recorded before, or the same file under a second URL
-            settled.append(FileResult(source.url, source, known=True))
-        elif isinstance(source, FetchFailure):
-            settled.append(FileResult(source.url, source, reason=source.reason))
-        else:
-            new.append(source)
-        seen.add(source.report_id)
-    record(settled)
-    if not new:
+    expected = _likely_new(urls, cache, known)
+    _start_early(settings, expected)
+    if not urls:
         return outcomes
-    _warm_up_checks()  # if the crawl saw nothing new (changed ETags): build it now
-    runner = task_runner(settings, len(new))
+    arrivals = _Arrivals(set(known))
+    runner = task_runner(settings, expected)
+    slots = 1 if isinstance(runner, ThreadPoolTaskRunner) else max(settings.workers, 1)
     with workers_share_api(runner), runner:
-        futures = [runner.submit(extract, {"files": c}) for c in task_chunks(new, settings)]
-        for future in as_completed(futures):
+        reading: list[PrefectFuture[list[FileResult]]] = []
+        batches = fetch_batches(urls, settings)
+        for n, batch in enumerate(batches, start=1):
+            settled = arrivals.sort(fetch(batch, settings, cache))
+            if settled:
+                record(settled)
+            if n == len(batches):
+                break  # all are in: the rest go out in planned rounds
+            if expectations.is_warm():  # else judging would hold up the downloads
+                reading = _record_finished(reading, record)
+            if arrivals.waiting and len(reading) < slots:  # a worker would idle
+                files = arrivals.take(reading_cap(expected, settings))
+                reading.append(runner.submit(extract, {"files": files}))
+        tasks = task_chunks(arrivals.take(), settings)
+        reading += [runner.submit(extract, {"files": c}) for c in tasks]
+        for future in as_completed(reading):
             record(future.result())
     return outcomes
+
+
+class _Arrivals:
+    """Downloaded files sorted out as they come: new ones wait to be read; a file recorded
+    before (or met twice in this run) or a failed download is settled at once."""
+
+    def __init__(self, known: set[str]) -> None:
+        self.seen = known
+        self.waiting: list[FetchedFile] = []
+        self._checks_warming = False
+
+    def sort(self, sources: list[FetchedFile | FetchFailure]) -> list[FileResult]:
+        settled = []
+        for source in sources:
+            if source.report_id in self.seen:
+                settled.append(FileResult(source.url, source, known=True))
+            elif isinstance(source, FetchFailure):
+                settled.append(FileResult(source.url, source, reason=source.reason))
+            else:
+                self.waiting.append(source)
+            self.seen.add(source.report_id)
+        if self.waiting and not self._checks_warming:
+            _warm_up_checks()  # if the crawl saw nothing new (changed ETags): build it now
+            self._checks_warming = True
+        return settled
+
+    def take(self, most: int | None = None) -> list[FetchedFile]:
+        taken, self.waiting = self.waiting[:most], self.waiting[len(self.waiting[:most]) :]
+        return taken
+
+
+def _record_finished(
+    reading: list[PrefectFuture[list[FileResult]]],
+    record: Callable[[list[FileResult]], None],
+) -> list[PrefectFuture[list[FileResult]]]:
+    """Judge and load what the workers have finished; the futures still running."""
+    running = []
+    for future in reading:
+        if _done(future):
+            record(future.result())
+        else:
+            running.append(future)
+    return running
+
+
+def _done(future: PrefectFuture[Any]) -> bool:
+    """Finished, asking the runner's own future (a thread, process or Dask one), where
+    `future.state` would ask the Prefect API on every look."""
+    if isinstance(future, PrefectWrappedFuture):
+        return bool(future.wrapped_future.done())
+    return future.state.is_final()
 
 
 def _describe(outcome: ReportOutcome) -> str:

@@ -143,3 +143,32 @@ def _even_bytes(files: list[FetchedFile], sizes: list[int]) -> list[list[Fetched
         tasks[n].append(f)
         loads[n] += f.size
     return tasks
+
+
+def fetch_batches(urls: list[str], settings: Settings) -> list[list[str]]:
+    """The URLs in download batches; between two, the flow hands new files to idle workers.
+
+    Paced downloads (2 a second by default) are slower than reading (~0.1 s a file), so
+    reading keeps up with them: two tasks' worth per worker first, then four times that
+    (a fetch task run costs the flow ~15 ms; 48 files at 2 a second wait 24 s). Unpaced
+    (a local mirror), all come in one batch and are read in planned rounds: reading while
+    downloading was measured slower there (102 files, 2 workers: 7.8 s against 7.3 s).
+    """
+    if settings.rate_per_second <= 0:
+        return [urls] if urls else []
+    first = 2 * max(settings.workers, 1) * settings.files_per_task
+    sizes = [first] + [4 * first] * len(urls)
+    batches, start = [], 0
+    for size in sizes:
+        if start >= len(urls):
+            break
+        batches.append(urls[start : start + size])
+        start += size
+    return batches
+
+
+def reading_cap(expected: int, settings: Settings) -> int:
+    """Most files an idle worker is given while downloads go on: about one last-round task
+    of `task_rounds`, so that most files wait for the rounds planned once all are in."""
+    workers = max(settings.workers, 1)
+    return max(settings.files_per_task, math.ceil(expected / (7 * workers)))

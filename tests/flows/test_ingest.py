@@ -130,6 +130,36 @@ def test_cli_run_on_sample_portal_is_complete_and_idempotent(
     assert view_checksums(db) == before
 
 
+def test_paced_downloads_are_read_while_they_come(
+    prefect_harness: None, sample_portal: str, tmp_path: Path
+) -> None:
+    db = tmp_path / "warehouse.duckdb"
+    settings = load_settings(db_path=db, workers=2, rate_per_second=20.0)  # 40 files: ~2 s
+    summary = ingest(sample_portal, settings)
+    assert len(summary.outcomes) == 40 and summary.count("loaded") == 31
+    result = score(db, SAMPLE_PORTAL, SAMPLE_TRUTH)
+    exact, expected = result.exact()
+    assert result.silent_wrong == 0 and exact == expected > 0
+    assert [s.slug for s in result.specials if not s.ok] == []
+
+    fetches, reads = _task_runs_of_last_flow_run("fetch"), _task_runs_of_last_flow_run("extract")
+    assert len(fetches) == 2  # 12 files, then the other 28
+    assert min(r.start_time for r in reads) < max(f.end_time for f in fetches)
+
+
+def _task_runs_of_last_flow_run(name: str) -> list:
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    with get_client(sync_client=True) as client:
+        last = client.read_flow_runs(sort=FlowRunSort.START_TIME_DESC, limit=1)[0]
+        runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[last.id]))
+        )
+    return [r for r in runs if r.name.startswith(f"{name}-")]
+
+
 def test_unreachable_portal_fails_the_run_with_a_message(
     prefect_harness: None, tmp_path: Path
 ) -> None:

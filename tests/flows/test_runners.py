@@ -12,7 +12,13 @@ import pytest
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.runners import ForkserverTaskRunner, task_chunks, task_rounds
+from flows.runners import (
+    ForkserverTaskRunner,
+    fetch_batches,
+    reading_cap,
+    task_chunks,
+    task_rounds,
+)
 from nianbao.records import FetchedFile
 from nianbao.settings import Settings
 
@@ -105,3 +111,18 @@ def test_tasks_reach_the_pool_in_the_order_submitted(prefect_harness: None) -> N
             return handed
 
     assert probe() == list(range(12))
+
+
+def test_paced_downloads_come_in_growing_batches_unpaced_in_one() -> None:
+    urls = [f"http://127.0.0.1/{n}.pdf" for n in range(130)]
+    paced = fetch_batches(urls, Settings(workers=2, files_per_task=3, rate_per_second=2))
+    assert [len(b) for b in paced] == [12, 48, 48, 22]
+    assert [u for b in paced for u in b] == urls
+    assert fetch_batches(urls, Settings(workers=2, files_per_task=3, rate_per_second=0)) == [urls]
+    assert fetch_batches([], Settings(rate_per_second=2)) == []
+
+
+def test_while_downloading_an_idle_worker_gets_about_a_last_round_task() -> None:
+    settings = Settings(workers=2, files_per_task=3)
+    assert reading_cap(340, settings) == 25  # task_rounds(340, 2, 3)[-1] == [24, 24]
+    assert reading_cap(10, settings) == 3
