@@ -6,7 +6,10 @@
 2. a whole `nianbao run` (its own process, fresh warehouse) on the corpus portal, minus the
    same run on a portal listing no reports (the fixed start-up), vs plain camelot on the files;
 3. 1 worker process vs 2, on the corpus's reports published N times over (distinct bytes, so
-   nothing is skipped as already seen) to give the workers enough to do.
+   nothing is skipped as already seen) to give the workers enough to do: the whole run's
+   marginal time, and the reading alone (the same forkserver, no Prefect, no downloads);
+4. paced downloads (--rate a second): how much of the reading the downloads hid, against
+   the same run unpaced.
 
 Runs 2 and 3 are repeated (--repeat, alternating the configurations) and reported as median
 and range: on this 2-core machine single runs vary by about ±10 %.
@@ -68,11 +71,32 @@ def ours(pdfs: list[Path]) -> float:
     return time.perf_counter() - t0
 
 
-def nianbao_run(portal: Path, workers: int) -> float:
+def reading_in_processes(pdfs: list[Path], workers: int) -> float:
+    """Extraction of `pdfs` across `workers` processes forked from the run's forkserver."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from flows import forkserver
+
+    forkserver.start()
+    with ProcessPoolExecutor(1, mp_context=forkserver.context()) as pool:
+        pool.submit(int).result()  # the server's preload (~1.5 s) is over before timing
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor(workers, mp_context=forkserver.context()) as pool:
+        list(pool.map(_read_quietly, pdfs, chunksize=max(1, len(pdfs) // (8 * workers))))
+    return time.perf_counter() - t0
+
+
+def _read_quietly(pdf: Path) -> None:
+    with contextlib.suppress(Exception):  # an unreadable file costs its time, as in a run
+        extract_report(pdf)
+
+
+def nianbao_run(portal: Path, workers: int, rate: float = 0.0) -> float:
     env = {
         **os.environ,
         "NIANBAO_WORKERS": str(workers),
-        "NIANBAO_RATE_PER_SECOND": "0",  # a loopback portal: pacing would time only the pauses
+        # a loopback portal: pacing would time only the pauses (except in part 4)
+        "NIANBAO_RATE_PER_SECOND": str(rate),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     }
     with tempfile.TemporaryDirectory() as tmp, serve_folder(portal) as base:
@@ -123,6 +147,7 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs of each configuration (single runs vary ±10 %%)"
     )
+    parser.add_argument("--rate", type=float, default=10.0, help="downloads a second in part 4")
     args = parser.parse_args()
     pdfs = report_pdfs()
     total_pages = sum(read_pdf_text(p).pages for p in pdfs)
@@ -168,6 +193,31 @@ def main() -> None:
         print(
             f"   speed-up (paired runs): median {statistics.median(ratios):.2f}×, "
             f"range {min(ratios):.2f}–{max(ratios):.2f}×"
+        )
+        alone = [
+            (reading_in_processes(files, 1), reading_in_processes(files, 2))
+            for _ in range(args.repeat)
+        ]
+        read_ratios = [a / b for a, b in alone]
+        print(f"   reading alone, 1 process  {_spread([a for a, _ in alone])}")
+        print(f"   reading alone, 2 processes {_spread([b for _, b in alone])}")
+        print(
+            f"   reading alone speed-up: median {statistics.median(read_ratios):.2f}×, "
+            f"range {min(read_ratios):.2f}–{max(read_ratios):.2f}×"
+        )
+
+        paced = nianbao_run(big, 2, args.rate) - statistics.median(fixed)
+        unpaced = statistics.median(two)
+        pauses = len(files) / args.rate
+        print(
+            f"4. the same {len(files)} files paced at {args.rate:g} downloads a second, 2 workers:"
+        )
+        print(
+            f"   marginal {paced:.2f} s; the pacing alone {pauses:.2f} s, the run unpaced {unpaced:.2f} s"
+        )
+        print(
+            f"   reading hidden behind the downloads: {pauses + unpaced - paced:.2f} s "
+            f"of {unpaced:.2f} s"
         )
         shutil.rmtree(big)
 

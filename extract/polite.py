@@ -69,10 +69,37 @@ class Politeness:
         return rules
 
 
+_RUNS: dict[str, Politeness] = {}
+_RUNS_LOCK = threading.Lock()
+
+
+def run_politeness(
+    run_id: str, user_agent: str, rate_per_second: float, respect_robots: bool, timeout: float
+) -> Politeness:
+    """The run's one Politeness, shared by every client it opens (one per download batch):
+    a new client must neither reset a host's pace nor read its robots.txt again."""
+    with _RUNS_LOCK:
+        if run_id not in _RUNS:
+            _RUNS[run_id] = Politeness(user_agent, rate_per_second, respect_robots, timeout)
+        return _RUNS[run_id]
+
+
+def end_run(run_id: str) -> None:
+    """Forget the run's pace and robots.txt rules (a long-lived `serve` reads them anew)."""
+    with _RUNS_LOCK:
+        _RUNS.pop(run_id, None)
+
+
 def polite_client(
-    user_agent: str, timeout: float, rate_per_second: float, respect_robots: bool = True
+    user_agent: str,
+    timeout: float,
+    rate_per_second: float,
+    respect_robots: bool = True,
+    politeness: Politeness | None = None,
 ) -> httpx.Client:
-    hook = Politeness(user_agent, rate_per_second, respect_robots, timeout)
+    """An httpx client paced per host and honouring robots.txt; `politeness` carries a
+    run's pace and rules over from an earlier client."""
+    hook = politeness or Politeness(user_agent, rate_per_second, respect_robots, timeout)
     return httpx.Client(
         timeout=timeout,
         follow_redirects=True,

@@ -25,10 +25,10 @@ from prefect.utilities.annotations import quote
 import expectations
 import warehouse
 from extract import crawl_portal, fetch_report, read_fetched
-from extract.polite import polite_client
+from extract.polite import end_run, polite_client, run_politeness
 from flows.runners import (
+    even_tasks,
     fetch_batches,
-    reading_cap,
     start_forkserver,
     task_chunks,
     task_runner,
@@ -61,12 +61,20 @@ def _retry_transient(task: Any, task_run: Any, state: Any) -> bool:
     return False
 
 
-def _client(settings: Settings) -> httpx.Client:
+def _client(settings: Settings, run_id: str) -> httpx.Client:
+    politeness = run_politeness(
+        run_id,
+        settings.user_agent,
+        settings.rate_per_second,
+        settings.respect_robots,
+        settings.http_timeout_seconds,
+    )
     return polite_client(
         settings.user_agent,
         settings.http_timeout_seconds,
         settings.rate_per_second,
         settings.respect_robots,
+        politeness,
     )
 
 
@@ -77,8 +85,10 @@ def _client(settings: Settings) -> httpx.Client:
     retry_delay_seconds=1,
     retry_condition_fn=_retry_transient,
 )
-def crawl(source: str, settings: Settings, allowed_host: str | None = None) -> CrawlResult:
-    with _client(settings) as client:
+def crawl(
+    source: str, settings: Settings, run_id: str, allowed_host: str | None = None
+) -> CrawlResult:
+    with _client(settings, run_id) as client:
         return crawl_portal(client, source, settings.max_crawl_pages, allowed_host)
 
 
@@ -90,10 +100,10 @@ def crawl(source: str, settings: Settings, allowed_host: str | None = None) -> C
     retry_condition_fn=_retry_transient,
 )
 def fetch(
-    urls: list[str], settings: Settings, cache: dict[str, CachedFetch]
+    urls: list[str], settings: Settings, cache: dict[str, CachedFetch], run_id: str
 ) -> list[FetchedFile | FetchFailure]:
     """Download what changed (conditional GETs: a 304 downloads nothing), in the flow's process."""
-    with _client(settings) as client:
+    with _client(settings, run_id) as client:
         return [fetch_report(client, url, settings.raw_folder, cache.get(url)) for url in urls]
 
 
@@ -233,6 +243,8 @@ def ingest(source: str, settings: Settings, allowed_host: str | None = None) -> 
     except Exception as err:
         _record_failed_run(settings, run_id, source, err)
         raise
+    finally:
+        end_run(run_id)
     return summary
 
 
@@ -313,7 +325,7 @@ def _ingest_files(
 ) -> RunSummary:
     logger = get_run_logger()
     try:
-        found = crawl(source, settings, allowed_host)
+        found = crawl(source, settings, run_id, allowed_host)
     except TransientError as err:
         raise EnvironmentBroken(f"portal unreachable after retries: {err}") from err
     urls = [link.url for link in found.links]
@@ -361,16 +373,17 @@ def _read_and_load(
         reading: list[PrefectFuture[list[FileResult]]] = []
         batches = fetch_batches(urls, settings)
         for n, batch in enumerate(batches, start=1):
-            settled = arrivals.sort(fetch(batch, settings, cache))
+            settled = arrivals.sort(fetch(batch, settings, cache, run_id))
             if settled:
                 record(settled)
             if n == len(batches):
                 break  # all are in: the rest go out in planned rounds
             if expectations.is_warm():  # else judging would hold up the downloads
                 reading = _record_finished(reading, record)
-            if arrivals.waiting and len(reading) < slots:  # a worker would idle
-                files = arrivals.take(reading_cap(expected, settings))
-                reading.append(runner.submit(extract, {"files": files}))
+            idle = slots - len(reading)
+            if arrivals.waiting and idle > 0:
+                for files in even_tasks(arrivals.take(), idle):
+                    reading.append(runner.submit(extract, {"files": files}))
         tasks = task_chunks(arrivals.take(), settings)
         reading += [runner.submit(extract, {"files": c}) for c in tasks]
         for future in as_completed(reading):

@@ -149,26 +149,21 @@ def fetch_batches(urls: list[str], settings: Settings) -> list[list[str]]:
     """The URLs in download batches; between two, the flow hands new files to idle workers.
 
     Paced downloads (2 a second by default) are slower than reading (~0.1 s a file), so
-    reading keeps up with them: two tasks' worth per worker first, then four times that
-    (a fetch task run costs the flow ~15 ms; 48 files at 2 a second wait 24 s). Unpaced
-    (a local mirror), all come in one batch and are read in planned rounds: reading while
-    downloading was measured slower there (102 files, 2 workers: 7.8 s against 7.3 s).
+    reading keeps up with them, a batch (two tasks' worth per worker: 6 s at 2 a second)
+    at a time; a fetch task run costs the flow ~15 ms. Unpaced (a local mirror), all come
+    in one batch and are read in planned rounds: reading alongside was measured slower
+    there (102 files, 2 workers: 7.8 s against 7.3 s).
     """
     if settings.rate_per_second <= 0:
         return [urls] if urls else []
-    first = 2 * max(settings.workers, 1) * settings.files_per_task
-    sizes = [first] + [4 * first] * len(urls)
-    batches, start = [], 0
-    for size in sizes:
-        if start >= len(urls):
-            break
-        batches.append(urls[start : start + size])
-        start += size
-    return batches
+    size = 2 * max(settings.workers, 1) * settings.files_per_task
+    return [urls[start : start + size] for start in range(0, len(urls), size)]
 
 
-def reading_cap(expected: int, settings: Settings) -> int:
-    """Most files an idle worker is given while downloads go on: about one last-round task
-    of `task_rounds`, so that most files wait for the rounds planned once all are in."""
-    workers = max(settings.workers, 1)
-    return max(settings.files_per_task, math.ceil(expected / (7 * workers)))
+def even_tasks(files: list[FetchedFile], tasks: int) -> list[list[FetchedFile]]:
+    """`files` in `tasks` tasks (fewer if there are fewer files) of about the same bytes."""
+    tasks = max(1, min(tasks, len(files)))
+    base, extra = divmod(len(files), tasks)
+    sizes = [base + (1 if n < extra else 0) for n in range(tasks)]
+    ordered = sorted(files, key=lambda f: f.size, reverse=True)
+    return [t for t in _even_bytes(ordered, sizes) if t]

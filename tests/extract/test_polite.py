@@ -7,7 +7,7 @@ from pathlib import Path
 
 from extract.crawl import crawl_portal
 from extract.fetch import fetch_report
-from extract.polite import polite_client
+from extract.polite import end_run, polite_client, run_politeness
 from nianbao.portal import serve_folder
 from nianbao.records import FetchFailure
 
@@ -53,3 +53,35 @@ def test_without_robots_txt_everything_is_allowed(tmp_path: Path) -> None:
         assert not isinstance(
             fetch_report(client, base + "private/b.pdf", tmp_path / "raw"), FetchFailure
         )
+
+
+def test_a_runs_clients_share_the_pace_and_read_robots_txt_once(tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    sent: list[float] = []
+    with serve_folder(site) as base:
+        shared = run_politeness("run-a", "t", 5, True, 5)
+        for batch in range(3):  # a client per download batch, as a run opens them
+            with polite_client("t", 5, 5, politeness=shared) as client:
+                client.event_hooks = {
+                    "request": [
+                        *client.event_hooks["request"],
+                        lambda r: sent.append(time.monotonic()),
+                    ]
+                }
+                client.get(base + "index.html")
+                assert not isinstance(
+                    fetch_report(client, base + "files/a.pdf", tmp_path / "raw"), FetchFailure
+                )
+            if batch == 0:  # read again, these rules would refuse the next batches
+                (site / "robots.txt").write_text(
+                    "User-agent: *\nDisallow: /files/\n", encoding="utf-8"
+                )
+        again = run_politeness("run-a", "t", 5, True, 5)
+        end_run("run-a")
+        fresh = run_politeness("run-a", "t", 5, True, 5)
+        end_run("run-a")
+    assert again is shared and fresh is not shared
+    gaps = [b - a for a, b in zip(sent, sent[1:], strict=False)]
+    # 5 a second, across clients too (a fresh client would go at once: a gap near 0); the
+    # first is stamped after the robots.txt read that shares its slot, so a little short
+    assert len(sent) == 6 and min(gaps) >= 0.15

@@ -14,8 +14,8 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.runners import (
     ForkserverTaskRunner,
+    even_tasks,
     fetch_batches,
-    reading_cap,
     task_chunks,
     task_rounds,
 )
@@ -113,16 +113,19 @@ def test_tasks_reach_the_pool_in_the_order_submitted(prefect_harness: None) -> N
     assert probe() == list(range(12))
 
 
-def test_paced_downloads_come_in_growing_batches_unpaced_in_one() -> None:
+def test_paced_downloads_come_in_batches_unpaced_in_one() -> None:
     urls = [f"http://127.0.0.1/{n}.pdf" for n in range(130)]
     paced = fetch_batches(urls, Settings(workers=2, files_per_task=3, rate_per_second=2))
-    assert [len(b) for b in paced] == [12, 48, 48, 22]
+    assert [len(b) for b in paced] == [12] * 10 + [10]
     assert [u for b in paced for u in b] == urls
     assert fetch_batches(urls, Settings(workers=2, files_per_task=3, rate_per_second=0)) == [urls]
     assert fetch_batches([], Settings(rate_per_second=2)) == []
 
 
-def test_while_downloading_an_idle_worker_gets_about_a_last_round_task() -> None:
-    settings = Settings(workers=2, files_per_task=3)
-    assert reading_cap(340, settings) == 25  # task_rounds(340, 2, 3)[-1] == [24, 24]
-    assert reading_cap(10, settings) == 3
+def test_idle_workers_share_what_came_by_bytes() -> None:
+    files = [_file(n, size) for n, size in enumerate([900, 100, 500, 500, 300, 700])]
+    two = even_tasks(files, 2)
+    assert sorted(len(t) for t in two) == [3, 3]
+    assert sorted(sum(f.size for f in t) for t in two) == [1500, 1500]
+    assert [len(t) for t in even_tasks(files[:1], 2)] == [1]
+    assert even_tasks([], 2) == []
