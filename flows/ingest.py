@@ -415,8 +415,9 @@ class _Arrivals:
             self._checks_warming = True
         return settled
 
-    def take(self, most: int | None = None) -> list[FetchedFile]:
-        taken, self.waiting = self.waiting[:most], self.waiting[len(self.waiting[:most]) :]
+    def take(self) -> list[FetchedFile]:
+        """Every file waiting to be read, handed over."""
+        taken, self.waiting = self.waiting, []
         return taken
 
 
