@@ -91,11 +91,19 @@ SUITES: tuple[Suite, ...] = (
 
 _CONTEXT_LOCK = threading.Lock()
 _BUILT = threading.Event()
+_WARMING_LOCK = threading.Lock()
+_warming: threading.Thread | None = None
 
 
 def warm_up() -> None:
-    """Build the GX context now (it takes seconds), e.g. in a thread while the portal is crawled."""
-    _validation_targets()
+    """Build the GX context (it takes seconds) in a background thread, e.g. while files
+    download; at most one such thread per process, however often it is asked for."""
+    global _warming
+    with _WARMING_LOCK:
+        if _warming is not None or _BUILT.is_set():
+            return
+        _warming = threading.Thread(target=_validation_targets, name="gx-warm-up", daemon=True)
+        _warming.start()
 
 
 @cache

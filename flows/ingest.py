@@ -8,7 +8,6 @@ process as each worker's results arrive → R7 → Data Docs → alert mail → 
 from __future__ import annotations
 
 import smtplib
-import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
@@ -213,12 +212,8 @@ def _start_early(settings: Settings, likely_new: int) -> None:
     starts neither."""
     if likely_new == 0:
         return
-    _warm_up_checks()
+    expectations.warm_up()
     start_forkserver(settings, likely_new)
-
-
-def _warm_up_checks() -> None:
-    threading.Thread(target=expectations.warm_up, name="gx-warm-up", daemon=True).start()
 
 
 @flow(name="nianbao-ingest", log_prints=False, validate_parameters=False)
@@ -398,7 +393,6 @@ class _Arrivals:
     def __init__(self, known: set[str]) -> None:
         self.seen = known
         self.waiting: list[FetchedFile] = []
-        self._checks_warming = False
 
     def sort(self, sources: list[FetchedFile | FetchFailure]) -> list[FileResult]:
         settled = []
@@ -410,9 +404,8 @@ class _Arrivals:
             else:
                 self.waiting.append(source)
             self.seen.add(source.report_id)
-        if self.waiting and not self._checks_warming:
-            _warm_up_checks()  # if the crawl saw nothing new (changed ETags): build it now
-            self._checks_warming = True
+        if self.waiting:
+            expectations.warm_up()  # if the crawl saw nothing new (changed ETags): build it now
         return settled
 
     def take(self) -> list[FetchedFile]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from decimal import Decimal
 
 import pytest
 
+import expectations
 from expectations import validate_report, validate_reports
 from nianbao.records import Cell, ExtractedReport
 from tests.conftest import real_truth, sample_truth
@@ -143,3 +145,14 @@ def test_a_batch_judges_each_report_as_if_alone(clean: dict) -> None:
         {"R5"},
         {"R6"},  # a missing total is R6's to name; R5 skips a relation it cannot form
     ]
+
+
+def test_checks_warm_up_in_one_background_thread() -> None:
+    from expectations import suites
+
+    for _ in range(3):
+        expectations.warm_up()
+    assert sum(t.name == "gx-warm-up" for t in threading.enumerate()) <= 1
+    if suites._warming is not None:
+        suites._warming.join()
+    assert expectations.is_warm()
