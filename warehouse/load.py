@@ -145,7 +145,7 @@ def load_reports(db_path: str | Path, items: list[ReportToLoad], run_id: str) ->
     if not items:
         return []
     with open_warehouse(db_path) as con, _transaction(con):
-        fresh = _not_recorded(con, items)
+        fresh = _not_recorded(con, [i.source.report_id for i in items])
         new = [item for item, is_new in zip(items, fresh, strict=True) if is_new]
         if new:
             _insert_report_files(con, new, run_id)
@@ -156,8 +156,8 @@ def load_reports(db_path: str | Path, items: list[ReportToLoad], run_id: str) ->
         return fresh
 
 
-def _not_recorded(con: duckdb.DuckDBPyConnection, items: list[ReportToLoad]) -> list[bool]:
-    ids = [i.source.report_id for i in items]
+def _not_recorded(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[bool]:
+    """Per report id: not in the warehouse yet, nor earlier in `ids`."""
     rows = con.execute(
         "SELECT report_id FROM report_files WHERE report_id IN (SELECT unnest(?))", [ids]
     ).fetchall()
@@ -209,7 +209,7 @@ def quarantine_report(
     """Record a file that could not be read, with its reason; False if known already."""
     sha256 = source.sha256 if isinstance(source, FetchedFile) else None
     with open_warehouse(db_path) as con, _transaction(con):
-        if _exists(con, source.report_id):
+        if not _not_recorded(con, [source.report_id])[0]:
             return False
         con.execute(
             """INSERT INTO report_files (report_id, sha256, source_url, status, reason,
@@ -238,11 +238,6 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")
-
-
-def _exists(con: duckdb.DuckDBPyConnection, report_id: str) -> bool:
-    row = con.execute("SELECT 1 FROM report_files WHERE report_id = ?", [report_id]).fetchone()
-    return row is not None
 
 
 def _insert_cells(con: duckdb.DuckDBPyConnection, items: list[ReportToLoad]) -> None:
