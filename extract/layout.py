@@ -18,7 +18,13 @@ from extract.labels import (
 from extract.tables import TEXT_POSITION, Grid
 from extract.values import has_number, is_value_like, parse_amount, parse_count
 from nianbao.errors import UnknownLayout
-from nianbao.form import APPLICANT_CODES, DISCLOSURE_MEASURES, OUTCOME_CODES, PROCEEDING_CODES
+from nianbao.form import (
+    APPLICANT_CODES,
+    DISCLOSURE_MEASURES,
+    FORM_ROW_ORDER,
+    OUTCOME_CODES,
+    PROCEEDING_CODES,
+)
 from nianbao.records import Cell, Number, TablePiece
 
 Row = tuple[str, ...]
@@ -58,16 +64,15 @@ def _application_code(leaf: str) -> str | None:
 
 def parse_application(grids: list[Grid]) -> list[Cell]:
     cells: list[Cell] = []
-    seen: set[str] = set()
+    seen: list[str] = []
     for grid in grids:
         _check_applicant_header(grid)
         for r, row in enumerate(grid.rows):
             code = _application_row_code(grid, row)
             if code is None:
                 continue
-            if code in seen:
-                raise UnknownLayout(f"table 三: row {code} printed twice (page {grid.page})")
-            seen.add(code)
+            _check_row_order(grid, code, seen)
+            seen.append(code)
             first = len(row) - 7
             cells.extend(
                 read_value(grid, r, first + i, parse_count, ("application", code, col))
@@ -117,6 +122,18 @@ def _application_row_code(grid: Grid, row: Row) -> str | None:
             f"table 三 on page {grid.page}: label {leaf!r} is numbered {number} but reads as row {code}"
         )
     return code
+
+
+def _check_row_order(grid: Grid, code: str, seen: list[str]) -> None:
+    """Every report prints the form's rows once each, in the form's order; a row out of
+    place means a label was read against the wrong values."""
+    if code in seen:
+        raise UnknownLayout(f"table 三: row {code} printed twice (page {grid.page})")
+    if seen and FORM_ROW_ORDER.index(code) < FORM_ROW_ORDER.index(seen[-1]):
+        raise UnknownLayout(
+            f"table 三 on page {grid.page}: row {code} comes after row {seen[-1]}, "
+            "out of the form's order"
+        )
 
 
 def _check_applicant_header(grid: Grid) -> None:

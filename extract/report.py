@@ -6,7 +6,7 @@ from pathlib import Path
 
 from extract.layout import parse_grids, parse_table
 from extract.pdf import check_form_version, find_title, read_pdf_text, table_page_numbers
-from extract.positions import READABLE, position_grids
+from extract.positions import READERS, position_grids
 from extract.tables import LATTICE_METHODS, read_grids
 from nianbao.errors import UnknownLayout
 from nianbao.form import ROW_CODES_23, ROW_CODES_25
@@ -32,8 +32,8 @@ def extract_report(path: str | Path) -> ExtractedReport:
     _, cells, pieces, method = best
     if not any(c.table == "application" for c in cells):
         raise UnknownLayout(
-            f"table 三 (收到和处理政府信息公开申请情况) not found as a ruled table on pages "
-            f"{pages[0]}–{pages[-1]}"
+            f"table 三 (收到和处理政府信息公开申请情况) not found on pages {pages[0]}–{pages[-1]}, "
+            "neither as a ruled table nor by the position of its text"
         )
     return ExtractedReport(
         agency=agency,
@@ -50,9 +50,9 @@ def extract_report(path: str | Path) -> ExtractedReport:
 def _with_unruled_tables(
     path: str | Path, pages: tuple[int, ...], cells: list[Cell], pieces: list[TablePiece]
 ) -> tuple[list[Cell], list[TablePiece]]:
-    """Tables lattice found no grid for, read by text position where the form allows it."""
+    """Tables lattice found no grid for, read by text position."""
     found = {c.table for c in cells}
-    missing = [t for t in READABLE if t not in found]
+    missing = [t for t in READERS if t not in found]
     for table, grids in position_grids(path, pages, missing).items():
         more_cells, more_pieces = parse_table(table, list(grids))
         cells, pieces = cells + more_cells, pieces + more_pieces

@@ -220,6 +220,7 @@ def application_table(report: Report) -> RuledTable:
         header_rows=3,
         repeat_header=st.repeat_header,
         centered_cols=frozenset({0, *range(3, 10)}),
+        ruled="application" not in st.unruled,
     )
 
 

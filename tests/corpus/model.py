@@ -304,9 +304,18 @@ def draw_style(rng: random.Random, body: Body, index: int) -> Style:
         has_table2=index % 11 != 7,
         label_width_mm=rng.choice([34, 40, 48, 56]),
         # Drawn after every random choice, so the other reports keep their seeded values.
-        unruled=("disclosure", "review") if index % 14 == 8 else (),
+        unruled=UNRULED.get(index, ()),
     )
 
+
+# Reports (by index) whose tables are printed with no rules at all: lattice finds no grid and
+# they are read by text position. Table 三 alone at 9 pt with narrow labels (wrapped), and all
+# three tables at 12 pt with the header repeated over a page break.
+UNRULED: dict[int, tuple[str, ...]] = {
+    5: ("application",),
+    8: ("disclosure", "review"),
+    22: ("disclosure", "application", "review"),
+}
 
 MISTAKES = {  # (body key, year) → planted mistake
     ("yunxi-edu", 2023): "R2",

@@ -86,6 +86,8 @@ def test_every_variant_is_present() -> None:
         assert set(seen[flag]) == {"True", "False"}, flag
     assert "False" in seen["has_table2"]
     assert "['disclosure', 'review']" in seen["unruled"]  # tables 二 and 四 with no rules
+    assert "['application']" in seen["unruled"]  # table 三 alone, its labels wrapped
+    assert "['disclosure', 'application', 'review']" in seen["unruled"]
     assert (
         min(float(s) for s in seen["font_size"]) >= 9
         and max(float(s) for s in seen["font_size"]) <= 12

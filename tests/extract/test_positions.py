@@ -57,7 +57,7 @@ def test_unruled_sample_reports_are_exact_and_say_how_they_were_read() -> None:
         for m in sample_manifest()
         if m["kind"] == "report" and sample_truth(m["truth"])["variant"]["unruled"]
     ]
-    assert len(unruled) == 2
+    assert len(unruled) == 3
     for entry in unruled:
         truth = sample_truth(entry["truth"])
         report = extract_report(SAMPLE_PORTAL / entry["path"])

@@ -1,0 +1,202 @@
+"""A page's text as lines of chunks: what the readers by position (extract/positions.py,
+extract/position_rows.py) place under column heads.
+
+Glyphs are grouped into lines, and a line into chunks wherever a gap is wider than a space
+(a cell's text never holds such a gap; neighbouring cells always do).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+
+from extract.glyphs import Glyph
+from extract.labels import PAGE_FOOTER, normalize_label
+from extract.tables import TEXT_POSITION, Grid
+from extract.values import is_value_like
+
+# The section headings the form prints above each table, and those that end one (normalized).
+SECTION_HEADINGS: dict[str, re.Pattern[str]] = {
+    "disclosure": re.compile(r"^二、?主动公开政府信息"),
+    "application": re.compile(r"^三、?收到和处理政府信息公开申请"),
+    "review": re.compile(r"^四、?政府信息公开行政复议"),
+    "end": re.compile(r"^[五六]、?(存在的主要问题|其他需要报告)"),
+}
+# A gap wider than this share of the font size separates two cells' text. CJK glyphs' advance
+# boxes abut, and narrow columns (table 四 at 12 pt) leave ~0.5 em between cells; a space
+# (~0.25 em) splits a label too, which is harmless: labels are read with spaces removed.
+CHUNK_GAP_SHARE = 0.2
+# A value's centre may stray this share of the font size outside its header's extent.
+COLUMN_SLACK_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class Chunk:
+    text: str
+    left: float
+    right: float
+    bottom: float
+    top: float
+    size: float
+
+    @property
+    def centre(self) -> float:
+        return (self.left + self.right) / 2
+
+    @property
+    def middle(self) -> float:
+        return (self.bottom + self.top) / 2
+
+    def overlaps(self, other: Chunk) -> bool:
+        return self.left < other.right and other.left < self.right
+
+
+Line = tuple[Chunk, ...]
+
+
+# Glyphs of one printed line share their line box to a fraction of a point; a merged label
+# beside wrapped ones (（五）不予处理 next to 3、要求提供公开出 / 版物) sits half a line off.
+LINE_SHARE = 0.3
+
+
+def page_lines(glyphs: list[Glyph]) -> list[Line]:
+    """The page's lines top-down, each split into chunks at wide gaps."""
+    return [_chunks(sorted(row, key=lambda g: g.loose_left)) for row in _printed_lines(glyphs)]
+
+
+def _printed_lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
+    lines: list[list[Glyph]] = []
+    for g in sorted(glyphs, key=lambda g: -g.line_y):
+        if lines and abs(lines[-1][0].line_y - g.line_y) < LINE_SHARE * g.size:
+            lines[-1].append(g)
+        else:
+            lines.append([g])
+    return lines
+
+
+def _chunks(row: list[Glyph]) -> Line:
+    groups: list[list[Glyph]] = [[row[0]]]
+    for prev, g in zip(row, row[1:], strict=False):
+        if g.loose_left - prev.loose_right > CHUNK_GAP_SHARE * g.size:
+            groups.append([g])
+        else:
+            groups[-1].append(g)
+    return tuple(
+        Chunk(
+            "".join(g.text for g in group),
+            min(g.loose_left for g in group),
+            max(g.loose_right for g in group),
+            min(g.loose_bottom for g in group),
+            max(g.loose_top for g in group),
+            max(g.size for g in group),
+        )
+        for group in groups
+    )
+
+
+def line_text(line: Line) -> str:
+    return normalize_label("".join(c.text for c in line))
+
+
+def table_regions(lines: dict[int, list[Line]], table: str) -> Iterator[tuple[int, list[Line]]]:
+    """(page, lines) below the table's section heading until the next heading, page by page."""
+    inside = False
+    for page in sorted(lines):
+        region: list[Line] = []
+        for line in lines[page]:
+            text = line_text(line)
+            heading = next((t for t, p in SECTION_HEADINGS.items() if p.match(text)), None)
+            if heading is not None:
+                if inside and region:
+                    yield page, region
+                if inside:
+                    return
+                inside, region = heading == table, []
+            elif inside and not is_page_footer(line):
+                region.append(line)
+        if inside and region:
+            yield page, region
+
+
+# A page number printed apart from its dashes (- 1 -) comes as three chunks.
+_SPACED_PAGE_NUMBER = re.compile(r"^[-—－–]+ \d+ [-—－–]+$")
+
+
+def is_page_footer(line: Line) -> bool:
+    if len(line) == 1:
+        return bool(PAGE_FOOTER.match(line_text(line)))
+    return bool(_SPACED_PAGE_NUMBER.match(" ".join(c.text.strip() for c in line)))
+
+
+def is_data(line: Line) -> bool:
+    """A line printing a value (a number or a zero mark) is a row of the table's data."""
+    return any(is_value_like(c.text) for c in line)
+
+
+def lowest_heads(chunks: Sequence[Chunk]) -> list[Chunk]:
+    """The lowest header chunk over each stretch of the page, left to right (the form's
+    spanning headers sit above narrower ones)."""
+    lowest = [
+        c
+        for c in chunks
+        if not any(o is not c and o.overlaps(c) and o.top <= c.bottom for o in chunks)
+    ]
+    return sorted(lowest, key=lambda c: c.left)
+
+
+def column_of(columns: Sequence[Chunk], chunk: Chunk) -> int | None:
+    """The one column whose header the chunk's centre sits under, if exactly one."""
+    slack = COLUMN_SLACK_SHARE * chunk.size
+    under = [
+        i for i, col in enumerate(columns) if col.left - slack <= chunk.centre <= col.right + slack
+    ]
+    return under[0] if len(under) == 1 else None
+
+
+def nearest_column(columns: Sequence[Chunk], chunk: Chunk) -> int:
+    return min(range(len(columns)), key=lambda i: abs(columns[i].centre - chunk.centre))
+
+
+Cells = tuple[tuple[tuple[Chunk, ...], ...], ...]  # row → column → its chunks
+
+
+@dataclass(frozen=True)
+class Placed:
+    cells: Cells
+    ambiguous: frozenset[tuple[int, int]]
+
+    @property
+    def rows(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(tuple(" ".join(c.text for c in cell) for cell in row) for row in self.cells)
+
+
+def placed_grid(doc: pdfium.PdfDocument, page: int, order: int, placed: Placed) -> Grid:
+    """One page's piece of a table read by position, each cell read twice: the chunks placed
+    in it, and pdfium's own text inside those chunks' boxes."""
+    textpage = doc[page - 1].get_textpage()
+    try:
+        second = tuple(tuple(_bounded(textpage, cell) for cell in row) for row in placed.cells)
+    finally:
+        textpage.close()
+    return Grid(
+        page=page,
+        order=order,
+        rows=placed.rows,
+        second_rows=second,
+        ambiguous=placed.ambiguous,
+        covered=frozenset(),
+        method=TEXT_POSITION,
+        accuracy=None,
+        whitespace=None,
+        confidence=None,
+    )
+
+
+def _bounded(textpage: pdfium.PdfTextPage, chunks: Sequence[Chunk]) -> str:
+    """pdfium's own text inside the chunks' boxes: the second reading of a cell."""
+    return " ".join(
+        textpage.get_text_bounded(c.left, c.bottom, c.right, c.top).strip() for c in chunks
+    )

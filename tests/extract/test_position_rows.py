@@ -1,0 +1,127 @@
+"""Table 三 printed without rules, read by position (extract/position_rows.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.chunks import Chunk, Line, is_page_footer
+from extract.layout import parse_application
+from extract.position_rows import application_pieces
+from extract.tables import TEXT_POSITION, Grid
+from nianbao.errors import UnknownLayout
+
+SIZE = 10.0
+HEADS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
+
+
+def chunk(text: str, left: float, top: float, width: float | None = None) -> Chunk:
+    return Chunk(text, left, left + (width or SIZE * len(text)), top - SIZE, top, SIZE)
+
+
+def head_line(heads: tuple[str, ...] = HEADS) -> Line:
+    label = chunk("（本列数据的勾稽关系）", 0, 200, 150)
+    return (label, *(chunk(t, 200 + 40 * i, 200, 30) for i, t in enumerate(heads)))
+
+
+def values(top: float, *printed: tuple[int, str]) -> tuple[Chunk, ...]:
+    """Values printed under the applicant columns numbered in `printed`, the rest blank."""
+    return tuple(chunk(text, 210 + 40 * column, top) for column, text in printed)
+
+
+def read(lines: list[Line]) -> tuple[tuple[str, ...], ...]:
+    ((page, placed),) = application_pieces([(1, lines)])
+    return placed.rows
+
+
+def test_a_wrapped_label_joins_the_values_between_its_lines() -> None:
+    rows = read(
+        [
+            head_line(),
+            (chunk("2、其他法律行政法", 60, 106),),
+            values(100, (0, "8"), (6, "8")),
+            (chunk("规禁止公开", 60, 94),),
+        ]
+    )
+    assert rows[1] == ("", "", "2、其他法律行政法 规禁止公开", "8", "", "", "", "", "", "8")
+
+
+def test_a_row_printing_no_value_is_a_row_of_blanks_not_part_of_its_neighbour() -> None:
+    rows = read(
+        [
+            head_line(),
+            (chunk("2、重复申请", 60, 120), *values(120, (1, "2"), (6, "2"))),
+            (chunk("3、要求提供公开出", 60, 100),),  # every value blank (printed as nothing)
+            (chunk("版物", 60, 88),),
+            (chunk("4、无正当理由大量", 60, 70), *values(70, (0, "7"), (6, "7"))),
+        ]
+    )
+    assert [r[2] for r in rows[1:]] == [
+        "2、重复申请",
+        "3、要求提供公开出 版物",
+        "4、无正当理由大量",
+    ]
+    assert rows[2][3:] == ("",) * 7
+
+
+def test_a_group_label_beside_item_labels_is_not_a_row() -> None:
+    rows = read(
+        [
+            head_line(),
+            (chunk("1、信访举报投诉类", 60, 120), *values(120, (0, "4"))),
+            (
+                chunk("（五）不予处理", 0, 100, 50),
+                chunk("2、重复申请", 60, 100),
+                *values(100, (1, "2")),
+            ),
+            (chunk("3、要求提供公开出版物", 60, 80), *values(80, (0, "1"))),
+        ]
+    )
+    assert len(rows) == 4  # the header and three items
+    assert rows[2][1:3] == ("（五）不予处理", "2、重复申请")
+
+
+def test_a_value_between_two_applicant_columns_is_ambiguous_not_guessed() -> None:
+    ((_, placed),) = application_pieces(
+        [(1, [head_line(), (chunk("1、属于国家秘密", 60, 100), chunk("5", 230, 100))])]
+    )
+    # centre 235, as near 自然人 as 商业企业: flagged in the first, its value not trusted
+    assert placed.ambiguous == {(1, 3)}
+
+
+def test_heads_stacked_over_two_lines_read_as_one_and_a_spanning_head_is_left_out() -> None:
+    spanning = (chunk("法人或其他组织", 240, 220, 190),)
+    upper = (
+        chunk("（本列数据的勾稽关系）", 0, 210, 150),
+        chunk("自然人", 200, 210, 30),
+        *(chunk(t[:2], 240 + 40 * i, 210, 30) for i, t in enumerate(HEADS[1:6])),
+        chunk("总计", 440, 210, 30),
+    )
+    lower = tuple(chunk(t[2:], 240 + 40 * i, 198, 30) for i, t in enumerate(HEADS[1:5]))
+    rows = read([spanning, upper, lower, (chunk("一、本年新收", 0, 150), *values(150, (0, "1")))])
+    assert rows[0][3:] == HEADS
+
+
+def test_applicant_columns_out_of_the_forms_order_are_not_read() -> None:
+    shuffled = head_line(("总计", *HEADS[1:6], "自然人"))
+    assert (
+        application_pieces(
+            [(1, [shuffled, (chunk("一、本年新收", 0, 150), *values(150, (0, "1")))])]
+        )
+        == []
+    )
+
+
+def test_a_page_number_printed_apart_from_its_dashes_is_a_footer_not_values() -> None:
+    assert is_page_footer((chunk("-", 290, 30), chunk("1", 300, 30), chunk("-", 310, 30)))
+    assert not is_page_footer((chunk("1", 290, 30), chunk("2", 300, 30), chunk("3", 310, 30)))
+
+
+def _grid(*labels: str) -> Grid:
+    rows = tuple(("", "", label, *("1",) * 7) for label in labels)
+    return Grid(1, 101, rows, rows, frozenset(), frozenset(), TEXT_POSITION, None, None, None)
+
+
+def test_rows_out_of_the_forms_order_mean_a_label_was_misread() -> None:
+    assert len(parse_application([_grid("1、属于国家秘密", "2、其他法律行政法规禁止公开")])) == 14
+    with pytest.raises(UnknownLayout, match="out of the form's order"):
+        parse_application([_grid("2、其他法律行政法规禁止公开", "1、属于国家秘密")])
