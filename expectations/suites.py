@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from expectations import frames
-from nianbao.records import CheckResult, ExtractedReport
+from nianbao.records import CheckResult, ExtractedReport, GxResult
 
 TITLES: dict[str, str] = {
     "R1": "every value is a number ≥ 0 (counts whole)",
@@ -150,6 +150,12 @@ def _validation_targets() -> dict[str, tuple[Any, Any]]:
     return targets
 
 
+def build() -> None:
+    """Build the GX context and suites now, in this thread: e.g. in the workers' forkserver,
+    so that every worker forked from it judges without building its own."""
+    _validation_targets()
+
+
 def is_warm() -> bool:
     """The GX context is built: validating now will not wait seconds for it."""
     return _BUILT.is_set()
@@ -240,11 +246,32 @@ def _plain(value: object) -> object:
     return value
 
 
-def build_docs(folder: Path) -> Path | None:
-    """Great Expectations Data Docs of every report validated by this process, into `folder`."""
+_TAKEN: set[tuple[str, ...]] = set()
+
+
+def take_results() -> tuple[GxResult, ...]:
+    """The GX validation results this process recorded and has not handed over yet, as
+    plain data: workers judge, and one process builds Data Docs from all their results."""
+    if not _BUILT.is_set():
+        return ()
+    with _CONTEXT_LOCK:
+        store = _context().validation_results_store
+        keys = [(store.key_to_tuple(k), k) for k in store.list_keys()]
+        taken = tuple((t, store.serialize(store.get(k))) for t, k in keys if t not in _TAKEN)
+        _TAKEN.update(t for t, _ in taken)
+    return taken
+
+
+def build_docs(folder: Path, results: Sequence[GxResult] = ()) -> Path | None:
+    """Great Expectations Data Docs into `folder`, of `results` (take_results of the
+    processes that judged) and of every report validated by this process."""
     site = f"nianbao-{abs(hash(str(folder.resolve())))}"  # one site per folder (per run)
+    _validation_targets()  # the suites, which the site shows beside the results
     with _CONTEXT_LOCK:
         context = _context()
+        store = context.validation_results_store
+        for key, value in results:
+            store.set(store.tuple_to_key(key), store.deserialize(value))
         if site not in context.get_site_names():
             context.add_data_docs_site(
                 site_name=site,

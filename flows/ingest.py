@@ -1,8 +1,12 @@
 """The nightly ingestion as one Prefect flow.
 
-crawl → download (in batches when paced) → read the tables (extract, in worker processes,
-starting while paced downloads go on) → judge (GX) and load (DuckDB), in the flow's own
-process as each worker's results arrive → R7 → Data Docs → alert mail → run summary.
+crawl → download (in batches when paced) → read the tables and judge them (GX), in worker
+processes, starting while paced downloads go on → load (DuckDB), in the flow's own process as
+each worker's results arrive → R7 and Data Docs (in a worker) → alert mail → run summary.
+
+The flow's process only downloads, loads and keeps count: with 2 workers on 2 cores, any
+CPU it spends is taken from the workers (GX's import and judging there cost them ~2 s of
+102 files' ~5 s, measured); the workers' forkserver builds GX once, before they fork.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import httpx
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, PrefectWrappedFuture, as_completed
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 import expectations
@@ -26,6 +30,7 @@ import warehouse
 from extract import crawl_portal, fetch_report, read_fetched
 from extract.polite import end_run, polite_client, run_politeness
 from flows.runners import (
+    ForkserverTaskRunner,
     even_tasks,
     fetch_batches,
     start_forkserver,
@@ -38,10 +43,13 @@ from nianbao.errors import EnvironmentBroken, TransientError
 from nianbao.identity import agency_id, load_aliases
 from nianbao.records import (
     CachedFetch,
+    CheckResult,
     CrawlResult,
     FetchedFile,
     FetchFailure,
     FileResult,
+    GxResult,
+    JudgedBatch,
     ReportOutcome,
     ReportToLoad,
     RunSummary,
@@ -106,27 +114,22 @@ def fetch(
         return [fetch_report(client, url, settings.raw_folder, cache.get(url)) for url in urls]
 
 
-@task(name="extract", cache_policy=NO_CACHE)
-def extract(files: list[FetchedFile]) -> list[FileResult]:
-    """Read the tables of a few new files (in a worker process when the run is big)."""
-    return [read_fetched(f) for f in files]
+@task(name="read-and-judge", cache_policy=NO_CACHE)
+def read_and_judge(files: list[FetchedFile]) -> JudgedBatch:
+    """Read the tables of a few new files and validate them (GX) together, in a worker
+    process when the run is big; GX's results go back with them for Data Docs."""
+    results = _judged([read_fetched(f) for f in files])
+    return JudgedBatch(tuple(results), expectations.take_results())
 
 
-@task(name="judge-and-load", cache_policy=NO_CACHE)
-def judge_and_load(
-    results: list[FileResult], settings: Settings, run_id: str
-) -> list[ReportOutcome]:
-    """Validate (GX) and record the results: the batch's reports in one warehouse transaction.
-
-    Runs in the flow's own process: one GX context (seconds to build) serves the whole run,
-    where each worker process would build its own (measured slower with 2 workers).
-    """
-    judged = _judged(results)
+@task(name="load", cache_policy=NO_CACHE)
+def load(results: list[FileResult], settings: Settings, run_id: str) -> list[ReportOutcome]:
+    """Record judged results: the batch's reports in one warehouse transaction."""
     aliases = load_aliases(settings.aliases_file)
-    loaded = _load_readable(judged, settings, run_id, aliases)
+    loaded = _load_readable(results, settings, run_id, aliases)
     outcomes = [
         _with_work_done(loaded.get(n) or _settle_unread(r, settings, run_id), r)
-        for n, r in enumerate(judged)
+        for n, r in enumerate(results)
     ]
     warehouse.remember_fetches(
         settings.db_path, [r.source for r in results if isinstance(r.source, FetchedFile)]
@@ -205,15 +208,21 @@ def _likely_new(urls: list[str], cache: dict[str, CachedFetch], known: frozenset
     return sum(1 for url in urls if url not in cache and FetchFailure.id_for(url) not in known)
 
 
-def _start_early(settings: Settings, likely_new: int) -> None:
+def _start_early(runner: TaskRunner[Any], likely_new: int) -> None:
     """When the crawl lists files never fetched before, start what reading and judging them
     needs while they download (at 2 requests a second, long before they are needed): the
-    workers' forkserver, and the GX import (~2 s) in a thread. A night with nothing new
-    starts neither."""
+    workers' forkserver (it builds GX), or when they are read in this process, the GX import
+    (~2 s) in a thread. A night with nothing new starts neither."""
     if likely_new == 0:
         return
-    expectations.warm_up()
-    start_forkserver(settings, likely_new)
+    if _judges_here(runner):
+        expectations.warm_up()
+    elif isinstance(runner, ForkserverTaskRunner):
+        start_forkserver(runner)
+
+
+def _judges_here(runner: TaskRunner[Any]) -> bool:
+    return isinstance(runner, ThreadPoolTaskRunner)
 
 
 @flow(name="nianbao-ingest", log_prints=False, validate_parameters=False)
@@ -228,10 +237,8 @@ def ingest(source: str, settings: Settings, allowed_host: str | None = None) -> 
             local = _on_copy(settings, work)
             warehouse.start_run(work, run_id, source)
             summary = _ingest_files(source, local, run_id, allowed_host)
-            summary = check_continuity(summary, local, run_id)
             summary = replace(summary, db_path=str(settings.db_path))
             warehouse.finish_run(work, summary, "ok")
-            data_docs(summary, local)
             alert(summary, local)
     except warehouse.RunInProgress:
         raise
@@ -259,10 +266,18 @@ def _record_failed_run(settings: Settings, run_id: str, source: str, err: Except
 
 
 @task(name="check-continuity", cache_policy=NO_CACHE)
-def check_continuity(summary: RunSummary, settings: Settings, run_id: str) -> RunSummary:
+def check_continuity(pairs: list[tuple[object, ...]]) -> dict[str, CheckResult]:
+    """R7 (GX) on this year's and last year's values of the same bodies, in a worker."""
+    return expectations.validate_continuity(pairs)
+
+
+def _with_continuity(
+    summary: RunSummary, settings: Settings, run_id: str, runner: TaskRunner[Any]
+) -> RunSummary:
     """R7 for the reports loaded now, against last year's and next year's of the same body."""
     loaded = [o.report_id for o in summary.outcomes if o.status == "loaded"]
-    results = expectations.validate_continuity(warehouse.continuity_pairs(settings.db_path, loaded))
+    pairs = warehouse.continuity_pairs(settings.db_path, loaded)
+    results = runner.submit(check_continuity, {"pairs": pairs}).result() if pairs else {}
     warehouse.record_checks(settings.db_path, run_id, results)
     failed = {rid for rid, r in results.items() if not r.success}
     outcomes = tuple(
@@ -275,14 +290,22 @@ def check_continuity(summary: RunSummary, settings: Settings, run_id: str) -> Ru
 
 
 @task(name="data-docs", cache_policy=NO_CACHE)
-def data_docs(summary: RunSummary, settings: Settings) -> str | None:
-    """Great Expectations Data Docs of the reports judged in this run: docs/<run_id>/index.html."""
+def data_docs(folder: Path, results: list[GxResult]) -> str | None:
+    """Great Expectations Data Docs of the reports judged in this run, in a worker."""
+    index = expectations.build_docs(folder, results)
+    return str(index) if index else None
+
+
+def _data_docs(
+    summary: RunSummary, settings: Settings, results: list[GxResult], runner: TaskRunner[Any]
+) -> None:
+    """docs/<run_id>/index.html, when this run judged anything."""
     if not summary.extractions:
-        return None
-    index = expectations.build_docs(settings.docs_folder / summary.run_id)
+        return
+    folder = settings.docs_folder / summary.run_id
+    index = runner.submit(data_docs, {"folder": folder, "results": results}).result()
     if index is not None:
         get_run_logger().info("Data Docs: %s", index)
-    return str(index) if index else None
 
 
 @task(name="alert", cache_policy=NO_CACHE)
@@ -329,69 +352,77 @@ def _ingest_files(
     )
     known = frozenset(warehouse.known_report_ids(settings.db_path))
     cache = warehouse.fetch_cache(settings.db_path)
-    outcomes = _read_and_load(urls, settings, run_id, known, cache)
-    ordered = tuple(outcomes[url] for url in urls)
-    return RunSummary(
-        run_id, source, str(settings.db_path), ordered, found.pages_visited, found.skipped_items
-    )
+    expected = _likely_new(urls, cache, known)
+    runner = task_runner(settings, expected)
+    _start_early(runner, expected)
+    with workers_share_api(runner), runner:
+        outcomes, gx_results = _read_and_load(runner, urls, settings, run_id, known, cache)
+        ordered = tuple(outcomes[url] for url in urls)
+        summary = RunSummary(
+            run_id, source, str(settings.db_path), ordered, found.pages_visited, found.skipped_items
+        )
+        summary = _with_continuity(summary, settings, run_id, runner)
+        _data_docs(summary, settings, gx_results, runner)
+    return summary
 
 
 def _read_and_load(
+    runner: TaskRunner[Any],
     urls: list[str],
     settings: Settings,
     run_id: str,
     known: frozenset[str],
     cache: dict[str, CachedFetch],
-) -> dict[str, ReportOutcome]:
+) -> tuple[dict[str, ReportOutcome], list[GxResult]]:
     """Download in batches and read while downloading: between batches, a worker with
-    nothing to do gets the new files; once all are in, the rest go out in rounds."""
+    nothing to do gets the new files; once all are in, the rest go out in rounds. The
+    outcome of every URL, and GX's results of judging the files read."""
     logger = get_run_logger()
     outcomes: dict[str, ReportOutcome] = {}
+    gx_results: list[GxResult] = []
 
-    def record(results: list[FileResult]) -> None:
+    def record(batch: JudgedBatch) -> None:
         # quote: Prefect would walk every cell of every report to track task inputs (measured
         # 2.6 s of the flow's CPU on 102 reports); a batch's inputs need no tracking.
-        for outcome in judge_and_load(cast(list[FileResult], quote(results)), settings, run_id):
+        results = cast(list[FileResult], quote(list(batch.results)))
+        for outcome in load(results, settings, run_id):
             outcomes[outcome.url] = outcome
             logger.info(
                 "[%d/%d] %s %s", len(outcomes), len(urls), outcome.status, _describe(outcome)
             )
+        gx_results.extend(batch.gx_results)
 
-    expected = _likely_new(urls, cache, known)
-    _start_early(settings, expected)
     if not urls:
-        return outcomes
-    arrivals = _Arrivals(set(known))
-    runner = task_runner(settings, expected)
-    slots = 1 if isinstance(runner, ThreadPoolTaskRunner) else max(settings.workers, 1)
-    with workers_share_api(runner), runner:
-        reading: list[PrefectFuture[list[FileResult]]] = []
-        batches = fetch_batches(urls, settings)
-        for n, batch in enumerate(batches, start=1):
-            settled = arrivals.sort(fetch(batch, settings, cache, run_id))
-            if settled:
-                record(settled)
-            if n == len(batches):
-                break  # all are in: the rest go out in planned rounds
-            if expectations.is_warm():  # else judging would hold up the downloads
-                reading = _record_finished(reading, record)
-            idle = slots - len(reading)
-            if arrivals.waiting and idle > 0:
-                for files in even_tasks(arrivals.take(), idle):
-                    reading.append(runner.submit(extract, {"files": files}))
-        tasks = task_chunks(arrivals.take(), settings)
-        reading += [runner.submit(extract, {"files": c}) for c in tasks]
-        for future in as_completed(reading):
-            record(future.result())
-    return outcomes
+        return outcomes, gx_results
+    arrivals = _Arrivals(set(known), _judges_here(runner))
+    slots = 1 if _judges_here(runner) else max(settings.workers, 1)
+    reading: list[PrefectFuture[JudgedBatch]] = []
+    batches = fetch_batches(urls, settings)
+    for n, batch in enumerate(batches, start=1):
+        settled = arrivals.sort(fetch(batch, settings, cache, run_id))
+        if settled:
+            record(JudgedBatch(tuple(settled)))
+        if n == len(batches):
+            break  # all are in: the rest go out in planned rounds
+        reading = _record_finished(reading, record)
+        idle = slots - len(reading)
+        if arrivals.waiting and idle > 0:
+            for files in even_tasks(arrivals.take(), idle):
+                reading.append(runner.submit(read_and_judge, {"files": files}))
+    tasks = task_chunks(arrivals.take(), settings)
+    reading += [runner.submit(read_and_judge, {"files": c}) for c in tasks]
+    for future in as_completed(reading):
+        record(future.result())
+    return outcomes, gx_results
 
 
 class _Arrivals:
     """Downloaded files sorted out as they come: new ones wait to be read; a file recorded
     before (or met twice in this run) or a failed download is settled at once."""
 
-    def __init__(self, known: set[str]) -> None:
+    def __init__(self, known: set[str], judged_here: bool) -> None:
         self.seen = known
+        self.judged_here = judged_here
         self.waiting: list[FetchedFile] = []
 
     def sort(self, sources: list[FetchedFile | FetchFailure]) -> list[FileResult]:
@@ -404,7 +435,7 @@ class _Arrivals:
             else:
                 self.waiting.append(source)
             self.seen.add(source.report_id)
-        if self.waiting:
+        if self.waiting and self.judged_here:
             expectations.warm_up()  # if the crawl saw nothing new (changed ETags): build it now
         return settled
 
@@ -415,10 +446,10 @@ class _Arrivals:
 
 
 def _record_finished(
-    reading: list[PrefectFuture[list[FileResult]]],
-    record: Callable[[list[FileResult]], None],
-) -> list[PrefectFuture[list[FileResult]]]:
-    """Judge and load what the workers have finished; the futures still running."""
+    reading: list[PrefectFuture[JudgedBatch]],
+    record: Callable[[JudgedBatch], None],
+) -> list[PrefectFuture[JudgedBatch]]:
+    """Load what the workers have finished; the futures still running."""
     running = []
     for future in reading:
         if _done(future):

@@ -89,12 +89,10 @@ def workers_share_api(runner: TaskRunner[Any]) -> Iterator[None]:
         del os.environ["PREFECT_API_URL"]
 
 
-def start_forkserver(settings: Settings, likely_new: int) -> None:
-    """Start the workers' forkserver now if a run of `likely_new` files would use it."""
-    runner = task_runner(settings, likely_new)
-    if isinstance(runner, ForkserverTaskRunner):
-        with workers_share_api(runner):
-            forkserver.start()
+def start_forkserver(runner: ForkserverTaskRunner) -> None:
+    """Start the runner's workers' forkserver now (a no-op if `nianbao run` already did)."""
+    with workers_share_api(runner):
+        forkserver.start()
 
 
 def task_rounds(files: int, workers: int, smallest: int, rounds: int = 3) -> list[list[int]]:

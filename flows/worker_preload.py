@@ -1,11 +1,21 @@
 """Imported once by the workers' forkserver: what each worker's first task would otherwise
 import or build for itself, then every forked worker shares it."""
 
-from prefect.plugins import load_prefect_collections
+import os
 
-import extract.report  # noqa: F401  camelot, pdfium, pandas
-import flows.ingest  # noqa: F401  the tasks, Prefect
+# Below the command and Prefect's server in the CPU queue: this preload runs while they start
+# (an empty night must not wait for it), and workers forked from it yield to the flow's process.
+os.nice(10)
+
+from prefect.plugins import load_prefect_collections  # noqa: E402
+
+import expectations  # noqa: E402
+import extract.report  # noqa: E402, F401  camelot, pdfium, pandas
+import flows.ingest  # noqa: E402, F401  the tasks, Prefect
 
 # Entry points of installed Prefect collections (prefect-dask imports dask): loaded by the
 # first task run of each worker otherwise (~0.6 s of its CPU, measured).
 load_prefect_collections()
+
+# The GX context and suites (~2 s of imports): the workers judge what they read.
+expectations.build()

@@ -139,6 +139,19 @@ class FileResult:
         return self.source.report_id
 
 
+# A GX validation result as plain data (no GX import to carry it): its store key, its JSON.
+GxResult = tuple[tuple[str, ...], str]
+
+
+@dataclass(frozen=True)
+class JudgedBatch:
+    """A task's files read and judged, with GX's own results of judging them (Data Docs are
+    built from them in one process, whichever processes judged)."""
+
+    results: tuple[FileResult, ...]
+    gx_results: tuple[GxResult, ...] = ()
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """The outcome of one relation (R1…R7) on one report, as data."""

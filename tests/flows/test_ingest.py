@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from flows import forkserver
 from flows.ingest import _likely_new, ingest
 from nianbao.cli import app
 from nianbao.records import CachedFetch, FetchFailure
@@ -135,6 +137,7 @@ def test_paced_downloads_are_read_while_they_come(
 ) -> None:
     db = tmp_path / "warehouse.duckdb"
     settings = load_settings(db_path=db, workers=2, rate_per_second=20.0)  # 40 files: ~2 s
+    forkserver.start()  # as `nianbao run` does first: its GX build (~3 s) is then done
     summary = ingest(sample_portal, settings)
     assert len(summary.outcomes) == 40 and summary.count("loaded") == 31
     result = score(db, SAMPLE_PORTAL, SAMPLE_TRUTH)
@@ -142,9 +145,26 @@ def test_paced_downloads_are_read_while_they_come(
     assert result.silent_wrong == 0 and exact == expected > 0
     assert [s.slug for s in result.specials if not s.ok] == []
 
-    fetches, reads = _task_runs_of_last_flow_run("fetch"), _task_runs_of_last_flow_run("extract")
+    fetches, reads = (
+        _task_runs_of_last_flow_run("fetch"),
+        _task_runs_of_last_flow_run("read-and-judge"),
+    )
     assert len(fetches) == 4  # 12 files at a time
     assert min(r.start_time for r in reads) < max(f.end_time for f in fetches)
+    # Judged in two worker processes, shown in one Data Docs site: every report read is there.
+    assert _reports_in_data_docs(settings.docs_folder / summary.run_id) == 31
+
+
+def _reports_in_data_docs(folder: Path) -> int:
+    """Reports named by the validation runs a Data Docs index lists: a run (a task's batch,
+    validated by three suites) is named by its first reports and "and N more"."""
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    runs = set(re.findall(r"'run_name': '([^']*)'", index))
+    return sum(
+        len(re.findall(r"\([0-9a-f]{16}\)", run))
+        + sum(int(n) for n in re.findall(r"and (\d+) more", run))
+        for run in runs
+    )
 
 
 def _task_runs_of_last_flow_run(name: str) -> list:
