@@ -114,12 +114,15 @@ def fetch(
         return [fetch_report(client, url, settings.raw_folder, cache.get(url)) for url in urls]
 
 
-@task(name="read-and-judge", cache_policy=NO_CACHE)
-def read_and_judge(files: list[FetchedFile]) -> JudgedBatch:
-    """Read the tables of a few new files and validate them (GX) together, in a worker
-    process when the run is big; GX's results go back with them for Data Docs."""
-    results = _judged([read_fetched(f) for f in files])
-    return JudgedBatch(tuple(results), expectations.take_results())
+@task(name="read", cache_policy=NO_CACHE)
+def read(files: list[FetchedFile], judge: bool) -> JudgedBatch:
+    """Read the tables of a few new files, and in a worker process validate them (GX)
+    together too, GX's results going back with them for Data Docs. In the flow's process
+    (a small run, one worker) the flow judges as it loads, alongside the next reading."""
+    results = [read_fetched(f) for f in files]
+    if not judge:
+        return JudgedBatch(tuple(results), judged=False)
+    return JudgedBatch(tuple(_judged(results)), expectations.take_results())
 
 
 @task(name="load", cache_policy=NO_CACHE)
@@ -222,6 +225,8 @@ def _start_early(runner: TaskRunner[Any], likely_new: int) -> None:
 
 
 def _judges_here(runner: TaskRunner[Any]) -> bool:
+    """Files are read in this process (a thread), so judged here too: while the next ones
+    are read, as before the workers, rather than after them in the same thread."""
     return isinstance(runner, ThreadPoolTaskRunner)
 
 
@@ -382,9 +387,10 @@ def _read_and_load(
     gx_results: list[GxResult] = []
 
     def record(batch: JudgedBatch) -> None:
+        judged = batch.results if batch.judged else _judged(list(batch.results))
         # quote: Prefect would walk every cell of every report to track task inputs (measured
         # 2.6 s of the flow's CPU on 102 reports); a batch's inputs need no tracking.
-        results = cast(list[FileResult], quote(list(batch.results)))
+        results = cast(list[FileResult], quote(list(judged)))
         for outcome in load(results, settings, run_id):
             outcomes[outcome.url] = outcome
             logger.info(
@@ -394,6 +400,7 @@ def _read_and_load(
 
     if not urls:
         return outcomes, gx_results
+    judge = not _judges_here(runner)  # in the workers, or else here as results arrive
     arrivals = _Arrivals(set(known), _judges_here(runner))
     slots = 1 if _judges_here(runner) else max(settings.workers, 1)
     reading: list[PrefectFuture[JudgedBatch]] = []
@@ -404,13 +411,14 @@ def _read_and_load(
             record(JudgedBatch(tuple(settled)))
         if n == len(batches):
             break  # all are in: the rest go out in planned rounds
-        reading = _record_finished(reading, record)
+        if judge or expectations.is_warm():  # else judging here would hold up the downloads
+            reading = _record_finished(reading, record)
         idle = slots - len(reading)
         if arrivals.waiting and idle > 0:
             for files in even_tasks(arrivals.take(), idle):
-                reading.append(runner.submit(read_and_judge, {"files": files}))
+                reading.append(runner.submit(read, {"files": files, "judge": judge}))
     tasks = task_chunks(arrivals.take(), settings)
-    reading += [runner.submit(read_and_judge, {"files": c}) for c in tasks]
+    reading += [runner.submit(read, {"files": c, "judge": judge}) for c in tasks]
     for future in as_completed(reading):
         record(future.result())
     return outcomes, gx_results

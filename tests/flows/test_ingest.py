@@ -147,7 +147,7 @@ def test_paced_downloads_are_read_while_they_come(
 
     fetches, reads = (
         _task_runs_of_last_flow_run("fetch"),
-        _task_runs_of_last_flow_run("read-and-judge"),
+        _task_runs_of_last_flow_run("read"),
     )
     assert len(fetches) == 4  # 12 files at a time
     assert min(r.start_time for r in reads) < max(f.end_time for f in fetches)
