@@ -1,12 +1,19 @@
-"""Table 三 printed without rules, read by position: rows anchored on the lines of values.
+"""Table 三 printed without rules, read by position: rows anchored on labels and values.
 
 Table 三's labels sit in nested columns (三、本年度办理结果 printed a character a line,
-（三）不予公开 merged over eight rows, then 1.属于国家秘密 …), and a label too long for its
-column wraps onto lines above and below its values. So a row is a line of values, and the
-text of every other line joins the row whose values it sits nearest to, vertically. A row's
-labels are its chunks left of the values, grouped into label columns where they overlap
-across; the group furthest right is the row's own label. Which form row a label names is the
-label registry's business (extract/layout.py), which also holds the rows to the form's order.
+（三）不予公开 merged over eight rows, then 1.属于国家秘密 …); a label too long for its column
+wraps onto lines above and below its values, and a row whose cells are all blank prints no
+value at all. So:
+
+- a label starts where the form numbers one (一、 （一） 1. 1、); a chunk that starts none
+  continues the label whose last line sits just above it, across from it;
+- a label with another beside it, to its right, spans that one's rows (a group, or the
+  vertical heading) and names no row of its own;
+- a line of values belongs to the row label whose lines reach it; a row label that no
+  values reach is a row printed blank.
+
+Which form row a label names is the label registry's business (extract/layout.py), which
+also holds the rows to the form's order: a label read against the wrong values is caught.
 
 The seven applicant columns come from the header: the lowest chunk over each stretch of it,
 the seven furthest right reading 自然人 … 总计 (a head wrapped as 商业企 / 业 is joined).
@@ -34,9 +41,6 @@ from extract.values import is_value_like
 
 APPLICANT_COLUMNS = 7
 LABEL_COLUMNS = 3  # as ruled: the vertical heading, the group (（三）不予公开), the item
-# Label text farther than this many font sizes from every line of values belongs to no row
-# (a wrapped label's lines sit within a line or two of its values).
-ROW_REACH = 3.0
 
 Row = list[list[Chunk]]  # column → its chunks
 
