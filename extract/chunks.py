@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 
-from extract.glyphs import Glyph
+from extract.glyphs import Glyph, glyph_lines
 from extract.labels import PAGE_FOOTER, normalize_label
 from extract.tables import TEXT_POSITION, Grid
 from extract.values import is_value_like
@@ -64,17 +64,8 @@ LINE_SHARE = 0.3
 
 def page_lines(glyphs: list[Glyph]) -> list[Line]:
     """The page's lines top-down, each split into chunks at wide gaps."""
-    return [_chunks(sorted(row, key=lambda g: g.loose_left)) for row in _printed_lines(glyphs)]
-
-
-def _printed_lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
-    lines: list[list[Glyph]] = []
-    for g in sorted(glyphs, key=lambda g: -g.line_y):
-        if lines and abs(lines[-1][0].line_y - g.line_y) < LINE_SHARE * g.size:
-            lines[-1].append(g)
-        else:
-            lines.append([g])
-    return lines
+    rows = glyph_lines(glyphs, LINE_SHARE)
+    return [_chunks(sorted(row, key=lambda g: g.loose_left)) for row in rows]
 
 
 def _chunks(row: list[Glyph]) -> Line:

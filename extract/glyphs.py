@@ -182,11 +182,12 @@ def _near_edge(edges: list[float], v: float, size: float) -> bool:
     return nearest < AMBIGUOUS_SHARE * size
 
 
-def glyph_lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
-    """Glyphs grouped into lines, top-down: those whose line boxes sit within half a line."""
+def glyph_lines(glyphs: list[Glyph], share: float = 0.5) -> list[list[Glyph]]:
+    """Glyphs grouped into lines, top-down: those whose line boxes sit within `share` of a
+    line (half a line inside one cell, where wrapped lines are a whole line apart)."""
     lines: list[list[Glyph]] = []
     for g in sorted(glyphs, key=lambda g: -g.line_y):
-        if lines and abs(lines[-1][0].line_y - g.line_y) < 0.5 * g.size:
+        if lines and abs(lines[-1][0].line_y - g.line_y) < share * g.size:
             lines[-1].append(g)
         else:
             lines.append([g])
