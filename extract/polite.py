@@ -90,19 +90,12 @@ def end_run(run_id: str) -> None:
         _RUNS.pop(run_id, None)
 
 
-def polite_client(
-    user_agent: str,
-    timeout: float,
-    rate_per_second: float,
-    respect_robots: bool = True,
-    politeness: Politeness | None = None,
-) -> httpx.Client:
-    """An httpx client paced per host and honouring robots.txt; `politeness` carries a
-    run's pace and rules over from an earlier client."""
-    hook = politeness or Politeness(user_agent, rate_per_second, respect_robots, timeout)
+def polite_client(politeness: Politeness) -> httpx.Client:
+    """An httpx client paced per host and honouring robots.txt as `politeness` says; a
+    run's clients share one (run_politeness), so its pace and rules carry over."""
     return httpx.Client(
-        timeout=timeout,
+        timeout=politeness.timeout,
         follow_redirects=True,
-        headers={"User-Agent": user_agent},
-        event_hooks={"request": [hook]},
+        headers={"User-Agent": politeness.user_agent},
+        event_hooks={"request": [politeness]},
     )

@@ -76,13 +76,7 @@ def _client(settings: Settings, run_id: str) -> httpx.Client:
         settings.respect_robots,
         settings.http_timeout_seconds,
     )
-    return polite_client(
-        settings.user_agent,
-        settings.http_timeout_seconds,
-        settings.rate_per_second,
-        settings.respect_robots,
-        politeness,
-    )
+    return polite_client(politeness)
 
 
 @task(
@@ -121,7 +115,7 @@ def read(files: list[FetchedFile], judge: bool) -> JudgedBatch:
     (a small run, one worker) the flow judges as it loads, alongside the next reading."""
     results = [read_fetched(f) for f in files]
     if not judge:
-        return JudgedBatch(tuple(results), judged=False)
+        return JudgedBatch(tuple(results))
     return JudgedBatch(tuple(_judged(results)), expectations.take_results())
 
 
@@ -385,9 +379,10 @@ def _read_and_load(
     logger = get_run_logger()
     outcomes: dict[str, ReportOutcome] = {}
     gx_results: list[GxResult] = []
+    here = _judges_here(runner)  # else the workers judge what they read
 
     def record(batch: JudgedBatch) -> None:
-        judged = batch.results if batch.judged else _judged(list(batch.results))
+        judged = _judged(list(batch.results)) if here else batch.results
         # quote: Prefect would walk every cell of every report to track task inputs (measured
         # 2.6 s of the flow's CPU on 102 reports); a batch's inputs need no tracking.
         results = cast(list[FileResult], quote(list(judged)))
@@ -400,9 +395,8 @@ def _read_and_load(
 
     if not urls:
         return outcomes, gx_results
-    judge = not _judges_here(runner)  # in the workers, or else here as results arrive
-    arrivals = _Arrivals(set(known), _judges_here(runner))
-    slots = 1 if _judges_here(runner) else max(settings.workers, 1)
+    arrivals = _Arrivals(set(known), here)
+    slots = 1 if here else max(settings.workers, 1)
     reading: list[PrefectFuture[JudgedBatch]] = []
     batches = fetch_batches(urls, settings)
     for n, batch in enumerate(batches, start=1):
@@ -411,14 +405,14 @@ def _read_and_load(
             record(JudgedBatch(tuple(settled)))
         if n == len(batches):
             break  # all are in: the rest go out in planned rounds
-        if judge or expectations.is_warm():  # else judging here would hold up the downloads
+        if not here or expectations.is_warm():  # else judging here would hold up the downloads
             reading = _record_finished(reading, record)
         idle = slots - len(reading)
         if arrivals.waiting and idle > 0:
             for files in even_tasks(arrivals.take(), idle):
-                reading.append(runner.submit(read, {"files": files, "judge": judge}))
+                reading.append(runner.submit(read, {"files": files, "judge": not here}))
     tasks = task_chunks(arrivals.take(), settings)
-    reading += [runner.submit(read, {"files": c, "judge": judge}) for c in tasks]
+    reading += [runner.submit(read, {"files": c, "judge": not here}) for c in tasks]
     for future in as_completed(reading):
         record(future.result())
     return outcomes, gx_results

@@ -150,7 +150,6 @@ class JudgedBatch:
 
     results: tuple[FileResult, ...]
     gx_results: tuple[GxResult, ...] = ()
-    judged: bool = True  # False: read in the flow's own process, which judges them as it loads
 
 
 @dataclass(frozen=True)

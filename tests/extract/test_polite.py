@@ -7,7 +7,7 @@ from pathlib import Path
 
 from extract.crawl import crawl_portal
 from extract.fetch import fetch_report
-from extract.polite import end_run, polite_client, run_politeness
+from extract.polite import Politeness, end_run, polite_client, run_politeness
 from nianbao.portal import serve_folder
 from nianbao.records import FetchFailure
 
@@ -28,7 +28,7 @@ def _site(root: Path) -> Path:
 def test_requests_to_one_host_are_paced(tmp_path: Path) -> None:
     with (
         serve_folder(_site(tmp_path)) as base,
-        polite_client("t", 5, rate_per_second=5, respect_robots=False) as client,
+        polite_client(Politeness("t", 5, respect_robots=False, timeout=5)) as client,
     ):
         started = time.monotonic()
         for _ in range(6):
@@ -37,7 +37,10 @@ def test_requests_to_one_host_are_paced(tmp_path: Path) -> None:
 
 
 def test_robots_txt_disallowed_files_are_recorded_not_fetched(tmp_path: Path) -> None:
-    with serve_folder(_site(tmp_path)) as base, polite_client("t", 5, rate_per_second=0) as client:
+    with (
+        serve_folder(_site(tmp_path)) as base,
+        polite_client(Politeness("t", 0, True, 5)) as client,
+    ):
         found = crawl_portal(client, base + "index.html")
         assert {link.url.rsplit("/", 1)[1] for link in found.links} == {"a.pdf", "b.pdf"}
         blocked = fetch_report(client, base + "private/b.pdf", tmp_path / "raw")
@@ -49,7 +52,7 @@ def test_robots_txt_disallowed_files_are_recorded_not_fetched(tmp_path: Path) ->
 def test_without_robots_txt_everything_is_allowed(tmp_path: Path) -> None:
     site = _site(tmp_path)
     (site / "robots.txt").unlink()
-    with serve_folder(site) as base, polite_client("t", 5, rate_per_second=0) as client:
+    with serve_folder(site) as base, polite_client(Politeness("t", 0, True, 5)) as client:
         assert not isinstance(
             fetch_report(client, base + "private/b.pdf", tmp_path / "raw"), FetchFailure
         )
@@ -61,7 +64,7 @@ def test_a_runs_clients_share_the_pace_and_read_robots_txt_once(tmp_path: Path) 
     with serve_folder(site) as base:
         shared = run_politeness("run-a", "t", 5, True, 5)
         for batch in range(3):  # a client per download batch, as a run opens them
-            with polite_client("t", 5, 5, politeness=shared) as client:
+            with polite_client(shared) as client:
                 client.event_hooks = {
                     "request": [
                         *client.event_hooks["request"],
