@@ -1,8 +1,8 @@
 """The server the extraction workers are forked from, preloaded once (see flows/runners.py).
 
-Light on purpose: `nianbao run` starts it before importing Prefect, so that its imports
-(~1.4 s of CPU, measured) run on the other core while Prefect's own start-up takes ~9 s,
-instead of between the download of the first files and their reading.
+`nianbao run` starts it before importing Prefect, so that its imports and GX build (~4 s of
+CPU, at `nice` 10) run on the other core while Prefect's own start-up takes ~9 s, instead of
+between the download of the first files and their reading.
 """
 
 from __future__ import annotations
