@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from extract.polite import DisallowedByRobots
-from nianbao.errors import EnvironmentBroken, TransientError
-from nianbao.records import CrawlResult, ReportLink
+from extract.http import Limits, RetryLater, open_response, read_capped, with_retries
+from nianbao.errors import EnvironmentBroken, TerminalError
+from nianbao.records import CrawlResult, ReportLink, SkippedItem
 
 # What makes an item a report: its title names the annual report.
 REPORT_TITLE = re.compile(r"信息公开.*年度?报告|年度报告")
@@ -56,90 +57,125 @@ class _Anchors(HTMLParser):
             self.title += data.strip()
 
 
-def decode_html(response: httpx.Response) -> str:
+def decode_html(response: httpx.Response, content: bytes) -> str:
     """Body text by the header's charset, then the page's <meta>, then UTF-8, then GB18030."""
     declared = response.charset_encoding
     if not declared:
-        m = _META_CHARSET.search(response.content[:2048])
+        m = _META_CHARSET.search(content[:2048])
         declared = m.group(1).decode() if m else None
     for encoding in (declared, "utf-8", "gb18030"):
         if not encoding:
             continue
         try:
-            return response.content.decode(encoding)
+            return content.decode(encoding)
         except (LookupError, UnicodeDecodeError):
             continue
-    return response.content.decode("utf-8", "replace")
+    return content.decode("utf-8", "replace")
 
 
-def get_page(client: httpx.Client, url: str) -> httpx.Response:
-    try:
-        response = client.get(url)
-    except httpx.TransportError as err:
-        raise TransientError(f"{url}: {err.__class__.__name__}: {err}") from err
-    if response.status_code >= 500:
-        raise TransientError(f"{url}: HTTP {response.status_code}")
-    return response
+MAX_PAGE_BYTES = 20 * 1024 * 1024  # a listing or detail page; a bigger one is not a page
+
+
+@dataclass(frozen=True)
+class Page:
+    """A fetched HTML page: where it ended up after redirects, its status and its text."""
+
+    url: str
+    status: int
+    html: str
+
+
+def get_page(
+    client: httpx.Client, url: str, allowed_host: str, limits: Limits | None = None
+) -> Page:
+    """The page at `url` (redirects followed on `allowed_host` only), tried again while it
+    fails transiently. Raises RetryLater or a TerminalError (off host, redirect loop, too big)."""
+    limits = limits or Limits()
+
+    def attempt() -> Page:
+        with open_response(client, url, allowed_host) as response:
+            body = read_capped(response, min(limits.max_bytes, MAX_PAGE_BYTES))
+            return Page(str(response.url), response.status_code, decode_html(response, body))
+
+    return with_retries(attempt, limits)
 
 
 def crawl_portal(
-    client: httpx.Client, listing_url: str, max_pages: int = 500, allowed_host: str | None = None
+    client: httpx.Client,
+    listing_url: str,
+    max_pages: int = 500,
+    allowed_host: str | None = None,
+    limits: Limits | None = None,
 ) -> CrawlResult:
-    """Every report PDF linked from the column at `listing_url` (on its host, or `allowed_host`)."""
+    """Every report PDF linked from the column at `listing_url` (on its host, or `allowed_host`).
+
+    A listing that cannot be had stops the crawl (RetryLater when it may come back, else
+    EnvironmentBroken); any other page or link that fails is a skipped item with its reason."""
     host = allowed_host or urlsplit(listing_url).hostname or ""
     queue: deque[tuple[str, str]] = deque([(listing_url, "listing")])
     seen: set[str] = {listing_url}
     links: dict[str, ReportLink] = {}
-    skipped: list[str] = []
+    skipped: dict[str, SkippedItem] = {}
     visited = 0
     while queue and visited < max_pages:
         url, kind = queue.popleft()
         try:
-            response = get_page(client, url)
-        except TransientError as err:
+            page = get_page(client, url, host, limits)
+        except RetryLater:
             if url == listing_url:
-                raise  # retried by the caller; still failing means the portal is down
-            skipped.append(f"{url}: {err}")
+                raise  # the portal is down: the caller says so
+            _skip(skipped, url, "", "page failed after retries (tried again next run)")
             continue
-        except DisallowedByRobots as err:
+        except TerminalError as err:
             if url == listing_url:
-                raise EnvironmentBroken(f"the portal's {err.reason}") from err
-            skipped.append(err.reason)
+                raise EnvironmentBroken(f"portal listing: {err.reason}") from err
+            _skip(skipped, url, "", err.reason)
             continue
         visited += 1
-        if response.status_code >= 400:
+        if page.status >= 400:
             if url == listing_url:
-                raise EnvironmentBroken(
-                    f"portal listing {url} answered HTTP {response.status_code}"
-                )
-            skipped.append(f"{url}: HTTP {response.status_code}")
+                raise EnvironmentBroken(f"portal listing {url} answered HTTP {page.status}")
+            _skip(skipped, url, "", f"HTTP {page.status}")
             continue
-        html = decode_html(response)
-        page = _Anchors()
-        page.feed(html)
-        for next_url, next_kind, title in _classify_links(url, page, html, host, kind):
+        parsed = _Anchors()
+        parsed.feed(page.html)
+        for found in _classify_links(page.url, parsed, page.html, host, kind):
+            if isinstance(found, SkippedItem):
+                _skip(skipped, found.url, found.title, found.reason)
+                continue
+            next_url, next_kind, title = found
             if next_kind == "pdf":
-                links.setdefault(next_url, ReportLink(next_url, url, title))
-            elif next_kind == "skip":
-                skipped.append(f"{title} ({next_url}): not an annual report")
+                links.setdefault(next_url, ReportLink(next_url, page.url, title))
             elif next_url not in seen:
                 seen.add(next_url)
                 queue.append((next_url, next_kind))
-    return CrawlResult(tuple(links.values()), visited, tuple(dict.fromkeys(skipped)))
+    return CrawlResult(
+        tuple(links.values()), visited, tuple(skipped.values()), page_limit_reached=bool(queue)
+    )
+
+
+def _skip(skipped: dict[str, SkippedItem], url: str, title: str, reason: str) -> None:
+    skipped.setdefault(url, SkippedItem(url, title, reason))
 
 
 def _classify_links(
     base: str, page: _Anchors, html: str, host: str, kind: str
-) -> list[tuple[str, str, str]]:
-    """(url, 'listing' | 'detail' | 'pdf' | 'skip', title) for the links worth following."""
-    out: list[tuple[str, str, str]] = []
+) -> list[tuple[str, str, str] | SkippedItem]:
+    """(url, 'listing' | 'detail' | 'pdf', title) for the links worth following, and a
+    SkippedItem for each item not taken (not a report, or a link that is not a URL)."""
+    out: list[tuple[str, str, str] | SkippedItem] = []
     if kind == "listing":
         out.extend((u, "listing", "") for u in _script_pagination(base, html))
     for href, text in page.anchors:
         if not href or href.startswith(("javascript:", "mailto:", "#")):
             continue
-        url = urljoin(base, href.strip()).split("#")[0]
-        if urlsplit(url).hostname != host:
+        try:
+            url = urljoin(base, href.strip()).split("#")[0]
+            url_host = urlsplit(url).hostname
+        except ValueError as err:  # e.g. 'http://[bad/x.pdf': Invalid IPv6 URL
+            out.append(SkippedItem(href, text or page.title, f"malformed link: {err}"))
+            continue
+        if url_host != host:
             continue
         title = text or page.title
         if PDF_HREF.search(url):
@@ -148,7 +184,10 @@ def _classify_links(
         elif kind == "listing" and PAGINATION.search(urlsplit(url).path):
             out.append((url, "listing", ""))
         elif kind == "listing" and text and _is_item_page(base, url):
-            out.append((url, "detail" if REPORT_TITLE.search(text) else "skip", text))
+            if REPORT_TITLE.search(text):
+                out.append((url, "detail", text))
+            else:
+                out.append(SkippedItem(url, text, "not an annual report"))
     return out
 
 

@@ -1,13 +1,15 @@
-"""A polite HTTP client: a per-host request rate, and robots.txt honoured."""
+"""A polite HTTP client: a per-host request rate (and the host's Crawl-delay), robots.txt
+honoured as RFC 9309 says, and a deadline on every whole response (extract/http.py)."""
 
 from __future__ import annotations
 
 import threading
 import time
-from urllib.robotparser import RobotFileParser
 
 import httpx
+from protego import Protego
 
+from extract.http import DeadlineTransport, RetryLater
 from nianbao.errors import TerminalError
 
 
@@ -15,58 +17,85 @@ class DisallowedByRobots(TerminalError):
     pass
 
 
+# RFC 9309 §2.3.1.4: a robots.txt that cannot be read (5xx, network trouble) means the whole
+# host is disallowed until it can be; one that does not exist (4xx) means nothing is.
+_DISALLOW_ALL = Protego.parse("User-agent: *\nDisallow: /\n")
+_ALLOW_ALL = Protego.parse("")
+
+
 class Politeness:
     """httpx request hook: waits for the host's next slot, refuses what robots.txt disallows."""
 
     def __init__(
-        self, user_agent: str, rate_per_second: float, respect_robots: bool, timeout: float
+        self,
+        user_agent: str,
+        rate_per_second: float,
+        respect_robots: bool,
+        timeout: float,
+        deadline_seconds: float = 300.0,
     ) -> None:
         self.user_agent = user_agent
         self.interval = 1.0 / rate_per_second if rate_per_second > 0 else 0.0
         self.respect_robots = respect_robots
         self.timeout = timeout
+        self.deadline_seconds = deadline_seconds
         self._next_slot: dict[str, float] = {}
-        self._robots: dict[str, RobotFileParser | None] = {}
+        self._robots: dict[
+            str, tuple[Protego, str]
+        ] = {}  # origin → rules, why when all are refused
         self._lock = threading.Lock()
 
     def __call__(self, request: httpx.Request) -> None:
         origin = f"{request.url.scheme}://{request.url.netloc.decode()}"
-        self._wait_for_slot(origin)
         if self.respect_robots and request.url.path != "/robots.txt":
-            rules = self._rules(origin)
-            if rules is not None and not rules.can_fetch(self.user_agent, str(request.url)):
-                raise DisallowedByRobots(f"disallowed by {origin}/robots.txt: {request.url}")
+            rules, why = self._rules(origin)
+            self._wait_for_slot(origin, rules)
+            if not rules.can_fetch(str(request.url), self.user_agent):
+                raise DisallowedByRobots(f"disallowed by {origin}/robots.txt{why}: {request.url}")
+        else:
+            self._wait_for_slot(origin, None)
 
-    def _wait_for_slot(self, origin: str) -> None:
-        if not self.interval:
+    def _wait_for_slot(self, origin: str, rules: Protego | None) -> None:
+        delay = rules.crawl_delay(self.user_agent) if rules is not None else None
+        interval = max(self.interval, float(delay or 0.0)) if self.interval or delay else 0.0
+        if not interval:
             return
         with self._lock:
             now = time.monotonic()
             slot = max(now, self._next_slot.get(origin, now))
-            self._next_slot[origin] = slot + self.interval
+            self._next_slot[origin] = slot + interval
         if slot > now:
             time.sleep(slot - now)
 
-    def _rules(self, origin: str) -> RobotFileParser | None:
+    def _rules(self, origin: str) -> tuple[Protego, str]:
         with self._lock:
             if origin in self._robots:
                 return self._robots[origin]
-        rules: RobotFileParser | None = None
-        try:
-            self._wait_for_slot(origin)
-            response = httpx.get(
-                f"{origin}/robots.txt",
-                timeout=self.timeout,
-                headers={"User-Agent": self.user_agent},
-            )
-            if response.status_code == 200:
-                rules = RobotFileParser()
-                rules.parse(response.text.splitlines())
-        except httpx.HTTPError:
-            rules = None  # no robots.txt to be had: nothing is disallowed
+        self._wait_for_slot(origin, None)
+        found = self._read_robots(origin)  # raises RetryLater when the host cannot be reached
         with self._lock:
-            self._robots[origin] = rules
-        return rules
+            self._robots[origin] = found
+        return found
+
+    def _read_robots(self, origin: str) -> tuple[Protego, str]:
+        try:
+            with httpx.Client(
+                transport=DeadlineTransport(self.deadline_seconds),
+                timeout=self.timeout,
+                follow_redirects=True,  # RFC 9309: at least five redirects are followed
+                headers={"User-Agent": self.user_agent},
+            ) as client:
+                response = client.get(f"{origin}/robots.txt")
+        except httpx.TransportError as err:
+            # the host itself cannot be reached: as for any request to it, a transient failure
+            raise RetryLater(f"{origin}/robots.txt: {err.__class__.__name__}: {err}") from err
+        except httpx.HTTPError as err:
+            return _DISALLOW_ALL, f" (unreadable: {err.__class__.__name__}; tried again next run)"
+        if response.status_code >= 500:
+            return _DISALLOW_ALL, f" (HTTP {response.status_code}; tried again next run)"
+        if response.status_code >= 400:
+            return _ALLOW_ALL, ""
+        return Protego.parse(response.text), ""
 
 
 _RUNS: dict[str, Politeness] = {}
@@ -74,13 +103,20 @@ _RUNS_LOCK = threading.Lock()
 
 
 def run_politeness(
-    run_id: str, user_agent: str, rate_per_second: float, respect_robots: bool, timeout: float
+    run_id: str,
+    user_agent: str,
+    rate_per_second: float,
+    respect_robots: bool,
+    timeout: float,
+    deadline_seconds: float = 300.0,
 ) -> Politeness:
     """The run's one Politeness, shared by every client it opens (one per download batch):
     a new client must neither reset a host's pace nor read its robots.txt again."""
     with _RUNS_LOCK:
         if run_id not in _RUNS:
-            _RUNS[run_id] = Politeness(user_agent, rate_per_second, respect_robots, timeout)
+            _RUNS[run_id] = Politeness(
+                user_agent, rate_per_second, respect_robots, timeout, deadline_seconds
+            )
         return _RUNS[run_id]
 
 
@@ -92,10 +128,12 @@ def end_run(run_id: str) -> None:
 
 def polite_client(politeness: Politeness) -> httpx.Client:
     """An httpx client paced per host and honouring robots.txt as `politeness` says; a
-    run's clients share one (run_politeness), so its pace and rules carry over."""
+    run's clients share one (run_politeness), so its pace and rules carry over. Redirects are
+    followed by extract.http.open_response, which keeps them on the allowed host."""
     return httpx.Client(
+        transport=DeadlineTransport(politeness.deadline_seconds),
         timeout=politeness.timeout,
-        follow_redirects=True,
+        follow_redirects=False,
         headers={"User-Agent": politeness.user_agent},
         event_hooks={"request": [politeness]},
     )

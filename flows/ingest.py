@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 import httpx
 from prefect import flow, get_run_logger, task
@@ -28,6 +29,8 @@ from prefect.utilities.annotations import quote
 import expectations
 import warehouse
 from extract import crawl_portal, fetch_report, read_fetched
+from extract.fetch import clear_partial_downloads
+from extract.http import Limits
 from extract.polite import end_run, polite_client, run_politeness
 from flows.runners import (
     ForkserverTaskRunner,
@@ -57,17 +60,6 @@ from nianbao.records import (
 from nianbao.settings import Settings
 
 
-def _retry_transient(task: Any, task_run: Any, state: Any) -> bool:
-    """Retry only network trouble and 5xx answers; a bad file will not get better."""
-    try:
-        state.result()
-    except TransientError:
-        return True
-    except Exception:
-        return False
-    return False
-
-
 def _client(settings: Settings, run_id: str) -> httpx.Client:
     politeness = run_politeness(
         run_id,
@@ -75,37 +67,52 @@ def _client(settings: Settings, run_id: str) -> httpx.Client:
         settings.rate_per_second,
         settings.respect_robots,
         settings.http_timeout_seconds,
+        settings.request_deadline_seconds,
     )
     return polite_client(politeness)
 
 
-@task(
-    name="crawl",
-    cache_policy=NO_CACHE,
-    retries=2,
-    retry_delay_seconds=1,
-    retry_condition_fn=_retry_transient,
-)
+def _limits(settings: Settings) -> Limits:
+    return Limits(
+        deadline_seconds=settings.request_deadline_seconds,
+        max_bytes=settings.max_download_bytes,
+        attempts=settings.fetch_attempts,
+        backoff_seconds=settings.retry_backoff_seconds,
+        max_wait_seconds=settings.max_retry_after_seconds,
+    )
+
+
+@task(name="crawl", cache_policy=NO_CACHE)
 def crawl(
     source: str, settings: Settings, run_id: str, allowed_host: str | None = None
 ) -> CrawlResult:
+    """The portal's report links; every page is tried again while it fails transiently, and
+    a listing that still fails means the portal cannot be crawled tonight."""
     with _client(settings, run_id) as client:
-        return crawl_portal(client, source, settings.max_crawl_pages, allowed_host)
+        try:
+            return crawl_portal(
+                client, source, settings.max_crawl_pages, allowed_host, _limits(settings)
+            )
+        except TransientError as err:
+            raise EnvironmentBroken(f"portal unreachable after retries: {err}") from err
 
 
-@task(
-    name="fetch",
-    cache_policy=NO_CACHE,
-    retries=2,
-    retry_delay_seconds=1,
-    retry_condition_fn=_retry_transient,
-)
+@task(name="fetch", cache_policy=NO_CACHE)
 def fetch(
-    urls: list[str], settings: Settings, cache: dict[str, CachedFetch], run_id: str
+    urls: list[str],
+    settings: Settings,
+    cache: dict[str, CachedFetch],
+    run_id: str,
+    allowed_host: str,
 ) -> list[FetchedFile | FetchFailure]:
-    """Download what changed (conditional GETs: a 304 downloads nothing), in the flow's process."""
+    """Download what changed (conditional GETs: a 304 downloads nothing), in the flow's
+    process; a URL that fails is a FetchFailure with its reason, never the batch's end."""
+    limits = _limits(settings)
     with _client(settings, run_id) as client:
-        return [fetch_report(client, url, settings.raw_folder, cache.get(url)) for url in urls]
+        return [
+            fetch_report(client, url, settings.raw_folder, cache.get(url), allowed_host, limits)
+            for url in urls
+        ]
 
 
 @task(name="read", cache_policy=NO_CACHE)
@@ -128,9 +135,9 @@ def load(results: list[FileResult], settings: Settings, run_id: str) -> list[Rep
         _with_work_done(loaded.get(n) or _settle_unread(r, settings, run_id), r)
         for n, r in enumerate(results)
     ]
-    warehouse.remember_fetches(
-        settings.db_path, [r.source for r in results if isinstance(r.source, FetchedFile)]
-    )
+    files = [r.source for r in results if isinstance(r.source, FetchedFile)]
+    warehouse.retire_failures(settings.db_path, files)
+    warehouse.remember_fetches(settings.db_path, files)
     return outcomes
 
 
@@ -228,25 +235,41 @@ def _judges_here(runner: TaskRunner[Any]) -> bool:
 def ingest(source: str, settings: Settings, allowed_host: str | None = None) -> RunSummary:
     """One whole ingestion into a working copy of the warehouse, published when it ends."""
     run_id = uuid.uuid4().hex[:12]
+    journal = alerts.SentJournal(_journal_path(settings.db_path))
     try:
-        with (
-            warehouse.working_copy(settings.db_path, settings.lock_wait_seconds) as work,
-            warehouse.held_open(work),  # the copy is the run's own: no reader waits on it
-        ):
-            local = _on_copy(settings, work)
-            warehouse.start_run(work, run_id, source)
-            summary = _ingest_files(source, local, run_id, allowed_host)
-            summary = replace(summary, db_path=str(settings.db_path))
-            warehouse.finish_run(work, summary, "ok")
-            alert(summary, local)
+        with warehouse.working_copy(
+            settings.db_path, settings.lock_wait_seconds, on_published=journal.clear
+        ) as work:
+            warehouse.verify(work, settings.db_path)
+            with warehouse.held_open(work):  # the copy is the run's own: no reader waits on it
+                local = _on_copy(settings, work)
+                clear_partial_downloads(local.raw_folder)
+                warehouse.start_run(work, run_id, source)
+                _replay_journal(work, journal, settings.alert_to)
+                summary = _ingest_files(source, local, run_id, allowed_host)
+                summary = replace(summary, db_path=str(settings.db_path))
+                warehouse.finish_run(work, summary, "ok")
+                alert(summary, local, journal)
     except warehouse.RunInProgress:
         raise
-    except Exception as err:
+    except BaseException as err:  # SIGTERM and Ctrl-C too: the run is on record as failed
         _record_failed_run(settings, run_id, source, err)
         raise
     finally:
         end_run(run_id)
     return summary
+
+
+def _journal_path(db_path: Path) -> Path:
+    real = warehouse.real_path(db_path)
+    return real.with_name(real.name + ".alerts-sent")
+
+
+def _replay_journal(work: Path, journal: alerts.SentJournal, recipients: list[str]) -> None:
+    """Mailings an earlier run made but did not publish (it was killed, or its publish
+    failed): recorded now, so that they are not mailed again."""
+    for run_id, sent in journal.entries():
+        warehouse.record_deliveries(work, run_id, sent, recipients)
 
 
 def _on_copy(settings: Settings, work: Path) -> Settings:
@@ -256,12 +279,17 @@ def _on_copy(settings: Settings, work: Path) -> Settings:
     )
 
 
-def _record_failed_run(settings: Settings, run_id: str, source: str, err: Exception) -> None:
-    """A failed run publishes nothing it loaded, but its failure is on record."""
-    with warehouse.working_copy(settings.db_path, settings.lock_wait_seconds) as work:
-        warehouse.start_run(work, run_id, source)
-        empty = RunSummary(run_id, source, str(settings.db_path), (), 0)
-        warehouse.finish_run(work, empty, "failed", str(err))
+def _record_failed_run(settings: Settings, run_id: str, source: str, err: BaseException) -> None:
+    """A failed run publishes nothing it loaded, but its failure is on record (if the
+    warehouse can still be written: a full disk may forbid even that)."""
+    message = str(err) or type(err).__name__
+    try:
+        with warehouse.working_copy(settings.db_path, settings.lock_wait_seconds) as work:
+            warehouse.start_run(work, run_id, source)
+            empty = RunSummary(run_id, source, str(settings.db_path), (), 0)
+            warehouse.finish_run(work, empty, "failed", message)
+    except Exception as second:  # the first failure is the one to report
+        get_run_logger().error("the failed run could not be recorded either: %s", second)
 
 
 @task(name="check-continuity", cache_policy=NO_CACHE)
@@ -308,8 +336,10 @@ def _data_docs(
 
 
 @task(name="alert", cache_policy=NO_CACHE)
-def alert(summary: RunSummary, settings: Settings) -> int:
-    """Mail the findings not mailed before; if the server is down they wait for the next run."""
+def alert(summary: RunSummary, settings: Settings, journal: alerts.SentJournal) -> int:
+    """Mail the findings each recipient has not had; what the server did not take (down, or
+    a recipient refused) stays pending for the next run. Each mailing is journalled the moment
+    the server takes it, so a run killed before publishing does not mail it again."""
     logger = get_run_logger()
     pending = warehouse.pending_findings(settings.db_path)
     if not pending:
@@ -320,45 +350,77 @@ def alert(summary: RunSummary, settings: Settings) -> int:
             len(pending),
         )
         return 0
+    had = warehouse.delivered(settings.db_path, [f.finding_key for f in pending])
     docs = settings.docs_folder / summary.run_id / "index.html"
-    message = alerts.compose(pending, summary, settings, docs if docs.exists() else None)
-    try:
-        alerts.send(message, settings)
-    except (OSError, smtplib.SMTPException) as err:
-        logger.warning(
-            "alert mail not sent (%s: %s); %d finding(s) stay pending",
-            type(err).__name__,
-            err,
-            len(pending),
+    sent = 0
+    for group, findings in alerts.mailings(pending, settings.alert_to, had):
+        message = alerts.compose(
+            findings, summary, settings, docs if docs.exists() else None, group
         )
-        return 0
-    warehouse.mark_alerted(settings.db_path, [f.finding_key for f in pending], summary.run_id)
-    logger.info("alert mail sent to %s: %d finding(s)", ", ".join(settings.alert_to), len(pending))
-    return len(pending)
+        try:
+            refused = alerts.send(message, settings)
+        except (OSError, smtplib.SMTPException) as err:
+            logger.warning(
+                "alert mail to %s not sent (%s: %s); %d finding(s) stay pending",
+                ", ".join(group),
+                type(err).__name__,
+                err,
+                len(findings),
+            )
+            continue
+        took = [who for who in group if who not in refused]
+        if refused:
+            logger.warning(
+                "the mail server refused %s: their findings stay pending",
+                ", ".join(sorted(refused)),
+            )
+        if took:
+            keys = [f.finding_key for f in findings]
+            journal.append(summary.run_id, took, keys)
+            warehouse.record_deliveries(
+                settings.db_path,
+                summary.run_id,
+                [(k, who) for k in keys for who in took],
+                settings.alert_to,
+            )
+            logger.info("alert mail sent to %s: %d finding(s)", ", ".join(took), len(findings))
+            sent += len(findings)
+    return sent
 
 
 def _ingest_files(
     source: str, settings: Settings, run_id: str, allowed_host: str | None = None
 ) -> RunSummary:
     logger = get_run_logger()
-    try:
-        found = crawl(source, settings, run_id, allowed_host)
-    except TransientError as err:
-        raise EnvironmentBroken(f"portal unreachable after retries: {err}") from err
+    found = crawl(source, settings, run_id, allowed_host)
     urls = [link.url for link in found.links]
     logger.info(
         "crawl: %d report file(s) on %d page(s) of %s", len(urls), found.pages_visited, source
     )
+    if found.page_limit_reached:
+        logger.warning(
+            "crawl stopped at its limit of %d pages (NIANBAO_MAX_CRAWL_PAGES): "
+            "the column was not seen whole",
+            settings.max_crawl_pages,
+        )
+    warehouse.record_skips(settings.db_path, run_id, source, list(found.skipped_items))
+    host = allowed_host or urlsplit(source).hostname or ""
     known = frozenset(warehouse.known_report_ids(settings.db_path))
     cache = warehouse.fetch_cache(settings.db_path)
     expected = _likely_new(urls, cache, known)
     runner = task_runner(settings, expected)
     _start_early(runner, expected)
     with workers_share_api(runner), runner:
-        outcomes, gx_results = _read_and_load(runner, urls, settings, run_id, known, cache)
+        outcomes, gx_results = _read_and_load(runner, urls, settings, run_id, known, cache, host)
         ordered = tuple(outcomes[url] for url in urls)
         summary = RunSummary(
-            run_id, source, str(settings.db_path), ordered, found.pages_visited, found.skipped_items
+            run_id,
+            source,
+            str(settings.db_path),
+            ordered,
+            found.pages_visited,
+            found.skipped_items,
+            found.page_limit_reached,
         )
         summary = _with_continuity(summary, settings, run_id, runner)
         _data_docs(summary, settings, gx_results, runner)
@@ -372,6 +434,7 @@ def _read_and_load(
     run_id: str,
     known: frozenset[str],
     cache: dict[str, CachedFetch],
+    host: str,
 ) -> tuple[dict[str, ReportOutcome], list[GxResult]]:
     """Download in batches and read while downloading: between batches, a worker with
     nothing to do gets the new files; once all are in, the rest go out in rounds. The
@@ -400,7 +463,7 @@ def _read_and_load(
     reading: list[PrefectFuture[JudgedBatch]] = []
     batches = fetch_batches(urls, settings)
     for n, batch in enumerate(batches, start=1):
-        settled = arrivals.sort(fetch(batch, settings, cache, run_id))
+        settled = arrivals.sort(fetch(batch, settings, cache, run_id, host))
         if settled:
             record(JudgedBatch(tuple(settled)))
         if n == len(batches):

@@ -7,29 +7,28 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 
 from flows.ingest import ingest
-from nianbao.errors import EnvironmentBroken
-from nianbao.portal import serve_folder
 from nianbao.records import RunSummary
 from nianbao.settings import load_settings
-from nianbao.sources import load_sources
+from nianbao.sources import SourcesError, load_sources
+from warehouse import RunInProgress
 
 
 @flow(name="nianbao-nightly", log_prints=False)
 def nightly(sources_file: str | None = None, db: str | None = None) -> list[str]:
-    """Ingest every portal of `sources_file` (default: the bundled sample portal) into `db`.
+    """Ingest every portal of `sources_file` (default: NIANBAO_SOURCES_FILE, sources.toml)
+    into `db`. A missing, malformed or empty sources file is an error (SourcesError), never
+    a reason to crawl the sample portal into a real warehouse.
 
-    A portal that cannot be reached is logged and skipped; the others still run.
+    A portal whose night fails (unreachable, or anything else) is logged and recorded; the
+    others still run. Only a warehouse that another run holds stops the night.
     """
     logger = get_run_logger()
     settings = load_settings(db_path=Path(db) if db else None)
     path = Path(sources_file) if sources_file else settings.sources_file
-    sources = load_sources(path) if path is not None and path.is_file() else []
+    if path is None:
+        raise SourcesError("no sources file named (NIANBAO_SOURCES_FILE or --sources)")
+    sources = load_sources(path)
     lines: list[str] = []
-    if not sources:
-        logger.info("no sources file (%s): the bundled sample portal", path)
-        local = settings.model_copy(update={"rate_per_second": 0.0})  # served by this process
-        with serve_folder(settings.sample_portal_dir, settings.sample_portal_port) as base:
-            return [_line("sample portal", ingest(base + "index.html", local))]
     for source in sources:
         own = (
             settings
@@ -38,7 +37,9 @@ def nightly(sources_file: str | None = None, db: str | None = None) -> list[str]
         )
         try:
             lines.append(_line(source.name, ingest(source.listing, own, source.host)))
-        except EnvironmentBroken as err:
+        except RunInProgress:
+            raise
+        except Exception as err:  # this portal's night failed; it is in `runs`, the rest go on
             logger.error("%s: %s", source.name, err)
             lines.append(f"{source.name}: failed: {err}")
     return lines

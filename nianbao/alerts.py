@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -37,7 +38,11 @@ def _title(finding: Finding) -> str:
 
 
 def compose(
-    findings: list[Finding], summary: RunSummary, settings: Settings, docs: Path | None
+    findings: list[Finding],
+    summary: RunSummary,
+    settings: Settings,
+    docs: Path | None,
+    to: list[str] | None = None,
 ) -> EmailMessage:
     reports = len({f.report_id for f in findings})
     msg = EmailMessage()
@@ -45,7 +50,7 @@ def compose(
         f"nianbao: {len(findings)} new finding(s) in {reports} report(s) (run {summary.run_id})"
     )
     msg["From"] = settings.alert_from
-    msg["To"] = ", ".join(settings.alert_to)
+    msg["To"] = ", ".join(to if to is not None else settings.alert_to)
     counts = (
         f"run {summary.run_id} on {summary.source}: reports found {len(summary.outcomes)}, "
         f"loaded {summary.count('loaded')}, unchanged {summary.count('unchanged')}, "
@@ -77,8 +82,9 @@ def compose(
     return msg
 
 
-def send(msg: EmailMessage, settings: Settings) -> None:
-    """Deliver through the configured server; raises OSError / smtplib.SMTPException on failure."""
+def send(msg: EmailMessage, settings: Settings) -> set[str]:
+    """Deliver through the configured server; the recipients it refused (a 550 for one of
+    them). Raises OSError / smtplib.SMTPException when nothing could be sent."""
     assert settings.smtp_host is not None
     timeout = settings.smtp_timeout_seconds
     if settings.smtp_security == "ssl":
@@ -95,4 +101,57 @@ def send(msg: EmailMessage, settings: Settings) -> None:
             server.starttls(context=ssl.create_default_context())
         if settings.smtp_user and settings.smtp_password:
             server.login(settings.smtp_user, settings.smtp_password.get_secret_value())
-        server.send_message(msg)
+        try:
+            refused = server.send_message(msg)
+        except smtplib.SMTPRecipientsRefused as err:  # every recipient refused
+            refused = err.recipients
+        return {str(who) for who in refused}
+
+
+def mailings(
+    pending: list[Finding], recipients: list[str], delivered: set[tuple[str, str]]
+) -> list[tuple[list[str], list[Finding]]]:
+    """One mail per set of recipients owed the same findings: (recipients, findings). A
+    recipient refused before is owed what the others already had."""
+    owed: dict[tuple[str, ...], list[str]] = {}
+    for who in dict.fromkeys(recipients):
+        keys = tuple(f.finding_key for f in pending if (f.finding_key, who) not in delivered)
+        if keys:
+            owed.setdefault(keys, []).append(who)
+    by_key = {f.finding_key: f for f in pending}
+    return [(group, [by_key[k] for k in keys]) for keys, group in owed.items()]
+
+
+class SentJournal:
+    """What was mailed, written (and synced) the moment the server took it, in a file beside
+    the warehouse. The warehouse learns of a mailing only when the night is published; a run
+    killed in between would otherwise mail the same findings again the next night. The next
+    run reads this back into the warehouse; a published night clears it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def append(self, run_id: str, recipients: list[str], keys: list[str]) -> None:
+        line = json.dumps({"run_id": run_id, "recipients": recipients, "keys": keys})
+        with self.path.open("a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    def entries(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """(run_id, [(finding_key, recipient)]) of every mailing recorded; a torn last line
+        (a crash while writing it) is ignored."""
+        if not self.path.exists():
+            return []
+        out = []
+        for line in self.path.read_text(encoding="utf-8").splitlines():
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            pairs = [(k, r) for k in entry["keys"] for r in entry["recipients"]]
+            out.append((str(entry["run_id"]), pairs))
+        return out
+
+    def clear(self) -> None:
+        self.path.unlink(missing_ok=True)

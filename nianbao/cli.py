@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
+from urllib.parse import urlsplit
 
-import httpx
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from nianbao.records import RunSummary
 from nianbao.settings import Settings
+
+if TYPE_CHECKING:
+    from nianbao.prefect_server import PrefectServer
 
 app = typer.Typer(
     help=(
@@ -53,15 +56,93 @@ def run(
 ) -> None:
     """One whole ingestion: crawl, download new PDFs, extract, validate, load; print a summary.
 
-    Reports that cannot be read are quarantined with their reason and the run goes on; the
-    exit code is non-zero only when the run itself could not work (portal unreachable,
-    warehouse unwritable).
+    Reports that cannot be read are quarantined with their reason and the run goes on. Exit
+    codes: 0 done; 2 the run could not work (bad setting, portal unreachable, warehouse
+    unwritable, damaged or full), with one line saying why; 3 another run holds the
+    warehouse; 143 stopped by SIGTERM (recorded in `runs` as failed).
     """
     _quiet_third_parties()
-    from nianbao.settings import load_settings
+    settings = _settings_or_exit(db_path=db)
+    if source is not None:
+        _check_listing_url(source)
+    _check_warehouse_or_exit(settings.db_path)
+    _stop_on_sigterm()
+    with _prefect_api() as ready:
+        _start_workers_early(settings)
+        ready()
+        summary = _ingest_or_exit(source, settings)
+    print_summary(summary)
 
-    settings = load_settings(db_path=db)
-    _start_workers_early(settings)
+
+def _settings_or_exit(**overrides: object) -> Settings:
+    from nianbao.settings import SettingsError, load_settings
+
+    try:
+        return load_settings(**overrides)
+    except SettingsError as err:
+        _fail(str(err))
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    console.print(f"[bold red]nianbao:[/] {message}", soft_wrap=True, highlight=False)
+    raise typer.Exit(code)
+
+
+def _check_listing_url(source: str) -> None:
+    parts = urlsplit(source)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        _fail(f"--source must be an http(s) URL of a portal's listing page, not {source!r}")
+
+
+def _check_warehouse_or_exit(db_path: Path) -> None:
+    from nianbao.errors import EnvironmentBroken
+    from warehouse.publish import check_location
+
+    try:
+        check_location(db_path)
+    except EnvironmentBroken as err:
+        _fail(str(err))
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM: unwinds the run like Ctrl-C, so that it is recorded and cleans up."""
+
+
+def _stop_on_sigterm() -> None:
+    def handler(signum: int, frame: object) -> None:
+        raise Terminated(f"stopped by signal {signum}")
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+@contextmanager
+def _prefect_api() -> Iterator[Callable[[], None]]:
+    """PREFECT_API_URL for the block: the server it names, or a temporary one of this
+    command's own (nianbao/prefect_server.py) that cannot outlive it. Yields the function
+    that waits until it answers: start-up work can go on meanwhile."""
+    if os.environ.get("PREFECT_API_URL"):
+        yield lambda: None
+        return
+    from nianbao.prefect_server import PrefectServer
+
+    server = PrefectServer()
+    server.start()
+    os.environ["PREFECT_API_URL"] = server.api_url
+
+    def ready() -> None:
+        try:
+            server.wait_ready()
+        except RuntimeError as err:
+            _fail(str(err))
+
+    try:
+        yield ready
+    finally:
+        server.stop()
+        os.environ.pop("PREFECT_API_URL", None)
+
+
+def _ingest_or_exit(source: str | None, settings: Settings) -> RunSummary:
     from flows.ingest import ingest
     from nianbao.errors import EnvironmentBroken
     from nianbao.portal import serve_folder
@@ -71,16 +152,15 @@ def run(
         if source is None:
             local = settings.model_copy(update={"rate_per_second": 0.0})  # served by this process
             with serve_folder(settings.sample_portal_dir, settings.sample_portal_port) as base:
-                summary = ingest(base + "index.html", local)
-        else:
-            summary = ingest(source, settings)
+                return ingest(base + "index.html", local)
+        return ingest(source, settings)
     except EnvironmentBroken as err:
-        console.print(f"[bold red]run failed:[/] {err}")
-        raise typer.Exit(2) from err
+        _fail(f"run failed: {err}")
     except RunInProgress as err:
-        console.print(f"[bold yellow]not started:[/] {err}")
+        console.print(f"[bold yellow]not started:[/] {err}", soft_wrap=True)
         raise typer.Exit(3) from err
-    print_summary(summary)
+    except Terminated as err:
+        _fail(f"{err}: the run is recorded as failed and nothing was published", 143)
 
 
 def _start_workers_early(settings: Settings) -> None:
@@ -102,7 +182,8 @@ def serve(
         Path | None,
         typer.Option(
             help="Portals to crawl (TOML, see sources.example.toml). "
-            "Default: sources.toml, else the sample portal."
+            "Default: sources.toml (or $NIANBAO_SOURCES_FILE). A missing, malformed or empty "
+            "file stops the command at once."
         ),
     ] = None,
     db: Annotated[
@@ -120,61 +201,58 @@ def serve(
     hand: `prefect deployment run nianbao-nightly/nianbao-nightly`, or `nianbao run`.
     """
     _quiet_third_parties()
+    settings = _settings_or_exit(db_path=db)
+    path = sources or settings.sources_file
+    if path is None:
+        _fail("no sources file: name one with --sources or NIANBAO_SOURCES_FILE")
+    _check_sources_or_exit(path)
+    _check_warehouse_or_exit(settings.db_path)
     server = None if os.environ.get("PREFECT_API_URL") else _start_prefect_server(ui_port)
     from prefect.schedules import Cron
 
     from flows.nightly import nightly
 
-    parameters = {"sources_file": str(sources) if sources else None, "db": str(db) if db else None}
+    parameters = {"sources_file": str(path), "db": str(db) if db else None}
     try:
         nightly.serve(
             name="nianbao-nightly", schedules=[Cron(cron, timezone=timezone)], parameters=parameters
         )
     finally:
         if server is not None:
-            server.terminate()
-            server.wait(30)
+            server.stop()
 
 
-def _start_prefect_server(port: int) -> subprocess.Popen[bytes]:
+def _check_sources_or_exit(path: Path) -> None:
+    from nianbao.sources import SourcesError, load_sources
+
+    try:
+        load_sources(path)
+    except SourcesError as err:
+        _fail(str(err))
+
+
+def _start_prefect_server(port: int) -> PrefectServer:
     """A Prefect server (API, scheduler, UI) on 127.0.0.1 for as long as `serve` runs."""
-    url = f"http://127.0.0.1:{port}"
+    from nianbao.prefect_server import PrefectServer
+
+    server = PrefectServer(port, ui=True)
     console.print(
-        f"starting the Prefect server and UI on {url} (set PREFECT_API_URL to use your own)"
+        f"starting the Prefect server and UI on {server.url} (set PREFECT_API_URL to use your own)"
     )
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "prefect",
-            "server",
-            "start",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
-                os.environ["PREFECT_API_URL"] = f"{url}/api"
-                return server
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    server.terminate()
-    console.print(f"[bold red]the Prefect server did not start on {url}[/]")
-    raise typer.Exit(2)
+    server.start()
+    try:
+        server.wait_ready()
+    except RuntimeError as err:
+        _fail(str(err))
+    os.environ["PREFECT_API_URL"] = server.api_url
+    return server
 
 
 def _quiet_third_parties() -> None:
-    # Nightly runs are often offline; neither library may phone home.
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # Nightly runs are often offline: neither library may phone home (Prefect's server would
+    # resolve its telemetry host through the machine's resolver), whatever the environment says.
+    os.environ["GX_ANALYTICS_ENABLED"] = "False"
+    os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 
 
 def print_summary(summary: RunSummary) -> None:
@@ -190,7 +268,15 @@ def print_summary(summary: RunSummary) -> None:
         f"unchanged: {summary.count('unchanged')}  quarantined: {summary.count('quarantined')}  "
         f"checks failed: {summary.failed_checks}"
     )
-    console.print(f"downloaded: {summary.downloads}  extracted: {summary.extractions}")
+    console.print(
+        f"downloaded: {summary.downloads}  extracted: {summary.extractions}  "
+        f"skipped items: {len(summary.skipped_items)} (view skipped_items)"
+    )
+    if summary.page_limit_reached:
+        console.print(
+            "[bold yellow]crawl stopped at its page limit (NIANBAO_MAX_CRAWL_PAGES):[/] "
+            "the column was not seen whole"
+        )
     console.print(f"warehouse: {summary.db_path}")
 
 

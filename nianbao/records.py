@@ -17,10 +17,24 @@ class ReportLink:
 
 
 @dataclass(frozen=True)
+class SkippedItem:
+    """A link or page the crawl saw and did not take, and why (warehouse view skipped_items)."""
+
+    url: str
+    title: str
+    reason: str
+
+    def line(self) -> str:
+        title = f"{self.title} " if self.title else ""
+        return f"{title}({self.url}): {self.reason}"
+
+
+@dataclass(frozen=True)
 class CrawlResult:
     links: tuple[ReportLink, ...]
     pages_visited: int
-    skipped_items: tuple[str, ...] = ()
+    skipped_items: tuple[SkippedItem, ...] = ()
+    page_limit_reached: bool = False  # pages were left unvisited: the crawl is incomplete
 
 
 @dataclass(frozen=True)
@@ -36,6 +50,7 @@ class FetchedFile:
     etag: str = ""
     last_modified: str = ""
     not_modified: bool = False  # the server answered 304: nothing was downloaded
+    final_url: str = ""  # where the bytes came from, when a redirect (on the host) led there
 
     @property
     def report_id(self) -> str:
@@ -53,11 +68,14 @@ class CachedFetch:
 
 @dataclass(frozen=True)
 class FetchFailure:
-    """A link that gave no file (HTTP 4xx): recorded, never silently skipped."""
+    """A link that gave no file (HTTP 4xx, a redirect off the host, too large, or a transient
+    failure that outlasted the run's tries): recorded, never silently skipped, and asked
+    again the next night."""
 
     url: str
     reason: str
     fetched_at: datetime
+    transient: bool = False  # network trouble, 429, 5xx: may well work next time
 
     @property
     def report_id(self) -> str:
@@ -195,7 +213,8 @@ class RunSummary:
     db_path: str
     outcomes: tuple[ReportOutcome, ...]
     pages_visited: int
-    skipped_items: tuple[str, ...] = ()
+    skipped_items: tuple[SkippedItem, ...] = ()
+    page_limit_reached: bool = False
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)

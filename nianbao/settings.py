@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -23,32 +23,45 @@ class Settings(BaseSettings):
     sample_portal_dir: Path = Field(default=DATA_DIR / "sample_portal")
     # A stable port keeps the sample portal's URLs (and so dead-link records) the same run to run.
     sample_portal_port: int = 8731
-    http_timeout_seconds: float = 30.0
-    max_crawl_pages: int = 500
+    http_timeout_seconds: float = Field(default=30.0, gt=0)  # each connect, read or write
+    # A whole response (headers and body) must arrive within this: a server trickling bytes
+    # cannot hold the night (and the warehouse lock) for ever.
+    request_deadline_seconds: float = Field(default=300.0, gt=0)
+    max_download_mb: float = Field(default=200.0, gt=0)  # a bigger attachment is not kept
+    fetch_attempts: int = Field(default=3, ge=1)  # tries of a URL in one run (transient failures)
+    retry_backoff_seconds: float = Field(default=1.0, ge=0)  # first wait; doubled, with jitter
+    max_retry_after_seconds: float = Field(default=60.0, ge=0)  # longer Retry-After: next run
+    max_crawl_pages: int = Field(default=500, ge=1)
     user_agent: str = "nianbao/0.1 (+government transparency research)"
-    rate_per_second: float = 2.0  # requests per host and per process; 0: no limit
+    rate_per_second: float = Field(default=2.0, ge=0)  # requests per host; 0: no limit
     respect_robots: bool = True
     sources_file: Path | None = Field(default=REPO_ROOT / "sources.toml")
     # Extraction runs in this many worker processes (Prefect's process pool) when a run has
     # at least `parallel_from` files to read; fewer are read in the flow's own process.
-    workers: int = Field(default_factory=lambda: os.cpu_count() or 1)
-    parallel_from: int = 6
-    files_per_task: int = 3
+    workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    parallel_from: int = Field(default=6, ge=1)
+    files_per_task: int = Field(default=3, ge=1)
     # A Dask scheduler (e.g. tcp://10.0.0.5:8786): extraction then runs on that cluster.
     dask_address: str | None = None
     # printed name → name filed under; see nianbao/identity.py
     aliases_file: Path | None = Field(default=DATA_DIR / "agency_aliases.toml")
     # Alert mail. No host: findings stay pending in the warehouse until one is set.
     smtp_host: str | None = None
-    smtp_port: int = 25
+    smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_security: Literal["none", "starttls", "ssl"] = "none"
     smtp_user: str | None = None
     smtp_password: SecretStr | None = None  # NIANBAO_SMTP_PASSWORD only; never logged or stored
     smtp_timeout_seconds: float = 20.0
     alert_from: str = "nianbao@localhost"
     alert_to: list[str] = Field(default_factory=list)  # NIANBAO_ALERT_TO='["a@x.cn","b@x.cn"]'
-    lock_wait_seconds: float = 600.0  # a second run waits this long for the first, then gives up
+    lock_wait_seconds: float = Field(
+        default=600.0, ge=0
+    )  # a second run waits this long for the first, then gives up
     docs_dir: Path | None = None  # Data Docs; default: a 'docs' folder beside the warehouse
+
+    @property
+    def max_download_bytes(self) -> int:
+        return int(self.max_download_mb * 1024 * 1024)
 
     @property
     def raw_folder(self) -> Path:
@@ -59,7 +72,25 @@ class Settings(BaseSettings):
         return self.docs_dir if self.docs_dir is not None else self.db_path.parent / "docs"
 
 
+class SettingsError(ValueError):
+    """A NIANBAO_* value (or flag) that cannot be used; the message names it and why."""
+
+
 def load_settings(**overrides: object) -> Settings:
     """Settings from the environment, with explicit overrides (CLI flags) winning."""
     given = {k: v for k, v in overrides.items() if v is not None}
-    return Settings(**given)  # type: ignore[arg-type]
+    try:
+        return Settings(**given)  # type: ignore[arg-type]
+    except ValidationError as err:
+        raise SettingsError(_explain(err)) from err
+
+
+def _explain(err: ValidationError) -> str:
+    """'NIANBAO_WORKERS=abc: Input should be a valid integer' for each bad value, on one line."""
+    parts = []
+    for problem in err.errors():
+        field = str(problem["loc"][0]) if problem["loc"] else "?"
+        name = f"NIANBAO_{field.upper()}"
+        value = os.environ.get(name, problem.get("input"))
+        parts.append(f"{name}={value!s}: {problem['msg']}")
+    return "bad setting: " + "; ".join(parts)

@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 
 class Source(BaseModel):
@@ -34,6 +34,38 @@ class Source(BaseModel):
         return self.allowed_host or (urlsplit(self.listing).hostname or "")
 
 
+class SourcesError(ValueError):
+    """A sources file that cannot be used; the message names the file and why."""
+
+
 def load_sources(path: Path) -> list[Source]:
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return [Source(**entry) for entry in data.get("source", [])]
+    """The portals of `path`; a file that is missing, malformed or lists no [[source]] is an
+    error (never a reason to crawl something else)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SourcesError(f"sources file {path} does not exist") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise SourcesError(f"sources file {path} cannot be read: {err}") from err
+    except tomllib.TOMLDecodeError as err:
+        raise SourcesError(f"sources file {path} is not valid TOML: {err}") from err
+    entries = data.get("source", [])
+    if not isinstance(entries, list) or not entries:
+        raise SourcesError(f"sources file {path} lists no [[source]] entries")
+    sources = []
+    for n, entry in enumerate(entries, start=1):
+        try:
+            sources.append(Source(**entry))
+        except (ValidationError, TypeError) as err:
+            raise SourcesError(
+                f"sources file {path}, [[source]] #{n}: {_first_error(err)}"
+            ) from err
+    return sources
+
+
+def _first_error(err: Exception) -> str:
+    if isinstance(err, ValidationError):
+        problem = err.errors()[0]
+        where = ".".join(str(p) for p in problem["loc"])
+        return f"{where}: {problem['msg']}"
+    return str(err)

@@ -2,27 +2,36 @@
 
 from warehouse.load import (
     continuity_pairs,
+    delivered,
     fetch_cache,
     finish_run,
     held_open,
     known_report_ids,
     load_report,
     load_reports,
-    mark_alerted,
     open_warehouse,
     pending_findings,
     quarantine_report,
     record_checks,
+    record_deliveries,
+    record_skips,
     remember_fetches,
+    retire_failures,
     start_run,
+    verify,
 )
 from warehouse.migrate import apply_migrations
-from warehouse.publish import RunInProgress, working_copy
+from warehouse.publish import RunInProgress, check_location, real_path, working_copy
 
 __all__ = [
     "RunInProgress",
     "working_copy",
-    "mark_alerted",
+    "check_location",
+    "real_path",
+    "delivered",
+    "record_deliveries",
+    "record_skips",
+    "retire_failures",
     "pending_findings",
     "apply_migrations",
     "continuity_pairs",
@@ -37,4 +46,5 @@ __all__ = [
     "open_warehouse",
     "quarantine_report",
     "start_run",
+    "verify",
 ]

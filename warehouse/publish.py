@@ -12,13 +12,16 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from nianbao.errors import NianbaoError
+import duckdb
+
+from nianbao.errors import EnvironmentBroken, NianbaoError
 from warehouse.load import forget_migrations
 
 
@@ -32,8 +35,12 @@ def _sidecar(db_path: Path, suffix: str) -> Path:
 
 @contextmanager
 def _exclusive(lock_path: Path, wait_seconds: float) -> Iterator[None]:
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with lock_path.open("a+") as fh:
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        fh = lock_path.open("a+")
+    except OSError as err:
+        raise EnvironmentBroken(f"cannot take the lock {lock_path}: {err.strerror or err}") from err
+    with fh:
         deadline = time.monotonic() + wait_seconds
         while True:
             try:
@@ -48,38 +55,147 @@ def _exclusive(lock_path: Path, wait_seconds: float) -> Iterator[None]:
                         f"waited {wait_seconds:.0f} s. Try again when it has finished."
                     ) from None
                 time.sleep(0.2)
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"pid {os.getpid()}, since {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC")
-        fh.flush()
+        try:  # who holds it, for the message of a run that waits in vain (best effort)
+            fh.seek(0)
+            fh.truncate()
+            fh.write(f"pid {os.getpid()}, since {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC")
+            fh.flush()
+        except OSError:
+            pass
         try:
             yield
         finally:
-            fh.seek(0)
-            fh.truncate()
+            try:
+                fh.seek(0)
+                fh.truncate()
+            except OSError:
+                pass
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def real_path(db_path: Path) -> Path:
+    """The file a (possibly symlinked) warehouse path names: that file is replaced at publish,
+    so the link the user made stays a link."""
+    return Path(os.path.realpath(db_path)) if db_path.is_symlink() else db_path
+
+
+def check_location(db_path: Path) -> None:
+    """Fail now, with the reason, if the warehouse cannot be written where it is to live
+    (folder missing and not creatable, a file in the way, read-only, full): before the night's
+    work, not after it."""
+    target = real_path(Path(db_path))
+    folder = target.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise EnvironmentBroken(
+            f"warehouse {db_path}: {_first_file_above(folder)} is a file, not a folder"
+        ) from None
+    except OSError as err:
+        raise EnvironmentBroken(
+            f"warehouse {db_path}: cannot create folder {folder}: {err.strerror}"
+        ) from err
+    if target.is_dir():
+        raise EnvironmentBroken(f"warehouse {db_path} is a folder, not a file")
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".nianbao-probe-") as probe:
+            probe.write(b"\0" * 4096)
+            probe.flush()
+            os.fsync(probe.fileno())
+    except OSError as err:
+        raise EnvironmentBroken(
+            f"warehouse {db_path}: cannot write in {folder}: {err.strerror}"
+        ) from err
+
+
+def _first_file_above(folder: Path) -> Path:
+    for parent in [folder, *folder.parents]:
+        if parent.exists() and not parent.is_dir():
+            return parent
+    return folder
+
+
 @contextmanager
-def working_copy(db_path: str | Path, wait_seconds: float = 600.0) -> Iterator[Path]:
-    """A private copy of the warehouse to load into, published over it if the block succeeds."""
-    db_path = Path(db_path)
+def working_copy(
+    db_path: str | Path,
+    wait_seconds: float = 600.0,
+    on_published: Callable[[], None] | None = None,
+) -> Iterator[Path]:
+    """A private copy of the warehouse to load into, published over it if the block succeeds.
+
+    The copy is fully checkpointed and synced before it replaces the warehouse: a night whose
+    commits could not reach the file (disk full at the checkpoint) is a failed run
+    (EnvironmentBroken) and replaces nothing. `on_published` runs once the night is in
+    place, still holding the lock."""
+    db_path = real_path(Path(db_path))
     work = _sidecar(db_path, ".next")
     with _exclusive(_sidecar(db_path, ".lock"), wait_seconds):
-        for stale in (work, _sidecar(work, ".wal")):
-            stale.unlink(missing_ok=True)
+        _discard(work)
         forget_migrations(work)
-        if db_path.exists():
-            shutil.copyfile(db_path, work)
-            wal = _sidecar(db_path, ".wal")
-            if wal.exists():  # left by a writer that died: replayed when the copy is opened
-                shutil.copyfile(wal, _sidecar(work, ".wal"))
+        _copy(db_path, work)
         try:
             yield work
         except BaseException:
-            work.unlink(missing_ok=True)
-            _sidecar(work, ".wal").unlink(missing_ok=True)
+            _discard(work)
             raise
         if work.exists():  # nothing written, nothing to publish
-            os.replace(work, db_path)
-            _sidecar(db_path, ".wal").unlink(missing_ok=True)
+            _publish(work, db_path)
+            if on_published is not None:
+                on_published()
+
+
+def _discard(work: Path) -> None:
+    for path in (work, _sidecar(work, ".wal")):
+        path.unlink(missing_ok=True)
+
+
+def _copy(db_path: Path, work: Path) -> None:
+    """The warehouse (and the WAL a writer that died left beside it: replayed when the copy
+    is opened) copied to `work`; nothing is left behind if the copy fails."""
+    try:
+        if db_path.exists():
+            shutil.copyfile(db_path, work)
+            wal = _sidecar(db_path, ".wal")
+            if wal.exists():
+                shutil.copyfile(wal, _sidecar(work, ".wal"))
+    except OSError as err:
+        _discard(work)
+        raise EnvironmentBroken(
+            f"cannot copy the warehouse {db_path} to {work.name}: {err.strerror or err}"
+        ) from err
+
+
+def _publish(work: Path, db_path: Path) -> None:
+    try:
+        _settle(work)
+        os.replace(work, db_path)
+        _sync_folder(db_path.parent)
+    except (OSError, duckdb.Error, EnvironmentBroken) as err:
+        _discard(work)
+        cause = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        raise EnvironmentBroken(
+            f"the night could not be published to {db_path}: {cause}; the warehouse is as it was"
+        ) from err
+    _sidecar(db_path, ".wal").unlink(missing_ok=True)
+
+
+def _settle(work: Path) -> None:
+    """Every commit of the run written into the copy's file itself (a checkpoint), on disk."""
+    con = duckdb.connect(str(work))
+    try:
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    wal = _sidecar(work, ".wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise EnvironmentBroken(f"{wal.name} could not be checkpointed into {work.name}")
+    with work.open("rb+") as fh:
+        os.fsync(fh.fileno())
+
+
+def _sync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
