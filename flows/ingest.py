@@ -240,7 +240,7 @@ def ingest(source: str, settings: Settings, allowed_host: str | None = None) -> 
         with warehouse.working_copy(
             settings.db_path, settings.lock_wait_seconds, on_published=journal.clear
         ) as work:
-            warehouse.verify(work, settings.db_path)
+            warehouse.verify(work, shown_as=settings.db_path)  # `serve` checks nothing before
             with warehouse.held_open(work):  # the copy is the run's own: no reader waits on it
                 local = _on_copy(settings, work)
                 clear_partial_downloads(local.raw_folder)

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from nianbao.records import RunSummary
@@ -84,7 +85,7 @@ def _settings_or_exit(**overrides: object) -> Settings:
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
-    console.print(f"[bold red]nianbao:[/] {message}", soft_wrap=True, highlight=False)
+    console.print(f"[bold red]nianbao:[/] {escape(message)}", soft_wrap=True, highlight=False)
     raise typer.Exit(code)
 
 
@@ -96,10 +97,11 @@ def _check_listing_url(source: str) -> None:
 
 def _check_warehouse_or_exit(db_path: Path) -> None:
     from nianbao.errors import EnvironmentBroken
-    from warehouse.publish import check_location
+    from warehouse import check_location, verify
 
     try:
         check_location(db_path)
+        verify(db_path)
     except EnvironmentBroken as err:
         _fail(str(err))
 
@@ -120,7 +122,9 @@ def _prefect_api() -> Iterator[Callable[[], None]]:
     """PREFECT_API_URL for the block: the server it names, or a temporary one of this
     command's own (nianbao/prefect_server.py) that cannot outlive it. Yields the function
     that waits until it answers: start-up work can go on meanwhile."""
-    if os.environ.get("PREFECT_API_URL"):
+    from prefect.settings import PREFECT_API_URL
+
+    if PREFECT_API_URL.value():  # set in the environment, or by a surrounding Prefect context
         yield lambda: None
         return
     from nianbao.prefect_server import PrefectServer
@@ -157,7 +161,7 @@ def _ingest_or_exit(source: str | None, settings: Settings) -> RunSummary:
     except EnvironmentBroken as err:
         _fail(f"run failed: {err}")
     except RunInProgress as err:
-        console.print(f"[bold yellow]not started:[/] {err}", soft_wrap=True)
+        console.print(f"[bold yellow]not started:[/] {escape(str(err))}", soft_wrap=True)
         raise typer.Exit(3) from err
     except Terminated as err:
         _fail(f"{err}: the run is recorded as failed and nothing was published", 143)
