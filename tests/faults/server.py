@@ -13,7 +13,7 @@ import struct
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 Behaviour = Callable[[BaseHTTPRequestHandler], None]
@@ -33,10 +33,8 @@ class FaultServer:
                 path = self.path.split("?", 1)[0]
                 server.requests.append(path)
                 behaviour = server.routes.get(path, status(404))
-                try:
+                with suppress(BrokenPipeError, ConnectionResetError):  # the client gave up
                     behaviour(self)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002
                 pass

@@ -49,16 +49,18 @@ def test_a_disk_full_at_the_final_checkpoint_publishes_nothing_and_fails(tmp_pat
         db = fs / "w.duckdb"
         _small_warehouse(db)
         before = db.read_bytes()
-        with pytest.raises(EnvironmentBroken, match="could not be published"):  # noqa: PT012
-            with warehouse.working_copy(db) as work:
-                con = duckdb.connect(str(work))
-                con.execute("PRAGMA disable_checkpoint_on_shutdown")
-                con.execute("SET checkpoint_threshold = '1GB'")
-                con.execute(
-                    "CREATE TABLE night AS SELECT range AS n, md5(range::VARCHAR) AS s FROM range(30000)"
-                )
-                con.close()  # the night's commits are in the WAL only
-                filler = fill(fs)
+        with (
+            pytest.raises(EnvironmentBroken, match="could not be published"),
+            warehouse.working_copy(db) as work,
+        ):
+            con = duckdb.connect(str(work))
+            con.execute("PRAGMA disable_checkpoint_on_shutdown")
+            con.execute("SET checkpoint_threshold = '1GB'")
+            con.execute(
+                "CREATE TABLE night AS SELECT range AS n, md5(range::VARCHAR) AS s FROM range(30000)"
+            )
+            con.close()  # the night's commits are in the WAL only
+            filler = fill(fs)
         assert db.read_bytes() == before
         assert sorted(p.name for p in fs.iterdir()) == ["filler", "w.duckdb", "w.duckdb.lock"]
         filler.unlink()
@@ -72,9 +74,11 @@ def test_a_disk_full_while_copying_leaves_no_partial_copy(tmp_path: Path) -> Non
         db = fs / "w.duckdb"
         _small_warehouse(db, 100_000)
         fill(fs, leave_bytes=db.stat().st_size // 2)
-        with pytest.raises(EnvironmentBroken, match="cannot copy the warehouse"):  # noqa: PT012
-            with warehouse.working_copy(db):
-                pass
+        with (
+            pytest.raises(EnvironmentBroken, match="cannot copy the warehouse"),
+            warehouse.working_copy(db),
+        ):
+            pass
         assert not (fs / "w.duckdb.next").exists()
 
 
