@@ -11,6 +11,7 @@ CPU it spends is taken from the workers (GX's import and judging there cost them
 
 from __future__ import annotations
 
+import signal
 import smtplib
 import uuid
 from collections.abc import Callable
@@ -279,10 +280,18 @@ def _on_copy(settings: Settings, work: Path) -> Settings:
     )
 
 
+def _failure_message(err: BaseException) -> str:
+    """What `runs.message` says of a failed run: Prefect turns SIGTERM into TerminationSignal."""
+    signum = getattr(err, "signal", None)
+    if isinstance(signum, int):
+        return f"stopped by signal {signum} ({signal.Signals(signum).name})"
+    return str(err) or type(err).__name__
+
+
 def _record_failed_run(settings: Settings, run_id: str, source: str, err: BaseException) -> None:
     """A failed run publishes nothing it loaded, but its failure is on record (if the
     warehouse can still be written: a full disk may forbid even that)."""
-    message = str(err) or type(err).__name__
+    message = _failure_message(err)
     try:
         with warehouse.working_copy(settings.db_path, settings.lock_wait_seconds) as work:
             warehouse.start_run(work, run_id, source)

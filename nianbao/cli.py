@@ -122,16 +122,19 @@ def _prefect_api() -> Iterator[Callable[[], None]]:
     """PREFECT_API_URL for the block: the server it names, or a temporary one of this
     command's own (nianbao/prefect_server.py) that cannot outlive it. Yields the function
     that waits until it answers: start-up work can go on meanwhile."""
-    from prefect.settings import PREFECT_API_URL
+    from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    if PREFECT_API_URL.value():  # set in the environment, or by a surrounding Prefect context
+    if PREFECT_API_URL.value():  # the environment, a profile, or a surrounding Prefect context
         yield lambda: None
         return
     from nianbao.prefect_server import PrefectServer
 
     server = PrefectServer()
     server.start()
+    # Prefect read its settings when imported: tell it here, and the environment for the
+    # worker processes started from now on.
     os.environ["PREFECT_API_URL"] = server.api_url
+    context = temporary_settings(updates={PREFECT_API_URL: server.api_url})
 
     def ready() -> None:
         try:
@@ -140,10 +143,24 @@ def _prefect_api() -> Iterator[Callable[[], None]]:
             _fail(str(err))
 
     try:
-        yield ready
+        with context:
+            try:
+                yield ready
+            finally:
+                _drain_prefect()
     finally:
         server.stop()
         os.environ.pop("PREFECT_API_URL", None)
+
+
+def _drain_prefect(timeout: float = 10.0) -> None:
+    """Send Prefect's queued logs and events while its server still runs: at exit Prefect
+    drains them itself, and against a stopped server that waits out its retries."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        worker.drain_all(timeout=timeout)
 
 
 def _ingest_or_exit(source: str | None, settings: Settings) -> RunSummary:
