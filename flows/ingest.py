@@ -52,6 +52,7 @@ from nianbao.records import (
     FetchedFile,
     FetchFailure,
     FileResult,
+    Finding,
     GxResult,
     JudgedBatch,
     ReportOutcome,
@@ -350,6 +351,8 @@ def alert(summary: RunSummary, settings: Settings, journal: alerts.SentJournal) 
     a recipient refused) stays pending for the next run. Each mailing is journalled the moment
     the server takes it, so a run killed before publishing does not mail it again."""
     logger = get_run_logger()
+    # findings every recipient already had (a mailing replayed from the journal) are settled
+    warehouse.record_deliveries(settings.db_path, summary.run_id, [], settings.alert_to)
     pending = warehouse.pending_findings(settings.db_path)
     if not pending:
         return 0
@@ -360,14 +363,10 @@ def alert(summary: RunSummary, settings: Settings, journal: alerts.SentJournal) 
         )
         return 0
     had = warehouse.delivered(settings.db_path, [f.finding_key for f in pending])
-    docs = settings.docs_folder / summary.run_id / "index.html"
     sent = 0
     for group, findings in alerts.mailings(pending, settings.alert_to, had):
-        message = alerts.compose(
-            findings, summary, settings, docs if docs.exists() else None, group
-        )
         try:
-            refused = alerts.send(message, settings)
+            took = _mail(group, findings, summary, settings, journal)
         except (OSError, smtplib.SMTPException) as err:
             logger.warning(
                 "alert mail to %s not sent (%s: %s); %d finding(s) stay pending",
@@ -377,24 +376,39 @@ def alert(summary: RunSummary, settings: Settings, journal: alerts.SentJournal) 
                 len(findings),
             )
             continue
-        took = [who for who in group if who not in refused]
-        if refused:
+        if refused := [who for who in group if who not in took]:
             logger.warning(
-                "the mail server refused %s: their findings stay pending",
-                ", ".join(sorted(refused)),
+                "the mail server refused %s: their findings stay pending", ", ".join(refused)
             )
         if took:
-            keys = [f.finding_key for f in findings]
-            journal.append(summary.run_id, took, keys)
-            warehouse.record_deliveries(
-                settings.db_path,
-                summary.run_id,
-                [(k, who) for k in keys for who in took],
-                settings.alert_to,
-            )
             logger.info("alert mail sent to %s: %d finding(s)", ", ".join(took), len(findings))
             sent += len(findings)
     return sent
+
+
+def _mail(
+    group: list[str],
+    findings: list[Finding],
+    summary: RunSummary,
+    settings: Settings,
+    journal: alerts.SentJournal,
+) -> list[str]:
+    """Mail `findings` to `group`; who the server took it for, on record (journal, then the
+    warehouse) the moment it took it."""
+    docs = settings.docs_folder / summary.run_id / "index.html"
+    message = alerts.compose(findings, summary, settings, docs if docs.exists() else None, group)
+    keys = [f.finding_key for f in findings]
+    took: list[str] = []
+
+    def accepted(refused: set[str]) -> None:
+        took.extend(who for who in group if who not in refused)
+        if took:
+            journal.append(summary.run_id, took, keys)
+            pairs = [(k, who) for k in keys for who in took]
+            warehouse.record_deliveries(settings.db_path, summary.run_id, pairs, settings.alert_to)
+
+    alerts.send(message, settings, accepted)
+    return took
 
 
 def _ingest_files(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import os
 import smtplib
 import ssl
+from collections.abc import Callable
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -82,9 +84,12 @@ def compose(
     return msg
 
 
-def send(msg: EmailMessage, settings: Settings) -> set[str]:
-    """Deliver through the configured server; the recipients it refused (a 550 for one of
-    them). Raises OSError / smtplib.SMTPException when nothing could be sent."""
+def send(msg: EmailMessage, settings: Settings, accepted: Callable[[set[str]], None]) -> None:
+    """Deliver through the configured server. `accepted(refused)` is called the moment the
+    server has taken the message, with the recipients it refused (a 550 for one of them),
+    before the session is closed: a server that then stalls on QUIT, or a run killed then,
+    cannot make a delivered mail look undelivered. Raises OSError / smtplib.SMTPException
+    when the message was not taken."""
     assert settings.smtp_host is not None
     timeout = settings.smtp_timeout_seconds
     if settings.smtp_security == "ssl":
@@ -96,7 +101,7 @@ def send(msg: EmailMessage, settings: Settings) -> set[str]:
         )
     else:
         server = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=timeout)
-    with server:
+    try:
         if settings.smtp_security == "starttls":
             server.starttls(context=ssl.create_default_context())
         if settings.smtp_user and settings.smtp_password:
@@ -105,7 +110,11 @@ def send(msg: EmailMessage, settings: Settings) -> set[str]:
             refused = server.send_message(msg)
         except smtplib.SMTPRecipientsRefused as err:  # every recipient refused
             refused = err.recipients
-        return {str(who) for who in refused}
+        accepted({str(who) for who in refused})
+    finally:
+        with contextlib.suppress(OSError, smtplib.SMTPException):
+            server.quit()
+        server.close()
 
 
 def mailings(

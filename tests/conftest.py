@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# Nothing phones home from the tests either, whatever the environment says.
+os.environ["GX_ANALYTICS_ENABLED"] = "False"
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 # Test portals are served by the test itself: no need to pace requests (tests/extract/test_polite.py
 # checks the pacing and robots.txt on their own).
 os.environ.setdefault("NIANBAO_RATE_PER_SECOND", "0")

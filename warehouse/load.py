@@ -535,9 +535,7 @@ def record_deliveries(
     db_path: str | Path, run_id: str, sent: list[tuple[str, str]], recipients: list[str]
 ) -> None:
     """Record (finding_key, recipient) pairs mailed; a finding every one of `recipients` has
-    had is no longer pending."""
-    if not sent:
-        return
+    had (now or before) is no longer pending."""
     frame = pd.DataFrame({"finding_key": [k for k, _ in sent], "recipient": [r for _, r in sent]})
     now = datetime.now(UTC)
     with open_warehouse(db_path) as con, _transaction(con), _registered(con, "sent", frame):

@@ -189,3 +189,24 @@ def test_nothing_is_doubled_the_values_equal_a_clean_run(nights) -> None:
 def test_the_recovered_night_loaded_what_the_clean_run_loaded(nights) -> None:
     assert nights["second"].count("loaded") == len(FAULTS)
     assert nights["clean_summary"].count("loaded") == len(GOOD) + 1 + len(FAULTS)
+
+
+def test_a_night_cut_short_by_the_page_limit_says_so_and_provenance_keeps_the_redirect(
+    prefect_harness: None, tmp_path: Path
+) -> None:
+    body = REPORTS["yunxi-nrp-2022"]
+    with srv.fault_server() as portal:
+        listing = publish(
+            portal,
+            [Item("moved", srv.redirect("/files/final.pdf"))],
+            '<li><a href="index_1.html">下一页</a></li>',
+        )
+        portal.routes["/files/final.pdf"] = srv.file(body)
+        portal.routes["/col/index_1.html"] = srv.page("<p>page 2</p>")
+        db = tmp_path / "w.duckdb"
+        summary = ingest(listing, _settings(db).model_copy(update={"max_crawl_pages": 2}))
+        final = portal.url("/files/final.pdf")
+        source = portal.url("/col/moved.pdf")
+    assert summary.page_limit_reached
+    assert query_db(db, "SELECT page_limit_reached FROM runs") == [(True,)]
+    assert query_db(db, "SELECT source_url, fetched_from FROM reports") == [(source, final)]

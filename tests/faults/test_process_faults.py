@@ -65,7 +65,10 @@ def _start_mid_download(tmp_path: Path, portal: srv.FaultServer, stop: threading
     db = tmp_path / "w.duckdb"
     proc = subprocess.Popen(
         [NIANBAO, "run", "--source", listing, "--db", str(db)],
-        cwd=REPO, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=REPO,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 90
     while portal.hits("/col/slow.pdf") == 0:
@@ -83,7 +86,11 @@ def test_sigkill_leaves_no_server_or_worker_and_the_next_night_clears_the_part_f
     with srv.fault_server() as portal:
         proc, db = _start_mid_download(tmp_path, portal, stop)
         family = _descendants(proc.pid)
-        assert family, "a run starts a Prefect server and workers"
+        servers = [p for p in family if "prefect.server.api.server" in _cmdline(p)]
+        assert servers, "a run starts a Prefect server"
+        for pid in servers:  # it must not phone home (it would resolve its telemetry host)
+            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+            assert b"PREFECT_SERVER_ANALYTICS_ENABLED=false" in environ
         assert list((tmp_path / "raw").glob("*.part"))
         proc.kill()
         proc.wait()
@@ -97,7 +104,11 @@ def test_sigkill_leaves_no_server_or_worker_and_the_next_night_clears_the_part_f
         portal.routes["/col/slow.pdf"] = srv.file(BODY)
         done = subprocess.run(
             [NIANBAO, "run", "--source", portal.url("/col/index.html"), "--db", str(db)],
-            cwd=REPO, env=_env(), capture_output=True, text=True, timeout=300,
+            cwd=REPO,
+            env=_env(),
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
     assert done.returncode == 0, done.stdout + done.stderr
     assert not list((tmp_path / "raw").glob("*.part"))

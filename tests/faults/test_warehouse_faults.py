@@ -106,6 +106,15 @@ def test_a_read_only_warehouse_folder_exits_2_before_any_work(tmp_path: Path) ->
     assert str(folder / "w.duckdb") in line and "Read-only file system" in line
 
 
+def test_a_full_disk_exits_2_before_any_work(tmp_path: Path) -> None:
+    with tmpfs(tmp_path / "fs", 1024) as fs, srv.fault_server() as portal:
+        fill(fs)
+        result = _run("--source", portal.url("/col/index.html"), "--db", str(fs / "w.duckdb"))
+        assert portal.requests == []
+    assert result.exit_code == 2
+    assert "No space left on device" in _one_line(result.output)
+
+
 def test_a_db_path_under_a_regular_file_exits_2(tmp_path: Path) -> None:
     (tmp_path / "afile").write_text("not a folder")
     result = _run("--source", "http://127.0.0.1:9/", "--db", str(tmp_path / "afile" / "w.duckdb"))
