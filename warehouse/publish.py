@@ -9,10 +9,10 @@ connection sees the new one, and a failed run publishes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -97,15 +97,21 @@ def check_location(db_path: Path) -> None:
         ) from err
     if target.is_dir():
         raise EnvironmentBroken(f"warehouse {db_path} is a folder, not a file")
+    probe = folder / f".nianbao-probe-{os.getpid()}"
     try:
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".nianbao-probe-") as probe:
-            probe.write(b"\0" * 4096)
-            probe.flush()
-            os.fsync(probe.fileno())
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, b"\0" * 4096)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
     except OSError as err:
         raise EnvironmentBroken(
             f"warehouse {db_path}: cannot write in {folder}: {err.strerror}"
         ) from err
+    finally:
+        with contextlib.suppress(OSError):
+            probe.unlink()
 
 
 def _first_file_above(folder: Path) -> Path:
