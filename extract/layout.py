@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from extract.labels import (
     APPLICATION_ROW_LABELS,
@@ -24,10 +23,16 @@ from nianbao.form import (
     FORM_ROW_ORDER,
     OUTCOME_CODES,
     PROCEEDING_CODES,
+    REVIEW_CELLS,
 )
 from nianbao.records import Cell, Number, TablePiece
 
 Row = tuple[str, ...]
+
+REVIEW_COLUMNS = REVIEW_CELLS
+# A stacked, merged Word header can leave a few heads blank; more than a fifth of the 15 not
+# naming their outcome is no longer evidence that the columns are the form's.
+MAX_UNREAD_HEADS = 3
 
 
 def classify_grid(grid: Grid) -> str | None:
@@ -43,7 +48,9 @@ def classify_grid(grid: Grid) -> str | None:
 
 def _continuation_of(previous: str | None, grid: Grid) -> str | None:
     """A headless piece right after table 四 (its values carried onto the next page)."""
-    if previous == "review" and any(len(r) >= 15 and _is_review_data(r) for r in grid.rows):
+    if previous == "review" and any(
+        len(r) >= REVIEW_COLUMNS and _is_review_data(r) for r in grid.rows
+    ):
         return "review"
     return None
 
@@ -67,18 +74,77 @@ def parse_application(grids: list[Grid]) -> list[Cell]:
     seen: list[str] = []
     for grid in grids:
         _check_applicant_header(grid)
-        for r, row in enumerate(grid.rows):
-            code = _application_row_code(grid, row)
-            if code is None:
-                continue
-            _check_row_order(grid, code, seen)
-            seen.append(code)
-            first = len(row) - 7
-            cells.extend(
-                read_value(grid, r, first + i, parse_count, ("application", code, col))
-                for i, col in enumerate(APPLICANT_CODES)
-            )
+    for grid, r, leaf in _application_rows(grids):
+        row = grid.rows[r]
+        code = _application_row_code(grid, row, leaf)
+        if code is None:
+            continue
+        _check_row_order(grid, code, seen)
+        seen.append(code)
+        first = len(row) - len(APPLICANT_CODES)
+        cells.extend(
+            read_value(grid, r, first + i, parse_count, ("application", code, col))
+            for i, col in enumerate(APPLICANT_CODES)
+        )
     return cells
+
+
+# How far into the next page a label cut by a page break may continue (a repeated header
+# can come first).
+_BREAK_LOOKAHEAD = 4
+
+
+def _application_rows(grids: list[Grid]) -> Iterator[tuple[Grid, int, str | None]]:
+    """Every row of table 三, in order, with the label to read it under when that is not its
+    own: Word lets a row break across pages, so a long label's first line can sit at the foot
+    of one page ("1.本机关不") and the rest atop the next, its values on one side. Those two
+    halves are one row: the joined label, read with the half that holds the values."""
+    flat = [(g, r) for g in grids for r in range(len(g.rows))]
+    taken: set[int] = set()
+    for n, (grid, r) in enumerate(flat):
+        if n in taken:
+            continue
+        joined = _joined_across_break(flat, n)
+        if joined is None:
+            yield grid, r, None
+            continue
+        other, leaf, values_from = joined
+        taken.add(other)
+        yield flat[values_from][0], flat[values_from][1], leaf
+
+
+def _joined_across_break(flat: list[tuple[Grid, int]], n: int) -> tuple[int, str, int] | None:
+    """(index of the other half, joined label, index of the half with the values) when row
+    `n` ends its page with a label that is no row of the form and the next page opens with
+    its continuation; None otherwise."""
+    grid, r = flat[n]
+    width = len(APPLICANT_CODES)
+    row = grid.rows[r]
+    if r != len(grid.rows) - 1 or len(row) <= width:
+        return None
+    head = _leaf(row[:-width])
+    if not head or _application_code(head) or PAGE_FOOTER.match(head):
+        return None
+    following = [m for m in range(n + 1, len(flat)) if flat[m][0] is not grid]
+    for m in following[:_BREAK_LOOKAHEAD]:
+        next_grid, next_r = flat[m]
+        tail_row = next_grid.rows[next_r]
+        if len(tail_row) <= width:
+            continue
+        tail = _leaf(tail_row[:-width])
+        if not tail:
+            continue
+        if _application_code(tail):
+            return None  # the next page opens with a whole row of its own
+        code = _application_code(head + tail)
+        if code is None:
+            continue  # a repeated header line: look further
+        head_values = any(has_number(c) for c in row[-width:])
+        tail_values = any(has_number(c) for c in tail_row[-width:])
+        if head_values and tail_values:
+            return None  # values on both sides: which are the row's cannot be told
+        return m, head + tail, m if tail_values else n
+    return None
 
 
 # What a disagreement of the two readings is called, by how the grid was found: lattice grids
@@ -101,14 +167,14 @@ def read_value(
     return Cell(*key, value, raw, grid.page, grid.order, reading, second)
 
 
-def _application_row_code(grid: Grid, row: Row) -> str | None:
+def _application_row_code(grid: Grid, row: Row, leaf: str | None = None) -> str | None:
     if len(row) < 8:
         if any(has_number(c) for c in row):
             raise UnknownLayout(
                 f"table 三 on page {grid.page}: a row has {len(row)} columns, not 6+1 values and a label"
             )
         return None
-    leaf = _leaf(row[:-7])
+    leaf = leaf or _leaf(row[:-7])
     code = _application_code(leaf)
     if code is None:
         if any(has_number(c) for c in row[-7:]) and not PAGE_FOOTER.match(leaf):
@@ -154,7 +220,7 @@ _PROCEEDING_HEADERS = ("行政复议", "未经复议|直接起诉", "复议后�
 
 
 def parse_review(grids: list[Grid]) -> list[Cell]:
-    rows = [(g, i, r) for g in grids for i, r in enumerate(g.rows) if len(r) >= 15]
+    rows = [(g, i, r) for g in grids for i, r in enumerate(g.rows) if len(r) >= REVIEW_COLUMNS]
     data = [(g, i, r) for g, i, r in rows if _is_review_data(r)]
     if not data:
         return []
@@ -167,44 +233,52 @@ def parse_review(grids: list[Grid]) -> list[Cell]:
     _check_review_header(grid, [r for g, i, r in rows if (g, i) != (grid, index)])
     if not any("行政复议" in normalize_label(c) for g in grids for r in g.rows for c in r):
         raise UnknownLayout(f"table 四 on page {grid.page}: no 行政复议 heading above its values")
-    first = len(row) - 15
+    first = len(row) - REVIEW_COLUMNS
     return [
         read_value(
             grid,
             index,
             first + i,
             parse_count,
-            ("review", PROCEEDING_CODES[i // 5], OUTCOME_CODES[i % 5]),
+            (
+                "review",
+                PROCEEDING_CODES[i // len(OUTCOME_CODES)],
+                OUTCOME_CODES[i % len(OUTCOME_CODES)],
+            ),
         )
-        for i in range(15)
+        for i in range(REVIEW_COLUMNS)
     ]
 
 
 def _is_review_data(row: Row) -> bool:
-    values = row[-15:]
+    values = row[-REVIEW_COLUMNS:]
     return any(has_number(c) for c in values) and all(is_value_like(c) for c in values)
 
 
 def _check_review_header(grid: Grid, header_rows: list[Row]) -> None:
-    for i in range(15):
-        text = "".join(normalize_label(r[-15:][i]) for r in header_rows)
-        outcome = REVIEW_OUTCOME_LABELS[i % 5]
-        if not outcome.pattern.search(text):
+    """The header is evidence, not a gate: the values' columns are placed by position and
+    count (15, the form's), and the header must not contradict that. A column whose head
+    reads blank or odd (a stacked, merged Word header) is taken for the form's; one whose head
+    names another outcome means the columns are not where the form prints them, and so does a
+    header that matches in too few columns to be this table's."""
+    unread = []
+    for i in range(REVIEW_COLUMNS):
+        text = "".join(normalize_label(r[-REVIEW_COLUMNS:][i]) for r in header_rows)
+        outcome = REVIEW_OUTCOME_LABELS[i % len(REVIEW_OUTCOME_LABELS)]
+        if outcome.pattern.search(text):
+            continue
+        other = next((o for o in REVIEW_OUTCOME_LABELS if o.pattern.search(text)), None)
+        if other is not None:
             raise UnknownLayout(
-                f"table 四 on page {grid.page}: column {i + 1} header {text!r} is not {outcome.code!r} "
-                "where the form prints it"
+                f"table 四 on page {grid.page}: column {i + 1} header {text!r} is "
+                f"{other.code!r}, where the form prints {outcome.code!r}"
             )
-    for first in (5, 10):
-        # Over its five columns: merged (ruled) it sits in the first, centred (by position)
-        # it may sit over any of them.
-        text = "".join(
-            normalize_label(r[-15:][i]) for r in header_rows for i in range(first, first + 5)
+        unread.append(i)
+    if len(unread) > MAX_UNREAD_HEADS:
+        raise UnknownLayout(
+            f"table 四 on page {grid.page}: {len(unread)} of {REVIEW_COLUMNS} column headers "
+            "name no outcome of the form"
         )
-        if not re.search(_PROCEEDING_HEADERS[first // 5], text):
-            raise UnknownLayout(
-                f"table 四 on page {grid.page}: columns {first + 1}–{first + 5} should be under "
-                f"{_PROCEEDING_HEADERS[first // 5]}, read {text!r}"
-            )
 
 
 # ---- table 二 ---------------------------------------------------------------------------

@@ -39,6 +39,8 @@ PROCEEDING_CODES: tuple[str, ...] = (
 )
 OUTCOME_CODES: tuple[str, ...] = ("upheld", "corrected", "other", "pending", "total")
 OUTCOME_PARTS: tuple[str, ...] = OUTCOME_CODES[:-1]
+# Table 四 prints its values as one row: every proceeding's outcomes, side by side.
+REVIEW_CELLS = len(PROCEEDING_CODES) * len(OUTCOME_CODES)
 
 DISCLOSURE_MEASURES: dict[str, tuple[str, ...]] = {
     "rules": ("issued", "repealed", "in_force"),

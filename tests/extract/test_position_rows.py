@@ -125,3 +125,43 @@ def test_rows_out_of_the_forms_order_mean_a_label_was_misread() -> None:
     assert len(parse_application([_grid("1、属于国家秘密", "2、其他法律行政法规禁止公开")])) == 14
     with pytest.raises(UnknownLayout, match="out of the form's order"):
         parse_application([_grid("2、其他法律行政法规禁止公开", "1、属于国家秘密")])
+
+
+def _page(page: int, *rows: tuple[str, ...]) -> Grid:
+    return Grid(page, 1, rows, rows, frozenset(), frozenset(), "lattice-vector", 99.0, 1.0, 99.0)
+
+
+def _row(label: str, *values: str) -> tuple[str, ...]:
+    return ("", "", label, *(values or ("",) * 7))
+
+
+def test_a_label_cut_by_a_page_break_is_one_row_read_with_its_values() -> None:
+    """Issue 12: '1.本机关不' at the foot of a page, '掌握相关政府信息' atop the next."""
+    v = ("1", "0", "0", "0", "0", "0", "1")
+    for first, second in [(v, ()), ((), v)]:  # the values on either side of the break
+        cells = parse_application(
+            [
+                _page(
+                    1,
+                    _row("（三）不予公开 8.属于行政查询事项", *("0",) * 7),
+                    _row("1.本机关不", *first),
+                ),
+                _page(
+                    2,
+                    _row("掌握相关政府信息", *second),
+                    _row("2.没有现成信息需要另行制作", *("2",) * 7),
+                ),
+            ]
+        )
+        got = {(c.row, c.col): c.value for c in cells}
+        assert got[("3.4.1", "natural_person")] == 1 and got[("3.4.1", "total")] == 1
+        assert got[("3.4.2", "total")] == 2
+        assert len(cells) == 21
+
+
+def test_values_on_both_sides_of_a_cut_label_are_not_guessed() -> None:
+    v = ("1",) * 7
+    with pytest.raises(UnknownLayout, match="1.本机关不"):
+        parse_application(
+            [_page(1, _row("1.本机关不", *v)), _page(2, _row("掌握相关政府信息", *v))]
+        )

@@ -1,0 +1,60 @@
+"""Table 四's columns are placed by position and count; its header is evidence, not a gate
+(issue 12: a stacked, merged Word header whose 总计 head read blank lost all 15 cells)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.layout import parse_review
+from extract.tables import Grid
+from nianbao.errors import UnknownLayout
+from nianbao.form import OUTCOME_CODES, PROCEEDING_CODES
+
+OUTCOMES = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+VALUES = tuple(str(n) for n in (1, 2, 0, 1, 4, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0))
+
+
+def _grid(heads: list[str]) -> Grid:
+    rows = (
+        ("行政复议", "", "", "", "", "行政诉讼", *("",) * 9),
+        ("", "", "", "", "", "未经复议直接起诉", "", "", "", "", "复议后起诉", "", "", "", ""),
+        tuple(heads),
+        VALUES,
+    )
+    return Grid(3, 1, rows, rows, frozenset(), frozenset(), "lattice-vector", 99.0, 1.0, 99.0)
+
+
+def _heads() -> list[str]:
+    return list(OUTCOMES * 3)
+
+
+def test_the_forms_header_reads_all_fifteen_values() -> None:
+    cells = parse_review([_grid(_heads())])
+    got = {(c.row, c.col): c.value for c in cells}
+    assert len(got) == 15
+    assert got[("reconsideration", "total")] == 4
+    assert got[("litigation_direct", "other")] == 1
+
+
+@pytest.mark.parametrize("blank", [4, 14, 0])
+def test_a_head_that_reads_blank_is_taken_by_its_position(blank: int) -> None:
+    heads = _heads()
+    heads[blank] = ""
+    cells = parse_review([_grid(heads)])
+    expected = {(PROCEEDING_CODES[i // 5], OUTCOME_CODES[i % 5]): int(VALUES[i]) for i in range(15)}
+    assert {(c.row, c.col): c.value for c in cells} == expected
+
+
+def test_a_head_naming_another_outcome_means_the_columns_are_not_the_forms() -> None:
+    heads = _heads()
+    heads[3], heads[4] = heads[4], heads[3]
+    with pytest.raises(UnknownLayout, match="column 4 header '总计' is 'total'"):
+        parse_review([_grid(heads)])
+
+
+def test_too_many_unread_heads_are_no_evidence_at_all() -> None:
+    heads = _heads()
+    for i in (0, 1, 6, 7):
+        heads[i] = "?"
+    with pytest.raises(UnknownLayout, match="4 of 15 column headers"):
+        parse_review([_grid(heads)])
