@@ -100,7 +100,7 @@ def _stacked(low: Chunk, chunks: list[Chunk], lowest: list[Chunk]) -> Chunk:
     stack = [
         c
         for c in chunks
-        if c.overlaps(low) and not any(c.overlaps(o) for o in lowest if o is not low)
+        if c is low or (c.overlaps(low) and not any(c.overlaps(o) for o in lowest if o is not low))
     ]
     return Chunk(
         "".join(c.text for c in stack),

@@ -13,3 +13,6 @@ def read_fetched(source: FetchedFile) -> FileResult:
         return FileResult(source.url, source, report=extract_report(source.path))
     except TerminalError as err:
         return FileResult(source.url, source, reason=err.reason)
+    except Exception as err:  # a reader's own fault: it costs this file, never the night
+        reason = f"nianbao could not read this file ({type(err).__name__}: {err}); please report it"
+        return FileResult(source.url, source, reason=reason)

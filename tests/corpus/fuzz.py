@@ -1,0 +1,114 @@
+"""The layout fuzzer: each report drawn from independent random choices over many layout
+dimensions, from its own seed, so that a range of seeds can be tuned on and another, never
+looked at, judged on (issue 12). Nothing here is chosen to suit the reader.
+
+Renderers: reportlab (TrueType fonts) and headless Chromium printing HTML tables (any of the
+four CJK fonts, TrueType or OpenType/CFF); LibreOffice when it is installed."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from dataclasses import asdict, dataclass, replace
+
+from tests.corpus.fonts import FONTS
+from tests.corpus.model import (
+    Report,
+    Style,
+    consistent_application,
+    consistent_review,
+    disclosure_values,
+    failing_relations,
+    plant,
+)
+from tests.corpus.render_html import Look
+
+RENDERER_FONTS = {
+    "reportlab": ("wqy-zenhei", "ar-pl-uming"),
+    "html-chromium": tuple(FONTS),
+    "docx-libreoffice": tuple(FONTS),
+}
+AGENCIES = (
+    "云溪市人民政府",
+    "云溪市临江区人民政府",
+    "临江区教育局",
+    "云溪市公安局",
+    "青山县人民政府",
+    "云溪市卫生健康委员会",
+    "云溪市市场监督管理局",
+    "云溪市自然资源和规划局",
+)
+MISTAKES = ("R2", "R3", "R4", "R5")
+TABLES = ("disclosure", "application", "review")
+
+
+@dataclass(frozen=True)
+class FuzzedReport:
+    seed: int
+    report: Report
+    look: Look  # HTML renderer only
+
+    def dimensions(self) -> dict[str, object]:
+        """The drawn layout dimensions, for the scorer's per-dimension table."""
+        look = {f"look_{k}": v for k, v in asdict(self.look).items()}
+        return {**asdict(self.report.style), **look, "form_rows": self.report.form_rows}
+
+
+def renderers() -> tuple[str, ...]:
+    """The renderers this machine has: LibreOffice joins when `soffice` is installed."""
+    found = ["reportlab", "html-chromium"]
+    if shutil.which("soffice") or shutil.which("libreoffice"):
+        found.append("docx-libreoffice")
+    return tuple(found)
+
+
+def fuzz_report(seed: int, available: tuple[str, ...] | None = None) -> FuzzedReport:
+    rng = random.Random(seed)
+    renderer = rng.choice(available or renderers())
+    form_rows = rng.choice((23, 25))
+    scale = rng.choice((1, 3, 12, 40, 150, 600))
+    style = Style(
+        renderer=renderer,
+        font=rng.choice(RENDERER_FONTS[renderer]),
+        font_size=rng.choice((8, 8.5, 9, 9.5, 10, 10.5, 11, 12)),
+        margin_mm=rng.choice((12, 15, 20, 25, 30)),
+        prose_paragraphs=rng.randint(0, 16),
+        table3_new_page=rng.random() < 0.25,
+        repeat_header=rng.random() < 0.5,
+        numbering=rng.choice((".", "、", "．")),
+        brackets=rng.choice(("full", "ascii")),
+        digits="full" if rng.random() < 0.15 else "ascii",
+        quotes=rng.choice(("curly", "straight")),
+        typo=rng.random() < 0.1,
+        zero_mark=rng.choice(("0", "0", "", "—", "/")),
+        thousands=scale >= 150 and rng.random() < 0.5,
+        landscape_review=rng.random() < 0.15,
+        has_table2=rng.random() < 0.9,
+        label_width_mm=rng.choice((26, 30, 34, 40, 48, 56, 64)),
+        unruled=tuple(t for t in TABLES if rng.random() < 0.08)
+        if renderer != "docx-libreoffice"
+        else (),
+    )
+    look = Look(
+        rule_px=rng.choice((0.5, 0.75, 1.0, 1.5, 2.0)),
+        padding_px=rng.choice((0.0, 1.0, 2.0, 4.0, 6.0)),
+        line_height=rng.choice((1.0, 1.15, 1.3, 1.6)),
+        rows_break=rng.random() < 0.6,
+        valign=rng.choice(("middle", "top")),
+        cell_align=rng.choice(("center", "right")),
+    )
+    year = rng.choice((2021, 2022, 2023, 2024, 2025))
+    report = Report(
+        slug=f"fuzz-{seed}",
+        agency=rng.choice(AGENCIES),
+        year=year,
+        form_rows=form_rows,
+        application=consistent_application(rng, form_rows, {}, scale),
+        review=consistent_review(rng, max(1, scale // 20)),
+        disclosure=disclosure_values(rng, scale),
+        style=style,
+    )
+    if rng.random() < 0.2:
+        report = plant(report, rng.choice(MISTAKES))
+    report = replace(report, expected_failures=failing_relations(report, None))
+    return FuzzedReport(seed, report, look)
