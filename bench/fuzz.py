@@ -61,6 +61,8 @@ def render(seed: int, folder: str) -> tuple[int, str, float]:
     doc = report_document(fuzzed.report)
     path = Path(folder) / f"fuzz-{seed}.pdf"
     started = time.perf_counter()
+    if path.is_file():  # rendered before into --keep: the same seed draws the same report
+        return seed, str(path), 0.0
     renderer = fuzzed.report.style.renderer
     if renderer == "html-chromium":
         from tests.corpus.render_html import render_pdf as html_pdf

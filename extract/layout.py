@@ -43,13 +43,15 @@ def classify_grid(grid: Grid) -> str | None:
             return table
     if any(_application_code(_leaf(r[:-7])) for r in grid.rows if len(r) > 7):
         return "application"  # a continuation piece of table 三 with no header
+    if any(match_row(DISCLOSURE_ITEM_LABELS, normalize_label(r[0])) for r in grid.rows if r):
+        return "disclosure"  # table 二's last item carried onto the next page
     return None
 
 
 def _continuation_of(previous: str | None, grid: Grid) -> str | None:
     """A headless piece right after table 四 (its values carried onto the next page)."""
     if previous == "review" and any(
-        len(r) >= REVIEW_COLUMNS and _is_review_data(r) for r in grid.rows
+        len(r) >= REVIEW_COLUMNS and (_is_review_data(r) or _all_zero_marks(r)) for r in grid.rows
     ):
         return "review"
     return None
@@ -221,7 +223,7 @@ _PROCEEDING_HEADERS = ("行政复议", "未经复议|直接起诉", "复议后�
 
 def parse_review(grids: list[Grid]) -> list[Cell]:
     rows = [(g, i, r) for g in grids for i, r in enumerate(g.rows) if len(r) >= REVIEW_COLUMNS]
-    data = [(g, i, r) for g, i, r in rows if _is_review_data(r)]
+    data = [(g, i, r) for g, i, r in rows if _is_review_data(r)] or _values_all_zero(rows)
     if not data:
         return []
     if len(data) > 1:
@@ -253,6 +255,34 @@ def parse_review(grids: list[Grid]) -> list[Cell]:
 def _is_review_data(row: Row) -> bool:
     values = row[-REVIEW_COLUMNS:]
     return any(has_number(c) for c in values) and all(is_value_like(c) for c in values)
+
+
+def _all_zero_marks(row: Row) -> bool:
+    """15 zero marks ('—', '/'), none blank: a values row with nothing to count."""
+    values = row[-REVIEW_COLUMNS:]
+    return all(is_value_like(c) and not has_number(c) and c.strip() for c in values)
+
+
+def _values_all_zero(rows: list[tuple[Grid, int, Row]]) -> list[tuple[Grid, int, Row]]:
+    """A body with no reconsideration and no lawsuit prints its one row of values as zero
+    marks or blanks throughout: the row right below the last row of outcome heads, when all
+    its 15 cells could be values."""
+    heads = [n for n, (_, _, r) in enumerate(rows) if _outcome_heads(r) >= len(OUTCOME_CODES)]
+    if not heads or heads[-1] + 1 >= len(rows):
+        return []
+    below = rows[heads[-1] + 1]
+    values = below[2][-REVIEW_COLUMNS:]
+    if all(is_value_like(c) for c in values) and _outcome_heads(below[2]) == 0:
+        return [below]
+    return []
+
+
+def _outcome_heads(row: Row) -> int:
+    """How many of the row's last 15 cells name an outcome of the form."""
+    return sum(
+        any(o.pattern.search(normalize_label(c)) for o in REVIEW_OUTCOME_LABELS)
+        for c in row[-REVIEW_COLUMNS:]
+    )
 
 
 def _check_review_header(grid: Grid, header_rows: list[Row]) -> None:

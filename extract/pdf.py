@@ -117,14 +117,16 @@ def table_page_numbers(text: PdfText) -> tuple[int, ...]:
 
 
 _VALUE_TOKEN = re.compile(r"^(\d[\d,]*|[-—–/／])$")
+# 尚未审结, which a narrow head may wrap anywhere (尚未审 / 结)
+_PENDING_HEAD = re.compile(r"审\s*结")
 
 
 def _review_values_on_next_page(page_text: str) -> bool:
     """Table 四's heading ends the page but its 15 values do not follow on it."""
-    at = page_text.rfind("审结")
-    if at < 0:
+    heads = list(_PENDING_HEAD.finditer(page_text))
+    if not heads:
         return False
-    tail = page_text[at:].split()
+    tail = page_text[heads[-1].end() :].split()
     return sum(1 for token in tail if _VALUE_TOKEN.match(token)) < 15
 
 
