@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: setup run test lint bench corpus corpus-tools clean
+.PHONY: setup run test lint bench fuzz corpus corpus-tools clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -28,19 +28,24 @@ lint: setup
 	$(VENV)/bin/mypy
 
 ## bench: accuracy and speed against plain camelot on the same files, and the corpus score
-bench: setup
+bench: setup fuzz
 	$(PY) bench/extract.py
 	$(PY) bench/score_corpus.py
 	$(PY) bench/speed.py
 	$(PY) bench/incremental.py
+
+## fuzz: extraction scored on fuzzed layouts, seeds tuned on and seeds never looked at
+fuzz: setup corpus-tools
+	$(PY) bench/fuzz.py
 
 ## corpus: regenerate data/sample_portal and data/sample_truth from their seed
 corpus: setup corpus-tools
 	$(PY) -m tests.corpus
 
 # The corpus is drawn with TrueType (WenQuanYi Zen Hei, AR PL UMing) and OpenType/CFF (Noto CJK)
-# fonts, half of it printed from .docx by LibreOffice. Only `make corpus` needs these.
-CORPUS_DEBS := fonts-wqy-zenhei fonts-arphic-uming fonts-noto-cjk libreoffice-writer-nogui
+# fonts, half of it printed from .docx by LibreOffice; the fuzzer also prints HTML with headless
+# Chromium. Only `make corpus` and `make fuzz` need these.
+CORPUS_DEBS := fonts-wqy-zenhei fonts-arphic-uming fonts-noto-cjk libreoffice-writer-nogui chromium
 corpus-tools:
 	@dpkg -s $(CORPUS_DEBS) >/dev/null 2>&1 || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(CORPUS_DEBS))

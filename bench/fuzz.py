@@ -205,6 +205,30 @@ def table(outcomes: list[Outcome], title: str) -> str:
     return "\n".join(lines)
 
 
+def write_slice(seeds: list[int], folder: Path, jobs: int) -> None:
+    """PDFs and truth of `seeds`, for tests/extract/test_fuzz_slice.py to read without a
+    renderer; manifest.json lists them with their drawn dimensions."""
+    import json
+
+    from tests.corpus.fuzz import fuzz_report
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with ProcessPoolExecutor(jobs) as pool:
+        list(pool.map(render, seeds, [str(folder)] * len(seeds)))
+    manifest = []
+    for seed in seeds:
+        fuzzed = fuzz_report(seed)
+        truth = fuzzed.report.truth()
+        (folder / f"fuzz-{seed}.json").write_text(
+            json.dumps(truth, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8"
+        )
+        manifest.append({"seed": seed, "dimensions": fuzzed.dimensions()})
+    (folder / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8"
+    )
+    print(f"{len(seeds)} reports written to {folder}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--train", default="0-99")
@@ -212,7 +236,16 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--keep", type=Path, help="keep the rendered PDFs here")
     parser.add_argument("--only", choices=("train", "test"))
+    parser.add_argument(
+        "--write-slice",
+        type=Path,
+        help="render the --test seeds into this folder with their truth (the committed CI "
+        "slice, data/fuzz_slice) and stop",
+    )
     args = parser.parse_args()
+    if args.write_slice:
+        write_slice(list(_span(args.test)), args.write_slice, args.jobs)
+        return
     folder = args.keep or Path(tempfile.mkdtemp(prefix="nianbao-fuzz-"))
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("train", "test"):

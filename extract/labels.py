@@ -74,6 +74,15 @@ DISCLOSURE_ITEM_LABELS: tuple[RowLabel, ...] = _rows(
     ("administrative_fees", r"^行政事业性收费$"),
 )
 
+# Table 二's column heads: which measure a column holds.
+DISCLOSURE_MEASURE_LABELS: tuple[RowLabel, ...] = _rows(
+    ("issued", r"制发"),
+    ("repealed", r"废止"),
+    ("in_force", r"现行有效"),
+    ("decisions", r"处理决定"),
+    ("amount_10k_yuan", r"收费金额"),
+)
+
 # Table 四 outcome headers, in the order the form prints them under each proceeding.
 REVIEW_OUTCOME_LABELS: tuple[RowLabel, ...] = _rows(
     ("upheld", r"维持"),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 
 from extract.labels import (
     APPLICATION_ROW_LABELS,
     DISCLOSURE_ITEM_LABELS,
+    DISCLOSURE_MEASURE_LABELS,
     PAGE_FOOTER,
     REVIEW_OUTCOME_LABELS,
     TABLE_MARKERS,
@@ -117,36 +120,40 @@ def _application_rows(grids: list[Grid]) -> Iterator[tuple[Grid, int, str | None
 
 def _joined_across_break(flat: list[tuple[Grid, int]], n: int) -> tuple[int, str, int] | None:
     """(index of the other half, joined label, index of the half with the values) when row
-    `n` ends its page with a label that is no row of the form and the next page opens with
-    its continuation; None otherwise."""
+    `n` ends its page and the next page opens with the rest of its label ("3.危及“三安全" /
+    "一稳定”", or "1.本机关不" / "掌握相关政府信息"); None otherwise. The halves are one row
+    only if the joined label names the row the first half names (when it names one), and the
+    values sit on one side only."""
     grid, r = flat[n]
     width = len(APPLICANT_CODES)
     row = grid.rows[r]
     if r != len(grid.rows) - 1 or len(row) <= width:
         return None
     head = _leaf(row[:-width])
-    if not head or _application_code(head) or PAGE_FOOTER.match(head):
+    if not head or PAGE_FOOTER.match(head):
         return None
+    head_code = _application_code(head)
     following = [m for m in range(n + 1, len(flat)) if flat[m][0] is not grid]
     for m in following[:_BREAK_LOOKAHEAD]:
-        next_grid, next_r = flat[m]
-        tail_row = next_grid.rows[next_r]
-        if len(tail_row) <= width:
-            continue
-        tail = _leaf(tail_row[:-width])
-        if not tail:
-            continue
+        tail_row = flat[m][0].rows[flat[m][1]]
+        tail = _leaf(tail_row[:-width]) if len(tail_row) > width else ""
+        if not tail or _APPLICATION_HEADER.search(tail):
+            continue  # a repeated header line
         if _application_code(tail):
             return None  # the next page opens with a whole row of its own
         code = _application_code(head + tail)
-        if code is None:
-            continue  # a repeated header line: look further
+        if code is None or (head_code is not None and code != head_code):
+            return None
         head_values = any(has_number(c) for c in row[-width:])
         tail_values = any(has_number(c) for c in tail_row[-width:])
         if head_values and tail_values:
             return None  # values on both sides: which are the row's cannot be told
         return m, head + tail, m if tail_values else n
     return None
+
+
+# A header line of table 三, repeated atop a continuation page.
+_APPLICATION_HEADER = re.compile(r"申请人情况|自然人|法人或其他组织|商业企业|科研机构|勾稽关系")
 
 
 # What a disagreement of the two readings is called, by how the grid was found: lattice grids
@@ -236,7 +243,7 @@ def parse_review(grids: list[Grid]) -> list[Cell]:
     if not any("行政复议" in normalize_label(c) for g in grids for r in g.rows for c in r):
         raise UnknownLayout(f"table 四 on page {grid.page}: no 行政复议 heading above its values")
     first = len(row) - REVIEW_COLUMNS
-    return [
+    cells = [
         read_value(
             grid,
             index,
@@ -250,6 +257,9 @@ def parse_review(grids: list[Grid]) -> list[Cell]:
         )
         for i in range(REVIEW_COLUMNS)
     ]
+    if any(has_number(c) for c in row[:first]):  # more numbers than the form's 15: shifted?
+        cells = [_refused(cell) for cell in cells]
+    return cells
 
 
 def _is_review_data(row: Row) -> bool:
@@ -315,23 +325,48 @@ def _check_review_header(grid: Grid, header_rows: list[Row]) -> None:
 
 
 def parse_disclosure(grids: list[Grid]) -> list[Cell]:
+    """Each item's values under the heads that name its measures (the form's place, column
+    1, 2, 3 after the label, when no head names them). A number printed in the item's row
+    outside those columns means the row was not read as printed: its cells are refused."""
     cells: list[Cell] = []
     for grid in grids:
+        heads: dict[str, int] = {}
         for r, row in enumerate(grid.rows):
+            heads = _measure_heads(row) or heads
             item = match_row(DISCLOSURE_ITEM_LABELS, normalize_label(row[0]))
             if item is None:
                 continue
             measures = DISCLOSURE_MEASURES[item]
-            if len(row) < 1 + len(measures):
+            columns = [heads.get(m, 1 + i) for i, m in enumerate(measures)]
+            if max(columns) >= len(row):
                 raise UnknownLayout(
                     f"table 二 on page {grid.page}: row {row[0]!r} has too few cells"
                 )
             parse = parse_amount if item == "administrative_fees" else parse_count
-            cells.extend(
-                read_value(grid, r, 1 + i, parse, ("disclosure", item, m))
-                for i, m in enumerate(measures)
-            )
+            read = [
+                read_value(grid, r, c, parse, ("disclosure", item, m))
+                for c, m in zip(columns, measures, strict=True)
+            ]
+            stray = [c for c in range(1, len(row)) if c not in columns and has_number(row[c])]
+            if stray:
+                read = [_refused(cell) for cell in read]
+            cells.extend(read)
     return cells
+
+
+def _measure_heads(row: Row) -> dict[str, int]:
+    """measure → column, for a header row of table 二 (信息内容 本年制发件数 …)."""
+    found = {}
+    for c, text in enumerate(row):
+        measure = match_row(DISCLOSURE_MEASURE_LABELS, normalize_label(text))
+        if measure is not None and measure not in found:
+            found[measure] = c
+    return found
+
+
+def _refused(cell: Cell) -> Cell:
+    """The cell as printed, its value not trusted (R1 names it)."""
+    return replace(cell, value=None, reading="ambiguous")
 
 
 TABLE_PARSERS: dict[str, Callable[[list[Grid]], list[Cell]]] = {

@@ -3,12 +3,11 @@ dimensions, from its own seed, so that a range of seeds can be tuned on and anot
 looked at, judged on (issue 12). Nothing here is chosen to suit the reader.
 
 Renderers: reportlab (TrueType fonts) and headless Chromium printing HTML tables (any of the
-four CJK fonts, TrueType or OpenType/CFF); LibreOffice when it is installed."""
+four CJK fonts, TrueType or OpenType/CFF)."""
 
 from __future__ import annotations
 
 import random
-import shutil
 from dataclasses import asdict, dataclass, replace
 
 from tests.corpus.fonts import FONTS
@@ -54,17 +53,14 @@ class FuzzedReport:
         return {**asdict(self.report.style), **look, "form_rows": self.report.form_rows}
 
 
-def renderers() -> tuple[str, ...]:
-    """The renderers this machine has: LibreOffice joins when `soffice` is installed."""
-    found = ["reportlab", "html-chromium"]
-    if shutil.which("soffice") or shutil.which("libreoffice"):
-        found.append("docx-libreoffice")
-    return tuple(found)
+# Fixed, so that a seed draws the same report on every machine (LibreOffice, the corpus's
+# other renderer, is not among them yet: its PDFs take ~3 s each).
+RENDERERS = ("reportlab", "html-chromium")
 
 
-def fuzz_report(seed: int, available: tuple[str, ...] | None = None) -> FuzzedReport:
+def fuzz_report(seed: int) -> FuzzedReport:
     rng = random.Random(seed)
-    renderer = rng.choice(available or renderers())
+    renderer = rng.choice(RENDERERS)
     form_rows = rng.choice((23, 25))
     scale = rng.choice((1, 3, 12, 40, 150, 600))
     style = Style(

@@ -165,3 +165,22 @@ def test_values_on_both_sides_of_a_cut_label_are_not_guessed() -> None:
         parse_application(
             [_page(1, _row("1.本机关不", *v)), _page(2, _row("掌握相关政府信息", *v))]
         )
+
+
+def test_a_label_cut_after_the_words_that_name_its_row_is_still_one_row() -> None:
+    """'3.危及“三安全' already names row 3.3.3; '一稳定”' atop the next page is its rest."""
+    v = ("0", "2", "0", "0", "0", "0", "2")
+    cells = parse_application(
+        [
+            _page(1, _row("2.其他法律行政法规禁止公开", *("1",) * 7), _row("3.危及“三安全")),
+            _page(
+                2,
+                _row("申请人情况 自然人"),
+                _row("一稳定”", *v),
+                _row("4.保护第三方合法权益", *("0",) * 7),
+            ),
+        ]
+    )
+    got = {(c.row, c.col): c.value for c in cells}
+    assert got[("3.3.3", "commercial_enterprise")] == 2 and got[("3.3.3", "total")] == 2
+    assert len(cells) == 21
