@@ -33,9 +33,10 @@ from nianbao.records import Cell, Number, TablePiece
 Row = tuple[str, ...]
 
 REVIEW_COLUMNS = REVIEW_CELLS
-# A stacked, merged Word header can leave a few heads blank; more than a fifth of the 15 not
-# naming their outcome is no longer evidence that the columns are the form's.
-MAX_UNREAD_HEADS = 3
+# A stacked, merged header can leave heads blank, and a header cut by a page break can leave
+# a whole proceeding's five heads in a piece of other columns on the page before; more than
+# a third of the 15 not naming their outcome is no longer evidence the columns are the form's.
+MAX_UNREAD_HEADS = 5
 
 
 def classify_grid(grid: Grid) -> str | None:
@@ -212,10 +213,16 @@ def _check_row_order(grid: Grid, code: str, seen: list[str]) -> None:
 
 
 def _check_applicant_header(grid: Grid) -> None:
+    """The applicant heads, where a row prints them, must be the form's, in its order. A row
+    too narrow to hold a label and seven values is a piece of a header cut by a page break
+    (its seven heads finish on the next page): no evidence either way."""
+    width = len(APPLICANT_CODES)
     for row in grid.rows:
-        values = [normalize_label(c) for c in row[-7:]]
+        if len(row) <= width:
+            continue
+        values = [normalize_label(c) for c in row[-width:]]
         if "自然人" in values:
-            if values[0] != "自然人" or "总计" not in values[6]:
+            if values[0] != "自然人" or "总计" not in values[-1]:
                 raise UnknownLayout(
                     f"table 三 on page {grid.page}: applicant columns are not in form order "
                     f"(自然人 … 总计): {values}"
@@ -239,10 +246,17 @@ def parse_review(grids: list[Grid]) -> list[Cell]:
         )
     grid, index, row = data[0]
     # The header may sit on the page before the values when the table breaks across pages.
-    _check_review_header(grid, [r for g, i, r in rows if (g, i) != (grid, index)])
+    first = _first_value_column(grid)
+    _check_review_header(
+        grid,
+        [
+            r[_first_value_column(g) :][:REVIEW_COLUMNS]
+            for g, i, r in rows
+            if (g, i) != (grid, index)
+        ],
+    )
     if not any("行政复议" in normalize_label(c) for g in grids for r in g.rows for c in r):
         raise UnknownLayout(f"table 四 on page {grid.page}: no 行政复议 heading above its values")
-    first = len(row) - REVIEW_COLUMNS
     cells = [
         read_value(
             grid,
@@ -260,6 +274,14 @@ def parse_review(grids: list[Grid]) -> list[Cell]:
     if any(has_number(c) for c in row[:first]):  # more numbers than the form's 15: shifted?
         cells = [_refused(cell) for cell in cells]
     return cells
+
+
+def _first_value_column(grid: Grid) -> int:
+    """Where table 四's 15 columns start in `grid`: they end at its last column with any
+    text (a stray rule can add an empty column after them)."""
+    used = [c for r in grid.rows for c, text in enumerate(r) if text.strip()]
+    last = max(used) if used else grid.ncols - 1
+    return max(0, last + 1 - REVIEW_COLUMNS)
 
 
 def _is_review_data(row: Row) -> bool:
@@ -303,7 +325,7 @@ def _check_review_header(grid: Grid, header_rows: list[Row]) -> None:
     header that matches in too few columns to be this table's."""
     unread = []
     for i in range(REVIEW_COLUMNS):
-        text = "".join(normalize_label(r[-REVIEW_COLUMNS:][i]) for r in header_rows)
+        text = "".join(normalize_label(r[i]) for r in header_rows if i < len(r))
         outcome = REVIEW_OUTCOME_LABELS[i % len(REVIEW_OUTCOME_LABELS)]
         if outcome.pattern.search(text):
             continue

@@ -52,9 +52,22 @@ def test_a_head_naming_another_outcome_means_the_columns_are_not_the_forms() -> 
         parse_review([_grid(heads)])
 
 
+def test_a_whole_proceedings_heads_left_on_the_page_before_are_taken_by_position() -> None:
+    heads = _heads()
+    heads[0:5] = [""] * 5  # cut by a page break: they sit in a piece of other columns
+    assert len(parse_review([_grid(heads)])) == 15
+
+
 def test_too_many_unread_heads_are_no_evidence_at_all() -> None:
     heads = _heads()
-    for i in (0, 1, 6, 7):
+    for i in (0, 1, 6, 7, 11, 12):
         heads[i] = "?"
-    with pytest.raises(UnknownLayout, match="4 of 15 column headers"):
+    with pytest.raises(UnknownLayout, match="6 of 15 column headers"):
         parse_review([_grid(heads)])
+
+
+def test_an_empty_column_after_the_values_does_not_shift_them() -> None:
+    rows = tuple((*r, "") for r in _grid(_heads()).rows)  # a stray rule: one more column
+    grid = Grid(3, 1, rows, rows, frozenset(), frozenset(), "lattice-vector", 99.0, 1.0, 99.0)
+    got = {(c.row, c.col): c.value for c in parse_review([grid])}
+    assert got[("reconsideration", "upheld")] == 1 and got[("litigation_direct", "other")] == 1
