@@ -38,6 +38,8 @@ from extract.chunks import (
 from extract.glyphs import page_glyphs
 from extract.position_rows import application_pieces
 from extract.tables import Grid
+from extract.values import is_value_like
+from nianbao.form import REVIEW_CELLS
 
 # Pieces read by position are numbered on from here (camelot numbers its own from 1 per page).
 FIRST_PIECE = 101
@@ -56,10 +58,35 @@ def banded_pieces(regions: Regions) -> list[tuple[int, Placed]]:
     return pieces
 
 
+def review_pieces(regions: Regions) -> list[tuple[int, Placed]]:
+    """Table 四: when its one line of values prints the form's 15 values, those are its 15
+    columns (position and count; its wrapped, stacked heads then only have to agree, as the
+    parser checks), the heads placed over them. Otherwise read as any banded table."""
+    pieces: list[tuple[int, Placed]] = []
+    carried: list[Chunk] = []
+    heads_before: list[Line] = []  # a page that printed the heads and left the values to the next
+    for page, found in regions:
+        region = [*heads_before, *found]
+        heads_before = [] if any(is_data(line) for line in found) else list(found)
+        full = [line for line in region if _fifteen_values(line)]
+        if len(full) == 1:
+            columns = sorted(full[0], key=lambda c: c.left)
+            pieces.append((page, place_chunks([(columns, region)])))
+            continue
+        bands, carried = _bands(found, carried)
+        if bands:
+            pieces.append((page, place_chunks(bands)))
+    return pieces
+
+
+def _fifteen_values(line: Line) -> bool:
+    return len(line) == REVIEW_CELLS and all(is_value_like(c.text) for c in line)
+
+
 READERS: dict[str, Callable[[Regions], list[tuple[int, Placed]]]] = {
     "disclosure": banded_pieces,
     "application": application_pieces,
-    "review": banded_pieces,
+    "review": review_pieces,
 }
 
 
