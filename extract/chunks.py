@@ -130,10 +130,14 @@ def is_data(line: Line) -> bool:
 def lowest_heads(chunks: Sequence[Chunk]) -> list[Chunk]:
     """The lowest header chunk over each stretch of the page, left to right (the form's
     spanning headers sit above narrower ones)."""
+    # Below: the other chunk's middle is under this one's foot (lines set solid touch: a
+    # wrapped head's second line can reach a hair above its first line's foot).
     lowest = [
         c
         for c in chunks
-        if not any(o is not c and o.overlaps(c) and o.top <= c.bottom for o in chunks)
+        if not any(
+            o is not c and o.overlaps(c) and (o.top + o.bottom) / 2 < c.bottom for o in chunks
+        )
     ]
     return sorted(lowest, key=lambda c: c.left)
 
