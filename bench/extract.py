@@ -33,9 +33,11 @@ TRUTH = REPO / "data" / "sample_truth"
 
 
 def cases() -> list[tuple[str, Path, dict]]:
+    # The real PDFs; shared/real also holds an HTML-published report (not a PDF: not here).
     found = [
         ("real", REAL / f"{p.stem}.pdf", json.loads(p.read_text(encoding="utf-8")))
         for p in sorted(REAL.glob("*.json"))
+        if (REAL / f"{p.stem}.pdf").is_file()
     ]
     manifest = json.loads((TRUTH / "manifest.json").read_text(encoding="utf-8"))
     found += [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -122,18 +123,18 @@ def _prefect_api() -> Iterator[Callable[[], None]]:
     """PREFECT_API_URL for the block: the server it names, or a temporary one of this
     command's own (nianbao/prefect_server.py) that cannot outlive it. Yields the function
     that waits until it answers: start-up work can go on meanwhile."""
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
-    if PREFECT_API_URL.value():  # the environment, a profile, or a surrounding Prefect context
+    if _api_url_given():
         yield lambda: None
         return
     from nianbao.prefect_server import PrefectServer
 
     server = PrefectServer()
     server.start()
-    # Prefect read its settings when imported: tell it here, and the environment for the
-    # worker processes started from now on.
+    # In the environment before Prefect is first imported: Prefect's root settings, and every
+    # process started from here (the workers' forkserver), read it from there.
     os.environ["PREFECT_API_URL"] = server.api_url
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
     context = temporary_settings(updates={PREFECT_API_URL: server.api_url})
 
     def ready() -> None:
@@ -151,6 +152,18 @@ def _prefect_api() -> Iterator[Callable[[], None]]:
     finally:
         server.stop()
         os.environ.pop("PREFECT_API_URL", None)
+
+
+def _api_url_given() -> bool:
+    """A Prefect server to use is named: in the environment, or (Prefect already imported,
+    as in a test harness or inside a flow) by the Prefect settings in force."""
+    if os.environ.get("PREFECT_API_URL"):
+        return True
+    if "prefect" in sys.modules:
+        from prefect.settings import PREFECT_API_URL
+
+        return bool(PREFECT_API_URL.value())
+    return False
 
 
 def _drain_prefect(timeout: float = 10.0) -> None:
