@@ -169,40 +169,24 @@ def cut_without_length(body: bytes, etag: str = '"cut"') -> Behaviour:
     return answer
 
 
-def gzip_label_on_plain(body: bytes) -> Behaviour:
-    """`Content-Encoding: gzip` on a body that is not gzip (a server's lie)."""
+def _labelled_gzip(wire: bytes) -> Behaviour:
+    """`wire` sent as it is, under `Content-Encoding: gzip`."""
 
     def answer(h: BaseHTTPRequestHandler) -> None:
-        _head(
-            h,
-            200,
-            {
-                "Content-Type": "application/pdf",
-                "Content-Encoding": "gzip",
-                "Content-Length": str(len(body)),
-            },
-        )
-        h.wfile.write(body)
+        headers = {"Content-Type": "application/pdf", "Content-Encoding": "gzip"}
+        _head(h, 200, {**headers, "Content-Length": str(len(wire))})
+        h.wfile.write(wire)
 
     return answer
+
+
+def gzip_label_on_plain(body: bytes) -> Behaviour:
+    """`Content-Encoding: gzip` on a body that is not gzip (a server's lie)."""
+    return _labelled_gzip(body)
 
 
 def gzipped(body: bytes) -> Behaviour:
-    packed = gzip.compress(body)
-
-    def answer(h: BaseHTTPRequestHandler) -> None:
-        _head(
-            h,
-            200,
-            {
-                "Content-Type": "application/pdf",
-                "Content-Encoding": "gzip",
-                "Content-Length": str(len(packed)),
-            },
-        )
-        h.wfile.write(packed)
-
-    return answer
+    return _labelled_gzip(gzip.compress(body))
 
 
 def gzip_bomb(expanded_mb: int) -> Behaviour:
