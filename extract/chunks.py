@@ -68,6 +68,13 @@ def page_lines(glyphs: list[Glyph]) -> list[Line]:
     return [_chunks(sorted(row, key=lambda g: g.loose_left)) for row in rows]
 
 
+# Table 三's vertical heading (三、本年度办理结果, a character a line) can sit so close to the
+# group labels beside it that a line reads "本（二）部分公开…" or "三、(" + "一)予以公开": the
+# heading's character, then a label that starts with the form's bracketed numbering.
+_HEADING_THEN_LABEL = re.compile(r"^(三、|[^\W\d_（(])(?=[（(][一二三四五六七]+[）)])")
+_NUMBER_CLOSE = re.compile(r"^[一二三四五六七]+[）)]")
+
+
 def _chunks(row: list[Glyph]) -> Line:
     groups: list[list[Glyph]] = [[row[0]]]
     for prev, g in zip(row, row[1:], strict=False):
@@ -75,6 +82,7 @@ def _chunks(row: list[Glyph]) -> Line:
             groups.append([g])
         else:
             groups[-1].append(g)
+    groups = _label_starts_apart(groups)
     return tuple(
         Chunk(
             "".join(g.text for g in group),
@@ -86,6 +94,35 @@ def _chunks(row: list[Glyph]) -> Line:
         )
         for group in groups
     )
+
+
+def _label_starts_apart(groups: list[list[Glyph]]) -> list[list[Glyph]]:
+    """Groups split where a label of the form's bracketed numbering starts right after a
+    character of the vertical heading, and an opening bracket left behind moved to the
+    numbering it opens."""
+    out: list[list[Glyph]] = []
+    for group in groups:
+        text = "".join(g.text for g in group)
+        m = _HEADING_THEN_LABEL.match(text)
+        cut = _glyphs_for(group, len(m.group(1))) if m else 0
+        out += [group[:cut], group[cut:]] if 0 < cut < len(group) else [group]
+    for a, b in zip(out, out[1:], strict=False):
+        tail = "".join(g.text for g in b)
+        if len(a) > 1 and a[-1].text in "(（" and _NUMBER_CLOSE.match(tail):
+            b.insert(0, a.pop())
+    return [g for g in out if g]
+
+
+def _glyphs_for(group: list[Glyph], chars: int) -> int:
+    """How many glyphs of `group` print its first `chars` characters (0 if none do exactly)."""
+    seen = 0
+    for n, g in enumerate(group, start=1):
+        seen += len(g.text)
+        if seen == chars:
+            return n
+        if seen > chars:
+            return 0
+    return 0
 
 
 def line_text(line: Line) -> str:

@@ -73,3 +73,39 @@ def test_unruled_sample_reports_are_exact_and_say_how_they_were_read() -> None:
                     and float(c.value) == truth_cells(truth)[(c.table, c.row, c.col)]
                 )
                 assert c.reading == "agree"  # pdfium's bounded text says the same
+
+
+def _glyph_run(text: str, x: float = 100.0, size: float = 10.0) -> list:
+    from extract.glyphs import Glyph
+
+    return [
+        Glyph(
+            ch,
+            x + i * size,
+            700,
+            x + (i + 1) * size,
+            710,
+            x + i * size,
+            700,
+            x + (i + 1) * size,
+            710,
+        )
+        for i, ch in enumerate(text)
+    ]
+
+
+def test_a_vertical_heading_character_set_close_to_a_label_is_its_own_chunk() -> None:
+    """Chromium set 本 of 三、本年度办理结果 hard against （二）部分公开: two cells, two chunks."""
+    from extract.chunks import _chunks
+
+    assert [c.text for c in _chunks(_glyph_run("本（二）部分公开"))] == ["本", "（二）部分公开"]
+    assert [c.text for c in _chunks(_glyph_run("三、（一）予以公开"))] == ["三、", "（一）予以公开"]
+    # a numbering inside a title is no label start: 第二十条第（一）项 stays one chunk
+    assert [c.text for c in _chunks(_glyph_run("第二十条第（一）项"))] == ["第二十条第（一）项"]
+
+
+def test_an_opening_bracket_left_behind_goes_to_the_numbering_it_opens() -> None:
+    from extract.chunks import _chunks
+
+    glyphs = _glyph_run("三、(") + _glyph_run("一)予以公开", x=135.0)
+    assert [c.text for c in _chunks(glyphs)] == ["三、", "(一)予以公开"]
