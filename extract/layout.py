@@ -341,6 +341,30 @@ def _check_review_header(grid: Grid, header_rows: list[Row]) -> None:
             f"table 四 on page {grid.page}: {len(unread)} of {REVIEW_COLUMNS} column headers "
             "name no outcome of the form"
         )
+    _check_proceeding_heads(grid, header_rows)
+
+
+def _check_proceeding_heads(grid: Grid, header_rows: list[Row]) -> None:
+    """Each proceeding's five columns must not sit under another proceeding's heading (the
+    outcomes repeat every five columns, so only this tells a shift by five). A heading may be
+    missing (cut off onto the page before); one naming the wrong proceeding is a misreading."""
+    width = len(OUTCOME_CODES)
+    for n, own in enumerate(_PROCEEDING_HEADERS):
+        first = n * width
+        text = "".join(
+            normalize_label(r[i])
+            for r in header_rows
+            for i in range(first, first + width)
+            if i < len(r)
+        )
+        if re.search(own, text):
+            continue
+        other = next((p for p in _PROCEEDING_HEADERS if p != own and re.search(p, text)), None)
+        if other is not None:
+            raise UnknownLayout(
+                f"table 四 on page {grid.page}: columns {first + 1}–{first + width} are under "
+                f"{other}, where the form prints {own}"
+            )
 
 
 # ---- table 二 ---------------------------------------------------------------------------

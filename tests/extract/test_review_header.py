@@ -71,3 +71,14 @@ def test_an_empty_column_after_the_values_does_not_shift_them() -> None:
     grid = Grid(3, 1, rows, rows, frozenset(), frozenset(), "lattice-vector", 99.0, 1.0, 99.0)
     got = {(c.row, c.col): c.value for c in parse_review([grid])}
     assert got[("reconsideration", "upheld")] == 1 and got[("litigation_direct", "other")] == 1
+
+
+def test_columns_under_another_proceedings_heading_are_refused() -> None:
+    """A shift by five columns keeps every outcome head in place; the proceeding heads tell."""
+    rows = list(_grid(_heads()).rows)
+    rows[1] = ("", "", "", "", "", "复议后起诉", "", "", "", "", "未经复议直接起诉", "", "", "", "")
+    grid = Grid(
+        3, 1, tuple(rows), tuple(rows), frozenset(), frozenset(), "lattice-vector", 99.0, 1.0, 99.0
+    )
+    with pytest.raises(UnknownLayout, match="columns 6–10 are under 复议后起诉"):
+        parse_review([grid])
