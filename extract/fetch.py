@@ -14,6 +14,7 @@ import os
 import tempfile
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -217,29 +218,23 @@ class _Body:
         return self.digest.hexdigest()
 
 
-class _PartFile:
-    def __init__(self, raw_dir: Path) -> None:
-        try:
-            raw_dir.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(dir=raw_dir, suffix=PART_SUFFIX)
-        except OSError as err:
-            raise EnvironmentBroken(f"cannot write downloads to {raw_dir}: {err}") from err
-        self.path = Path(name)
-        self.out = os.fdopen(fd, "wb")
-
-    def __enter__(self) -> tuple[BinaryIO, Path]:
-        return self.out, self.path
-
-    def __exit__(self, *exc: object) -> None:
-        # a write that failed has said so already; the file goes either way
-        with contextlib.suppress(OSError):
-            self.out.close()
-        self.path.unlink(missing_ok=True)  # kept files were renamed away; a failed one goes
-
-
-def _part_file(raw_dir: Path) -> _PartFile:
-    """A temporary file in `raw_dir` for one download, removed whatever happens."""
-    return _PartFile(raw_dir)
+@contextmanager
+def _part_file(raw_dir: Path) -> Iterator[tuple[BinaryIO, Path]]:
+    """A temporary file in `raw_dir` for one download, removed whatever happens (a kept
+    file was renamed away before)."""
+    try:
+        raw_dir.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=raw_dir, suffix=PART_SUFFIX)
+    except OSError as err:
+        raise EnvironmentBroken(f"cannot write downloads to {raw_dir}: {err}") from err
+    path = Path(name)
+    out = os.fdopen(fd, "wb")
+    try:
+        yield out, path
+    finally:
+        with contextlib.suppress(OSError):  # a write that failed has said so already
+            out.close()
+        path.unlink(missing_ok=True)
 
 
 def _keep(part: Path, raw_dir: Path, sha256: str) -> Path:

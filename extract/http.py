@@ -160,10 +160,6 @@ def _retry_after(response: httpx.Response) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-def _host_of(url: httpx.URL) -> str:
-    return url.host or ""
-
-
 @contextmanager
 def open_response(
     client: httpx.Client,
@@ -181,7 +177,7 @@ def open_response(
         raise TerminalError(f"malformed URL {url!r}: {err}") from err
     visited: set[str] = set()
     for _ in range(MAX_REDIRECTS + 1):
-        if _host_of(request.url) != allowed_host:
+        if (request.url.host or "") != allowed_host:
             raise OffHost(f"{url} redirected off {allowed_host} to {request.url}: not followed")
         visited.add(str(request.url))
         response = _send(client, request)

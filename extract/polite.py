@@ -40,9 +40,8 @@ class Politeness:
         self.timeout = timeout
         self.deadline_seconds = deadline_seconds
         self._next_slot: dict[str, float] = {}
-        self._robots: dict[
-            str, tuple[Protego, str]
-        ] = {}  # origin → rules, why when all are refused
+        # origin → its rules, and why when they refuse everything
+        self._robots: dict[str, tuple[Protego, str]] = {}
         self._lock = threading.Lock()
 
     def __call__(self, request: httpx.Request) -> None:
@@ -57,7 +56,7 @@ class Politeness:
 
     def _wait_for_slot(self, origin: str, rules: Protego | None) -> None:
         delay = rules.crawl_delay(self.user_agent) if rules is not None else None
-        interval = max(self.interval, float(delay or 0.0)) if self.interval or delay else 0.0
+        interval = max(self.interval, float(delay or 0.0))
         if not interval:
             return
         with self._lock:

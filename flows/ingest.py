@@ -352,7 +352,7 @@ def alert(summary: RunSummary, settings: Settings, journal: alerts.SentJournal) 
     the server takes it, so a run killed before publishing does not mail it again."""
     logger = get_run_logger()
     # findings every recipient already had (a mailing replayed from the journal) are settled
-    warehouse.record_deliveries(settings.db_path, summary.run_id, [], settings.alert_to)
+    warehouse.settle_alerts(settings.db_path, summary.run_id, settings.alert_to)
     pending = warehouse.pending_findings(settings.db_path)
     if not pending:
         return 0

@@ -137,16 +137,10 @@ def _prefect_api() -> Iterator[Callable[[], None]]:
 
     context = temporary_settings(updates={PREFECT_API_URL: server.api_url})
 
-    def ready() -> None:
-        try:
-            server.wait_ready()
-        except RuntimeError as err:
-            _fail(str(err))
-
     try:
         with context:
             try:
-                yield ready
+                yield lambda: _wait_or_exit(server)
             finally:
                 _drain_prefect()
     finally:
@@ -274,12 +268,16 @@ def _start_prefect_server(port: int) -> PrefectServer:
         f"starting the Prefect server and UI on {server.url} (set PREFECT_API_URL to use your own)"
     )
     server.start()
+    _wait_or_exit(server)
+    os.environ["PREFECT_API_URL"] = server.api_url
+    return server
+
+
+def _wait_or_exit(server: PrefectServer) -> None:
     try:
         server.wait_ready()
     except RuntimeError as err:
         _fail(str(err))
-    os.environ["PREFECT_API_URL"] = server.api_url
-    return server
 
 
 def _quiet_third_parties() -> None:

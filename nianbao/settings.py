@@ -54,9 +54,8 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = 20.0
     alert_from: str = "nianbao@localhost"
     alert_to: list[str] = Field(default_factory=list)  # NIANBAO_ALERT_TO='["a@x.cn","b@x.cn"]'
-    lock_wait_seconds: float = Field(
-        default=600.0, ge=0
-    )  # a second run waits this long for the first, then gives up
+    # a second run waits this long for the first, then gives up
+    lock_wait_seconds: float = Field(default=600.0, ge=0)
     docs_dir: Path | None = None  # Data Docs; default: a 'docs' folder beside the warehouse
 
     @property

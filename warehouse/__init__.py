@@ -17,6 +17,7 @@ from warehouse.load import (
     record_skips,
     remember_fetches,
     retire_failures,
+    settle_alerts,
     start_run,
     verify,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "record_deliveries",
     "record_skips",
     "retire_failures",
+    "settle_alerts",
     "pending_findings",
     "apply_migrations",
     "continuity_pairs",

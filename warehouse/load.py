@@ -537,21 +537,31 @@ def record_deliveries(
     """Record (finding_key, recipient) pairs mailed; a finding every one of `recipients` has
     had (now or before) is no longer pending."""
     frame = pd.DataFrame({"finding_key": [k for k, _ in sent], "recipient": [r for _, r in sent]})
-    now = datetime.now(UTC)
     with open_warehouse(db_path) as con, _transaction(con), _registered(con, "sent", frame):
         con.execute(
             """INSERT INTO alert_deliveries SELECT finding_key, recipient, ?, ? FROM sent
                ON CONFLICT DO NOTHING""",
-            [run_id, now],
+            [run_id, datetime.now(UTC)],
         )
-        con.execute(
-            """UPDATE alerts SET alerted_at = ?, alert_run_id = ?
-               WHERE alerted_at IS NULL AND finding_key IN (
-                   SELECT finding_key FROM alert_deliveries
-                   WHERE recipient IN (SELECT unnest(?))
-                   GROUP BY finding_key HAVING count(DISTINCT recipient) = ?)""",
-            [now, run_id, recipients, len(set(recipients))],
-        )
+        _settle_alerts(con, run_id, recipients)
+
+
+def settle_alerts(db_path: str | Path, run_id: str, recipients: list[str]) -> None:
+    """Findings every one of `recipients` has had (a mailing an earlier, unpublished run
+    made, read back from its journal) are no longer pending."""
+    with open_warehouse(db_path) as con, _transaction(con):
+        _settle_alerts(con, run_id, recipients)
+
+
+def _settle_alerts(con: duckdb.DuckDBPyConnection, run_id: str, recipients: list[str]) -> None:
+    con.execute(
+        """UPDATE alerts SET alerted_at = ?, alert_run_id = ?
+           WHERE alerted_at IS NULL AND finding_key IN (
+               SELECT finding_key FROM alert_deliveries
+               WHERE recipient IN (SELECT unnest(?))
+               GROUP BY finding_key HAVING count(DISTINCT recipient) = ?)""",
+        [datetime.now(UTC), run_id, recipients, len(set(recipients))],
+    )
 
 
 def fetch_cache(db_path: str | Path) -> dict[str, CachedFetch]:
@@ -573,6 +583,7 @@ def remember_fetches(db_path: str | Path, fetched: list[FetchedFile]) -> None:
     frame = pd.DataFrame(
         {
             "url": [f.url for f in fresh],
+            "report_id": [f.report_id for f in fresh],
             "sha256": [f.sha256 for f in fresh],
             "etag": [f.etag for f in fresh],
             "last_modified": [f.last_modified for f in fresh],
@@ -583,7 +594,7 @@ def remember_fetches(db_path: str | Path, fetched: list[FetchedFile]) -> None:
         con.execute(
             """INSERT INTO fetch_cache
                SELECT url, sha256, etag, last_modified, fetched_at FROM fetched
-               WHERE substr(sha256, 1, 16) IN (
+               WHERE report_id IN (
                    SELECT report_id FROM report_files WHERE status <> 'quarantined')
                ON CONFLICT (url) DO UPDATE SET sha256 = excluded.sha256, etag = excluded.etag,
                    last_modified = excluded.last_modified, fetched_at = excluded.fetched_at

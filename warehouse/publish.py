@@ -55,21 +55,18 @@ def _exclusive(lock_path: Path, wait_seconds: float) -> Iterator[None]:
                         f"waited {wait_seconds:.0f} s. Try again when it has finished."
                     ) from None
                 time.sleep(0.2)
-        try:  # who holds it, for the message of a run that waits in vain (best effort)
+        # who holds it, for the message of a run that waits in vain (best effort)
+        with contextlib.suppress(OSError):
             fh.seek(0)
             fh.truncate()
             fh.write(f"pid {os.getpid()}, since {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC")
             fh.flush()
-        except OSError:
-            pass
         try:
             yield
         finally:
-            try:
+            with contextlib.suppress(OSError):
                 fh.seek(0)
                 fh.truncate()
-            except OSError:
-                pass
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
