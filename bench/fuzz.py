@@ -13,7 +13,7 @@ its checks (R1–R6, Great Expectations) and compared with the truth, cell by ce
   more than its planted mistake explains (nothing points at it);
 - quarantined: the reader refused the whole report (its reason is listed).
 
-Needs headless Chromium and the CJK fonts (`make corpus-tools`).
+Needs headless Chromium, LibreOffice, XeLaTeX and the CJK fonts (`make corpus-tools`).
 """
 
 from __future__ import annotations
@@ -68,6 +68,10 @@ def render(seed: int, folder: str) -> tuple[int, str, float]:
         from tests.corpus.render_html import render_pdf as html_pdf
 
         html_pdf(doc, path, fuzzed.look)
+    elif renderer == "latex":
+        from tests.corpus.render_latex import render_pdf as latex_pdf
+
+        latex_pdf(doc, path, fuzzed.look)
     elif renderer == "reportlab":
         from tests.corpus.render_reportlab import render_pdf
 

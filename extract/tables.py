@@ -55,6 +55,69 @@ class Grid:
         return len(self.rows[0]) if self.rows else 0
 
 
+# Two rules meant as one but drawn a little apart (a row's cell borders dragged in Word, a
+# LaTeX \multicolumn's bar beside the column's) make a column or row too narrow to hold a
+# character: it is part of its neighbour, and either rule is the boundary.
+SLIVER_PT = 4.0
+
+
+@dataclass(frozen=True)
+class _Edges:
+    left: bool
+    right: bool
+    top: bool
+    bottom: bool
+
+
+def _without_slivers(
+    rows: list[tuple[float, float]],
+    cols: list[tuple[float, float]],
+    cells: list[list[_Edges]],
+    texts: list[list[str]],
+) -> tuple[list, list, list[list[_Edges]], list[list[str]]]:
+    """camelot's grid with every sliver column joined to the column after it (the last to the
+    one before), then every sliver row likewise: rows top-down as (top, bottom)."""
+    sliver = next((i for i, (a, b) in enumerate(cols) if b - a < SLIVER_PT), None)
+    if sliver is not None and len(cols) > 1:
+        i, j = (sliver, sliver + 1) if sliver + 1 < len(cols) else (sliver - 1, sliver)
+        cols = [*cols[:i], (cols[i][0], cols[j][1]), *cols[j + 1 :]]
+        cells = [
+            [
+                *row[:i],
+                _joined(row[i], row[j], across=True, sliver_first=i == sliver),
+                *row[j + 1 :],
+            ]
+            for row in cells
+        ]
+        texts = [[*t[:i], t[i] + t[j], *t[j + 1 :]] for t in texts]
+        return _without_slivers(rows, cols, cells, texts)
+    sliver = next((i for i, (top, bottom) in enumerate(rows) if top - bottom < SLIVER_PT), None)
+    if sliver is not None and len(rows) > 1:
+        i, j = (sliver, sliver + 1) if sliver + 1 < len(rows) else (sliver - 1, sliver)
+        rows = [*rows[:i], (rows[i][0], rows[j][1]), *rows[j + 1 :]]
+        joined = [
+            _joined(a, b, across=False, sliver_first=i == sliver)
+            for a, b in zip(cells[i], cells[j], strict=True)
+        ]
+        cells = [*cells[:i], joined, *cells[j + 1 :]]
+        text = [a + b for a, b in zip(texts[i], texts[j], strict=True)]
+        texts = [*texts[:i], text, *texts[j + 1 :]]
+        return _without_slivers(rows, cols, cells, texts)
+    return rows, cols, cells, texts
+
+
+def _joined(first: _Edges, second: _Edges, *, across: bool, sliver_first: bool) -> _Edges:
+    """One cell from two beside (`across`) or above each other, one of them a sliver: a rule
+    at either of the sliver's two near lines bounds the joined cell on that side."""
+    if across:
+        left = first.left or first.right if sliver_first else first.left
+        right = second.right if sliver_first else second.left or second.right
+        return _Edges(left, right, first.top or second.top, first.bottom or second.bottom)
+    top = first.top or first.bottom if sliver_first else first.top
+    bottom = second.bottom if sliver_first else second.top or second.bottom
+    return _Edges(first.left or second.left, first.right or second.right, top, bottom)
+
+
 def read_grids(path: str | Path, pages: tuple[int, ...], method: str) -> tuple[Grid, ...]:
     """All ruled tables on `pages`, in reading order (page, then camelot's order)."""
     kwargs = LATTICE_METHODS[method]
@@ -76,8 +139,14 @@ def read_grids(path: str | Path, pages: tuple[int, ...], method: str) -> tuple[G
 
 def _grid(table: camelot.core.Table, method: str, glyphs: list) -> Grid:
     report = table.parsing_report
-    reading = read_cells(glyphs, list(table.rows), list(table.cols), table.cells)
-    camelot_rows = tuple(tuple(str(v) for v in row) for row in table.df.itertuples(index=False))
+    rows, cols, cells, texts = _without_slivers(
+        list(table.rows),
+        list(table.cols),
+        [[_Edges(c.left, c.right, c.top, c.bottom) for c in row] for row in table.cells],
+        [[str(v) for v in row] for row in table.df.itertuples(index=False)],
+    )
+    reading = read_cells(glyphs, rows, cols, cells)
+    camelot_rows = tuple(tuple(row) for row in texts)
     return Grid(
         page=int(report["page"]),
         order=int(report["order"]),
