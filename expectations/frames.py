@@ -137,9 +137,11 @@ def completeness_frame(report: ExtractedReport) -> Columns:
         ("review", p, o) for p in PROCEEDING_CODES for o in OUTCOME_CODES
     ]
     present = {(c.table, c.row, c.col) for c in report.cells}
+    why = {u.table: u.reason for u in report.unread}
     return {
         "table": [e[0] for e in expected],
         "row": [e[1] for e in expected],
         "col": [e[2] for e in expected],
         "present": [e in present for e in expected],
+        "why": [why.get(e[0], "") if e not in present else "" for e in expected],
     }

@@ -85,7 +85,7 @@ SUITES: tuple[Suite, ...] = (
         frames.completeness_frame,
         _completeness_expectations,
         ("R6",),
-        ("table", "row", "col"),
+        ("table", "row", "col", "why"),
     ),
 )
 
@@ -231,6 +231,8 @@ def _detail(frame: pd.DataFrame, suite: Suite, index: int) -> dict[str, object]:
     """The failing row's cells and values, read from our own frame by GX's row index."""
     row = frame.loc[index]
     detail = {k: _plain(row[k]) for k in suite.keys}
+    if detail.get("why") == "":  # a cell missing from a table that was placed: no reason
+        detail.pop("why")
     if "where" in detail:  # name the place as the relation does: row_code, applicant_code…
         detail[frames.RELATION_KEYS[str(detail["check_id"])]] = detail.pop("where")
         detail.pop("check_id")

@@ -8,6 +8,7 @@ Glyphs are grouped into lines, and a line into chunks wherever a gap is wider th
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -53,6 +54,10 @@ class Chunk:
     def overlaps(self, other: Chunk) -> bool:
         return self.left < other.right and other.left < self.right
 
+    def overlaps_line(self, other: Chunk) -> bool:
+        """On one printed line: each one's middle inside the other's height."""
+        return self.bottom < other.middle < self.top and other.bottom < self.middle < other.top
+
 
 Line = tuple[Chunk, ...]
 
@@ -78,11 +83,13 @@ _NUMBER_CLOSE = re.compile(r"^[一二三四五六七]+[）)]")
 def _chunks(row: list[Glyph]) -> Line:
     groups: list[list[Glyph]] = [[row[0]]]
     for prev, g in zip(row, row[1:], strict=False):
-        if g.loose_left - prev.loose_right > CHUNK_GAP_SHARE * g.size:
+        # The larger of the two sizes: pdfium gives a flat glyph (一) a box of its stroke
+        # alone, and "（" + "一）予以公开" must not part at it.
+        if g.loose_left - prev.loose_right > CHUNK_GAP_SHARE * max(g.size, prev.size):
             groups.append([g])
         else:
             groups[-1].append(g)
-    groups = _label_starts_apart(groups)
+    groups = _numbers_with_their_labels(_label_starts_apart(groups))
     return tuple(
         Chunk(
             "".join(g.text for g in group),
@@ -111,6 +118,32 @@ def _label_starts_apart(groups: list[list[Glyph]]) -> list[list[Glyph]]:
         if len(a) > 1 and a[-1].text in "(（" and _NUMBER_CLOSE.match(tail):
             b.insert(0, a.pop())
     return [g for g in out if g]
+
+
+# A label's numbering alone ("(一)", "1.", "二、") set a little apart from its words, as
+# XeLaTeX's xeCJK spaces an ASCII bracket or full stop from the CJK after it.
+_NUMBERING_ONLY = re.compile(r"^(\d+[、.．]|[(（][一二三四五六七八九十]+[)）]|[一二四]、)$")
+NUMBERING_GAP_SHARE = 0.6
+
+
+def _numbers_with_their_labels(groups: list[list[Glyph]]) -> list[list[Glyph]]:
+    """A group that is only a label's numbering joined to the words just after it. (三、 is
+    left alone: beside the group labels it is the vertical heading's first line.)"""
+    out: list[list[Glyph]] = []
+    for group in groups:
+        if out and _NUMBERING_ONLY.match(unicodedata.normalize("NFKC", _text(out[-1]))):
+            gap = group[0].loose_left - out[-1][-1].loose_right
+            if gap <= NUMBERING_GAP_SHARE * group[0].size and not _NUMBERING_ONLY.match(
+                unicodedata.normalize("NFKC", _text(group))
+            ):
+                out[-1] = out[-1] + group
+                continue
+        out.append(group)
+    return out
+
+
+def _text(group: list[Glyph]) -> str:
+    return "".join(g.text for g in group)
 
 
 def _glyphs_for(group: list[Glyph], chars: int) -> int:
@@ -179,13 +212,27 @@ def lowest_heads(chunks: Sequence[Chunk]) -> list[Chunk]:
     return sorted(lowest, key=lambda c: c.left)
 
 
+# A value set flush right (or left) in a wide cell sits beside its centred head, not under
+# it; it is still that column's when that head is this many times nearer than any other.
+NEARER_FACTOR = 2.0
+
+
 def column_of(columns: Sequence[Chunk], chunk: Chunk) -> int | None:
-    """The one column whose header the chunk's centre sits under, if exactly one."""
+    """The one column whose header the chunk's centre sits under; failing that, the column
+    whose head is far nearer than any other's; None when neither says."""
     slack = COLUMN_SLACK_SHARE * chunk.size
     under = [
         i for i, col in enumerate(columns) if col.left - slack <= chunk.centre <= col.right + slack
     ]
-    return under[0] if len(under) == 1 else None
+    if under:
+        return under[0] if len(under) == 1 else None
+    if len(columns) < 2:
+        return None
+    first, second = sorted(
+        range(len(columns)), key=lambda i: abs(columns[i].centre - chunk.centre)
+    )[:2]
+    near, far = (abs(columns[i].centre - chunk.centre) for i in (first, second))
+    return first if NEARER_FACTOR * near <= far else None
 
 
 def nearest_column(columns: Sequence[Chunk], chunk: Chunk) -> int:

@@ -28,7 +28,7 @@ from nianbao.form import (
     PROCEEDING_CODES,
     REVIEW_CELLS,
 )
-from nianbao.records import Cell, Number, TablePiece
+from nianbao.records import Cell, Number, TablePiece, UnreadTable
 
 Row = tuple[str, ...]
 
@@ -422,9 +422,23 @@ TABLE_PARSERS: dict[str, Callable[[list[Grid]], list[Cell]]] = {
 }
 
 
-def parse_table(table: str, grids: list[Grid]) -> tuple[list[Cell], list[TablePiece]]:
-    """Cells and pieces of one table whose grids are known to be its own (read by position)."""
-    return TABLE_PARSERS[table](grids), [_piece(table, grid) for grid in grids]
+Parsed = tuple[list[Cell], list[TablePiece], list[UnreadTable]]
+
+
+def parse_table(table: str, grids: list[Grid]) -> Parsed:
+    """Cells and pieces of one table whose grids are known to be its own (read by position),
+    or why it cannot be placed on the form."""
+    cells, unread = _placed(table, grids)
+    return cells, [_piece(table, grid) for grid in grids], unread
+
+
+def _placed(table: str, grids: list[Grid]) -> tuple[list[Cell], list[UnreadTable]]:
+    """A table's cells, or none and the reason: a table that cannot be placed on the form
+    costs its own cells, not the report's other tables (issue 12)."""
+    try:
+        return TABLE_PARSERS[table](grids), []
+    except UnknownLayout as err:
+        return [], [UnreadTable(table, err.reason)]
 
 
 def _piece(table: str, grid: Grid) -> TablePiece:
@@ -433,9 +447,9 @@ def _piece(table: str, grid: Grid) -> TablePiece:
     )
 
 
-def parse_grids(grids: Iterable[Grid]) -> tuple[list[Cell], list[TablePiece]]:
+def parse_grids(grids: Iterable[Grid]) -> Parsed:
     """Cells of all three tables found among `grids`, each table's pieces joined in page order,
-    and the pieces themselves with camelot's parsing report."""
+    the pieces themselves with camelot's parsing report, and the tables found but not placed."""
     by_table: dict[str, list[Grid]] = {name: [] for name in TABLE_PARSERS}
     pieces: list[TablePiece] = []
     previous: str | None = None
@@ -445,5 +459,9 @@ def parse_grids(grids: Iterable[Grid]) -> tuple[list[Cell], list[TablePiece]]:
             by_table[table].append(grid)
             pieces.append(_piece(table, grid))
         previous = table
-    cells = [cell for name, parse in TABLE_PARSERS.items() for cell in parse(by_table[name])]
-    return cells, pieces
+    cells: list[Cell] = []
+    unread: list[UnreadTable] = []
+    for name, table_grids in by_table.items():
+        placed, refused = _placed(name, table_grids)
+        cells, unread = cells + placed, unread + refused
+    return cells, pieces, unread

@@ -157,12 +157,28 @@ def _labels(chunks: list[Chunk]) -> list[list[Chunk]]:
     one whose last line sits just above it, across from it."""
     labels: list[list[Chunk]] = []
     for chunk in sorted(chunks, key=lambda c: (-c.top, c.left)):
-        above = None if LABEL_START.match(normalize_label(chunk.text)) else _wrapped(labels, chunk)
+        starts = LABEL_START.match(normalize_label(chunk.text))
+        above = None if starts else _beside(labels, chunk) or _wrapped(labels, chunk)
         if above is None:
             labels.append([chunk])
         else:
             above.append(chunk)
     return labels
+
+
+# Words of one label set a little apart on its line: XeLaTeX's xeCJK puts glue around CJK
+# punctuation and between an ASCII bracket and a CJK character ("3.危及”" "三安全一稳定”").
+SAME_LABEL_GAP = 0.4
+
+
+def _beside(labels: list[list[Chunk]], chunk: Chunk) -> list[Chunk] | None:
+    """The label whose last chunk ends just left of `chunk` on its line."""
+    for label in labels:
+        last = label[-1]
+        gap = chunk.left - last.right
+        if last.overlaps_line(chunk) and 0 <= gap <= SAME_LABEL_GAP * chunk.size:
+            return label
+    return None
 
 
 def _wrapped(labels: list[list[Chunk]], chunk: Chunk) -> list[Chunk] | None:

@@ -127,6 +127,15 @@ class TablePiece:
 
 
 @dataclass(frozen=True)
+class UnreadTable:
+    """A table of the form found in a report but not placed on the form, and why: its cells
+    are refused (R6 names them with this reason) while the rest of the report loads."""
+
+    table: str  # 'disclosure' | 'application' | 'review'
+    reason: str
+
+
+@dataclass(frozen=True)
 class ExtractedReport:
     agency: str
     year: int
@@ -136,6 +145,7 @@ class ExtractedReport:
     table_pages: tuple[int, ...]
     method: str
     pieces: tuple[TablePiece, ...] = ()
+    unread: tuple[UnreadTable, ...] = ()
 
     def table(self, name: str) -> tuple[Cell, ...]:
         return tuple(c for c in self.cells if c.table == name)
