@@ -117,8 +117,9 @@ def table_page_numbers(text: PdfText) -> tuple[int, ...]:
 
 
 _VALUE_TOKEN = re.compile(r"^(\d[\d,]*|[-—–/／])$")
-# 尚未审结, which a narrow head may wrap anywhere (尚未审 / 结)
-_PENDING_HEAD = re.compile(r"审\s*结")
+# 尚未审结, which a narrow head may wrap anywhere (尚未审 / 结), or 行政诉讼 atop table 四 when
+# the page breaks inside its heads (尚 / 未 / 审 at the foot, 结 on the next page).
+_PENDING_HEAD = re.compile(r"审\s*结|行政诉讼")
 
 
 def _review_values_on_next_page(page_text: str) -> bool:
