@@ -52,7 +52,7 @@ def application_pieces(regions: Iterable[tuple[int, list[Line]]]) -> list[tuple[
     heads: list[Chunk] = []
     for page, region in regions:
         header, body = _split_header(region)
-        found = applicant_heads(header)
+        found = applicant_heads(header) or value_columns(header, body)
         if found:
             heads = found
             header, body = _label_lines_to_body(header, body, heads)
@@ -93,6 +93,39 @@ def applicant_heads(header: Sequence[Line]) -> list[Chunk]:
     heads = [_stacked(low, chunks, lowest) for low in lowest[-APPLICANT_COLUMNS:]]
     first, last = normalize_label(heads[0].text), normalize_label(heads[-1].text)
     return heads if first == "自然人" and "总计" in last else []
+
+
+# At least this many lines printing all seven values must agree on where the columns are.
+MIN_FULL_LINES = 2
+
+
+def value_columns(header: Sequence[Line], body: Sequence[Line]) -> list[Chunk]:
+    """The seven applicant columns where the values put them, when the heads cannot be told
+    apart (set solid, 商业企业科研机构… reads as one chunk) but the header does read 自然人 …
+    总计: the lines printing seven values, each value's column the same on every such line,
+    the columns apart from each other. [] when any of that does not hold. The heads are the
+    header's text under each column, for the parser's check."""
+    text = normalize_label("".join(c.text for line in header for c in line))
+    if not 0 <= text.find("自然人") < text.find("总计"):
+        return []
+    full = [
+        line[-APPLICANT_COLUMNS:]
+        for line in body
+        if len(line) > APPLICANT_COLUMNS
+        and all(is_value_like(c.text) for c in line[-APPLICANT_COLUMNS:])
+        and not is_value_like(line[-APPLICANT_COLUMNS - 1].text)
+    ]
+    if len(full) < MIN_FULL_LINES:
+        return []
+    spans = [
+        (min(line[i].left for line in full), max(line[i].right for line in full))
+        for i in range(APPLICANT_COLUMNS)
+    ]
+    if any(a[1] >= b[0] for a, b in zip(spans, spans[1:], strict=False)):
+        return []  # two columns' values overlap: the lines do not agree
+    size = max(c.size for line in full for c in line)
+    top = max(c.top for line in full for c in line)
+    return [Chunk("", left, right, top, top, size) for left, right in spans]
 
 
 def _stacked(low: Chunk, chunks: list[Chunk], lowest: list[Chunk]) -> Chunk:
