@@ -187,7 +187,11 @@ def _application_row_code(grid: Grid, row: Row, leaf: str | None = None) -> str 
     leaf = leaf or _leaf(row[:-7])
     code = _application_code(leaf)
     if code is None:
-        if any(has_number(c) for c in row[-7:]) and not PAGE_FOOTER.match(leaf):
+        # Values beside no label at all are not placed on any row (a page number among the
+        # columns, a row whose label was not read): refused at the row, their cells absent
+        # and named by R6. A label that names no row of the form means the labels are not
+        # read right: the table is refused.
+        if leaf and any(has_number(c) for c in row[-7:]) and not PAGE_FOOTER.match(leaf):
             raise UnknownLayout(
                 f"table 三 on page {grid.page}: row label {leaf or '(none)'!r} is not one of the form's rows"
             )
