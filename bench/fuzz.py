@@ -81,6 +81,7 @@ def render(seed: int, folder: str) -> tuple[int, str, float]:
 
         build_docx(doc, path.with_suffix(".docx"))
         convert_to_pdf([path.with_suffix(".docx")], path.parent)
+        path.with_suffix(".docx").unlink()
     return seed, str(path), time.perf_counter() - started
 
 

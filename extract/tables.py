@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import camelot
 import pypdfium2 as pdfium
@@ -21,7 +22,7 @@ from nianbao.errors import UnreadablePdf
 # not use (it places text lines by position): extraction of the corpus and the real reports
 # took 2.75 s instead of 4.67 s, with every value, camelot text and parsing report the same.
 _LAYOUT = {"boxes_flow": None}
-LATTICE_METHODS: dict[str, dict[str, object]] = {
+LATTICE_METHODS: dict[str, dict[str, Any]] = {
     "lattice-vector": {"engine": "vector", "layout_kwargs": _LAYOUT},
     "lattice-combined": {"engine": "combined", "layout_kwargs": _LAYOUT},
 }

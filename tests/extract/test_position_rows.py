@@ -184,3 +184,29 @@ def test_a_label_cut_after_the_words_that_name_its_row_is_still_one_row() -> Non
     got = {(c.row, c.col): c.value for c in cells}
     assert got[("3.3.3", "commercial_enterprise")] == 2 and got[("3.3.3", "total")] == 2
     assert len(cells) == 21
+
+
+def test_a_labels_numbering_set_apart_from_its_words_is_one_label() -> None:
+    """XeLaTeX's xeCJK spaces "(一)" and "3.危及”" from the CJK after them."""
+    rows = read(
+        [
+            head_line(),
+            (
+                chunk("(一)", 60, 106, 20),
+                chunk("予以公开", 84, 106),
+                *values(106, (0, "3"), (6, "3")),
+            ),
+            (chunk("3.危及”", 60, 94, 50), chunk("三安全一稳定”", 113, 94), *values(94, (6, "0"))),
+        ]
+    )
+    assert rows[1][2] == "(一) 予以公开"
+    assert rows[2][2] == "3.危及” 三安全一稳定”"
+
+
+def test_values_beside_no_label_are_refused_at_their_row_not_the_table() -> None:
+    grid = _grid("1、属于国家秘密", "2、其他法律行政法规禁止公开")
+    stray = (*grid.rows, ("", "", "", "", "1", "", "", "", "", ""))  # a page number
+    cells = parse_application(
+        [Grid(1, 101, stray, stray, frozenset(), frozenset(), TEXT_POSITION, None, None, None)]
+    )
+    assert len(cells) == 14

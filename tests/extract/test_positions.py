@@ -109,3 +109,11 @@ def test_an_opening_bracket_left_behind_goes_to_the_numbering_it_opens() -> None
 
     glyphs = _glyph_run("三、(") + _glyph_run("一)予以公开", x=135.0)
     assert [c.text for c in _chunks(glyphs)] == ["三、", "(一)予以公开"]
+
+
+def test_a_value_flush_beside_its_head_is_that_columns_when_far_nearer_to_it() -> None:
+    """A value set flush right in a wide cell sits beside its centred head, not under it."""
+    beside = (chunk("规章", 0, 80), chunk("7", 128, 80))  # centre 133: 23 from 件数, 77 from 金额
+    placed = place_chunks(_bands([HEADER, beside], [])[0])
+    assert placed.rows[-1] == ("规章", "7", "")
+    assert placed.ambiguous == frozenset()
