@@ -44,8 +44,10 @@ corpus: setup corpus-tools
 
 # The corpus is drawn with TrueType (WenQuanYi Zen Hei, AR PL UMing) and OpenType/CFF (Noto CJK)
 # fonts, half of it printed from .docx by LibreOffice; the fuzzer also prints HTML with headless
-# Chromium. Only `make corpus` and `make fuzz` need these.
-CORPUS_DEBS := fonts-wqy-zenhei fonts-arphic-uming fonts-noto-cjk libreoffice-writer-nogui chromium
+# Chromium and typesets longtables with XeLaTeX (xeCJK). Only `make corpus` and `make fuzz`
+# need these.
+CORPUS_DEBS := fonts-wqy-zenhei fonts-arphic-uming fonts-noto-cjk libreoffice-writer-nogui chromium \
+               texlive-xetex texlive-lang-chinese
 corpus-tools:
 	@dpkg -s $(CORPUS_DEBS) >/dev/null 2>&1 || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(CORPUS_DEBS))

@@ -126,6 +126,15 @@ def match_row(registry: tuple[RowLabel, ...], label: str) -> str | None:
     return None
 
 
+# A label's numbering as the form prints it (NFKC-folded, as normalize_label leaves it):
+# 一、 (一) 1. 1、
+NUMBERING = re.compile(r"^(\d+[、.．]|[(][一二三四五六七八九十]+[)]|[一二三四五六七八九十]+、)")
+
+
+def starts_numbered(label: str) -> bool:
+    return NUMBERING.match(label) is not None
+
+
 def leading_number(label: str) -> int | None:
     m = re.match(r"^(\d)\.", label)
     return int(m.group(1)) if m else None

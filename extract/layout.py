@@ -16,6 +16,7 @@ from extract.labels import (
     leading_number,
     match_row,
     normalize_label,
+    starts_numbered,
 )
 from extract.tables import TEXT_POSITION, Grid
 from extract.values import has_number, is_value_like, parse_amount, parse_count
@@ -140,9 +141,11 @@ def _joined_across_break(flat: list[tuple[Grid, int]], n: int) -> tuple[int, str
         tail = _leaf(tail_row[:-width]) if len(tail_row) > width else ""
         if not tail or _APPLICATION_HEADER.search(tail):
             continue  # a repeated header line
-        if _application_code(tail):
-            return None  # the next page opens with a whole row of its own
         code = _application_code(head + tail)
+        if _application_code(tail) and (starts_numbered(tail) or code is None):
+            # The next page opens with a whole row of its own; a tail unnumbered that names
+            # the row the joined label names ("2.没有现成信" / "息需要另行制作") is its rest.
+            return None
         if code is None or (head_code is not None and code != head_code):
             return None
         head_values = any(has_number(c) for c in row[-width:])
@@ -187,11 +190,7 @@ def _application_row_code(grid: Grid, row: Row, leaf: str | None = None) -> str 
     leaf = leaf or _leaf(row[:-7])
     code = _application_code(leaf)
     if code is None:
-        # Values beside no label at all are not placed on any row (a page number among the
-        # columns, a row whose label was not read): refused at the row, their cells absent
-        # and named by R6. A label that names no row of the form means the labels are not
-        # read right: the table is refused.
-        if leaf and any(has_number(c) for c in row[-7:]) and not PAGE_FOOTER.match(leaf):
+        if any(has_number(c) for c in row[-7:]) and not PAGE_FOOTER.match(leaf):
             raise UnknownLayout(
                 f"table 三 on page {grid.page}: row label {leaf or '(none)'!r} is not one of the form's rows"
             )

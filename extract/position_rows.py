@@ -23,7 +23,6 @@ values on a line of labels, make the cell ambiguous: flagged, never guessed.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 from extract.chunks import (
@@ -36,7 +35,7 @@ from extract.chunks import (
     lowest_heads,
     nearest_column,
 )
-from extract.labels import normalize_label
+from extract.labels import NUMBERING, normalize_label
 from extract.values import is_value_like
 
 APPLICANT_COLUMNS = 7
@@ -178,7 +177,7 @@ def anchored_rows(body: list[Line], heads: list[Chunk]) -> list[Row]:
 
 # A label begins where the form numbers one: 一、 (一) 1. 1、 (NFKC-folded); its wrapped lines
 # do not.
-LABEL_START = re.compile(r"^(\d+[、.．]|[(][一二三四五六七八九十]+[)]|[一二三四五六七八九十]+、)")
+LABEL_START = NUMBERING
 # A wrapped label's next line starts within this many font sizes below the last.
 WRAP_GAP = 1.0
 # A line of values belongs to the label whose lines reach within this share of a font size.
@@ -201,6 +200,7 @@ def _labels(chunks: list[Chunk]) -> list[list[Chunk]]:
 
 # Words of one label set a little apart on its line: XeLaTeX's xeCJK puts glue around CJK
 # punctuation and between an ASCII bracket and a CJK character ("3.危及”" "三安全一稳定”").
+# (Two ideographs that close are two labels side by side.)
 SAME_LABEL_GAP = 0.4
 
 
@@ -209,9 +209,16 @@ def _beside(labels: list[list[Chunk]], chunk: Chunk) -> list[Chunk] | None:
     for label in labels:
         last = label[-1]
         gap = chunk.left - last.right
-        if last.overlaps_line(chunk) and 0 <= gap <= SAME_LABEL_GAP * chunk.size:
+        glued = not (_ideograph(last.text[-1]) and _ideograph(chunk.text[0]))
+        if glued and last.overlaps_line(chunk) and 0 <= gap <= SAME_LABEL_GAP * chunk.size:
             return label
     return None
+
+
+def _ideograph(char: str) -> bool:
+    """Two CJK ideographs apart on a line are two labels (a group's "（四）无" beside an item's
+    wrapped "府信息"); xeCJK's glue comes only at punctuation and Latin text."""
+    return "\u4e00" <= char <= "\u9fff"
 
 
 def _wrapped(labels: list[list[Chunk]], chunk: Chunk) -> list[Chunk] | None:

@@ -203,10 +203,14 @@ def test_a_labels_numbering_set_apart_from_its_words_is_one_label() -> None:
     assert rows[2][2] == "3.危及” 三安全一稳定”"
 
 
-def test_values_beside_no_label_are_refused_at_their_row_not_the_table() -> None:
-    grid = _grid("1、属于国家秘密", "2、其他法律行政法规禁止公开")
-    stray = (*grid.rows, ("", "", "", "", "1", "", "", "", "", ""))  # a page number
-    cells = parse_application(
-        [Grid(1, 101, stray, stray, frozenset(), frozenset(), TEXT_POSITION, None, None, None)]
+def test_a_groups_label_beside_an_items_wrapped_line_stays_apart() -> None:
+    """ "（四）无" (a group, wrapped) a few points left of "府信息" (the rest of the item's
+    label "1、本机关不掌握相关政"): two labels, however close."""
+    rows = read(
+        [
+            head_line(),
+            (chunk("1、本机关不掌握相关政", 60, 106), *values(106, (0, "1"), (6, "1"))),
+            (chunk("（四）无", 16, 94, 40), chunk("府信息", 60, 94)),
+        ]
     )
-    assert len(cells) == 14
+    assert rows[1][2] == "1、本机关不掌握相关政 府信息"
