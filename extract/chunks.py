@@ -8,7 +8,6 @@ Glyphs are grouped into lines, and a line into chunks wherever a gap is wider th
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -92,7 +91,7 @@ def _chunks(row: list[Glyph]) -> Line:
     groups = _numbers_with_their_labels(_label_starts_apart(groups))
     return tuple(
         Chunk(
-            "".join(g.text for g in group),
+            _text(group),
             min(g.loose_left for g in group),
             max(g.loose_right for g in group),
             min(g.loose_bottom for g in group),
@@ -109,12 +108,12 @@ def _label_starts_apart(groups: list[list[Glyph]]) -> list[list[Glyph]]:
     numbering it opens."""
     out: list[list[Glyph]] = []
     for group in groups:
-        text = "".join(g.text for g in group)
+        text = _text(group)
         m = _HEADING_THEN_LABEL.match(text)
         cut = _glyphs_for(group, len(m.group(1))) if m else 0
         out += [group[:cut], group[cut:]] if 0 < cut < len(group) else [group]
     for a, b in zip(out, out[1:], strict=False):
-        tail = "".join(g.text for g in b)
+        tail = _text(b)
         if len(a) > 1 and a[-1].text in "(（" and _NUMBER_CLOSE.match(tail):
             b.insert(0, a.pop())
     return [g for g in out if g]
@@ -122,7 +121,8 @@ def _label_starts_apart(groups: list[list[Glyph]]) -> list[list[Glyph]]:
 
 # A label's numbering alone ("(一)", "1.", "二、") set a little apart from its words, as
 # XeLaTeX's xeCJK spaces an ASCII bracket or full stop from the CJK after it.
-_NUMBERING_ONLY = re.compile(r"^(\d+[、.．]|[(（][一二三四五六七八九十]+[)）]|[一二四]、)$")
+# (Matched against normalize_label's folding: full-width brackets and digits are ASCII.)
+_NUMBERING_ONLY = re.compile(r"^(\d+[、.．]|[(][一二三四五六七八九十]+[)]|[一二四]、)$")
 NUMBERING_GAP_SHARE = 0.6
 
 
@@ -131,10 +131,10 @@ def _numbers_with_their_labels(groups: list[list[Glyph]]) -> list[list[Glyph]]:
     left alone: beside the group labels it is the vertical heading's first line.)"""
     out: list[list[Glyph]] = []
     for group in groups:
-        if out and _NUMBERING_ONLY.match(unicodedata.normalize("NFKC", _text(out[-1]))):
+        if out and _NUMBERING_ONLY.match(normalize_label(_text(out[-1]))):
             gap = group[0].loose_left - out[-1][-1].loose_right
             if gap <= NUMBERING_GAP_SHARE * group[0].size and not _NUMBERING_ONLY.match(
-                unicodedata.normalize("NFKC", _text(group))
+                normalize_label(_text(group))
             ):
                 out[-1] = out[-1] + group
                 continue

@@ -128,11 +128,11 @@ def match_row(registry: tuple[RowLabel, ...], label: str) -> str | None:
 
 # A label's numbering as the form prints it (NFKC-folded, as normalize_label leaves it):
 # 一、 (一) 1. 1、
-NUMBERING = re.compile(r"^(\d+[、.．]|[(][一二三四五六七八九十]+[)]|[一二三四五六七八九十]+、)")
+_FORM_NUMBERING = re.compile(r"^(\d+[、.．]|[(][一二三四五六七八九十]+[)]|[一二三四五六七八九十]+、)")
 
 
 def starts_numbered(label: str) -> bool:
-    return NUMBERING.match(label) is not None
+    return _FORM_NUMBERING.match(label) is not None
 
 
 def leading_number(label: str) -> int | None:

@@ -35,7 +35,7 @@ from extract.chunks import (
     lowest_heads,
     nearest_column,
 )
-from extract.labels import NUMBERING, normalize_label
+from extract.labels import normalize_label, starts_numbered
 from extract.values import is_value_like
 
 APPLICANT_COLUMNS = 7
@@ -102,8 +102,8 @@ def value_columns(header: Sequence[Line], body: Sequence[Line]) -> list[Chunk]:
     """The seven applicant columns where the values put them, when the heads cannot be told
     apart (set solid, 商业企业科研机构… reads as one chunk) but the header does read 自然人 …
     总计: the lines printing seven values, each value's column the same on every such line,
-    the columns apart from each other. [] when any of that does not hold. The heads are the
-    header's text under each column, for the parser's check."""
+    the columns apart from each other. [] when any of that does not hold. The columns carry
+    no head text: the header's order is checked here, not by the table parser."""
     text = normalize_label("".join(c.text for line in header for c in line))
     if not 0 <= text.find("自然人") < text.find("总计"):
         return []
@@ -175,9 +175,6 @@ def anchored_rows(body: list[Line], heads: list[Chunk]) -> list[Row]:
     return [_row(label_cells, values) for label_cells, values in rows]
 
 
-# A label begins where the form numbers one: 一、 (一) 1. 1、 (NFKC-folded); its wrapped lines
-# do not.
-LABEL_START = NUMBERING
 # A wrapped label's next line starts within this many font sizes below the last.
 WRAP_GAP = 1.0
 # A line of values belongs to the label whose lines reach within this share of a font size.
@@ -189,7 +186,8 @@ def _labels(chunks: list[Chunk]) -> list[list[Chunk]]:
     one whose last line sits just above it, across from it."""
     labels: list[list[Chunk]] = []
     for chunk in sorted(chunks, key=lambda c: (-c.top, c.left)):
-        starts = LABEL_START.match(normalize_label(chunk.text))
+        # A label begins where the form numbers one (一、 (一) 1. 1、); its wrapped lines do not.
+        starts = starts_numbered(normalize_label(chunk.text))
         above = None if starts else _beside(labels, chunk) or _wrapped(labels, chunk)
         if above is None:
             labels.append([chunk])

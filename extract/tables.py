@@ -96,45 +96,41 @@ def _without_slivers(
 ) -> tuple[list, list, list[list[_Edges]], list[list[str]]]:
     """camelot's grid with every sliver column joined to the column after it (the last to the
     one before), then every sliver row likewise: rows top-down as (top, bottom)."""
-    sliver = next((i for i, (a, b) in enumerate(cols) if b - a < SLIVER_PT), None)
-    if sliver is not None and len(cols) > 1:
-        i, j = (sliver, sliver + 1) if sliver + 1 < len(cols) else (sliver - 1, sliver)
-        cols = [*cols[:i], (cols[i][0], cols[j][1]), *cols[j + 1 :]]
-        cells = [
-            [
-                *row[:i],
-                _joined(row[i], row[j], across=True, sliver_first=i == sliver),
-                *row[j + 1 :],
-            ]
-            for row in cells
-        ]
-        texts = [[*t[:i], t[i] + t[j], *t[j + 1 :]] for t in texts]
-        return _without_slivers(rows, cols, cells, texts)
-    sliver = next((i for i, (top, bottom) in enumerate(rows) if top - bottom < SLIVER_PT), None)
-    if sliver is not None and len(rows) > 1:
-        i, j = (sliver, sliver + 1) if sliver + 1 < len(rows) else (sliver - 1, sliver)
-        rows = [*rows[:i], (rows[i][0], rows[j][1]), *rows[j + 1 :]]
-        joined = [
-            _joined(a, b, across=False, sliver_first=i == sliver)
-            for a, b in zip(cells[i], cells[j], strict=True)
-        ]
-        cells = [*cells[:i], joined, *cells[j + 1 :]]
-        text = [a + b for a, b in zip(texts[i], texts[j], strict=True)]
-        texts = [*texts[:i], text, *texts[j + 1 :]]
-        return _without_slivers(rows, cols, cells, texts)
-    return rows, cols, cells, texts
+    cols, cells, texts = _sliver_columns_joined(cols, cells, texts)
+    rows, turned, down = _sliver_columns_joined(rows, _turned(cells), _transposed(texts))
+    return rows, cols, _turned(turned), _transposed(down)
 
 
-def _joined(first: _Edges, second: _Edges, *, across: bool, sliver_first: bool) -> _Edges:
-    """One cell from two beside (`across`) or above each other, one of them a sliver: a rule
-    at either of the sliver's two near lines bounds the joined cell on that side."""
-    if across:
-        left = first.left or first.right if sliver_first else first.left
-        right = second.right if sliver_first else second.left or second.right
-        return _Edges(left, right, first.top or second.top, first.bottom or second.bottom)
-    top = first.top or first.bottom if sliver_first else first.top
-    bottom = second.bottom if sliver_first else second.top or second.bottom
-    return _Edges(first.left or second.left, first.right or second.right, top, bottom)
+def _sliver_columns_joined(
+    spans: list[tuple[float, float]], cells: list[list[_Edges]], texts: list[list[str]]
+) -> tuple[list[tuple[float, float]], list[list[_Edges]], list[list[str]]]:
+    sliver = next((i for i, (a, b) in enumerate(spans) if abs(b - a) < SLIVER_PT), None)
+    if sliver is None or len(spans) < 2:
+        return spans, cells, texts
+    i, j = (sliver, sliver + 1) if sliver + 1 < len(spans) else (sliver - 1, sliver)
+    spans = [*spans[:i], (spans[i][0], spans[j][1]), *spans[j + 1 :]]
+    cells = [[*r[:i], _joined(r[i], r[j], sliver_first=i == sliver), *r[j + 1 :]] for r in cells]
+    texts = [[*t[:i], t[i] + t[j], *t[j + 1 :]] for t in texts]
+    return _sliver_columns_joined(spans, cells, texts)
+
+
+def _transposed(grid: list[list[str]]) -> list[list[str]]:
+    return [list(col) for col in zip(*grid, strict=True)]
+
+
+def _turned(cells: list[list[_Edges]]) -> list[list[_Edges]]:
+    """Rows as columns, each cell's edges turned with it (its top is now its left)."""
+    return [
+        [_Edges(c.top, c.bottom, c.left, c.right) for c in col] for col in zip(*cells, strict=True)
+    ]
+
+
+def _joined(first: _Edges, second: _Edges, *, sliver_first: bool) -> _Edges:
+    """One cell from two side by side, one of them a sliver: a rule at either of the
+    sliver's two near lines bounds the joined cell on that side."""
+    left = first.left or first.right if sliver_first else first.left
+    right = second.right if sliver_first else second.left or second.right
+    return _Edges(left, right, first.top or second.top, first.bottom or second.bottom)
 
 
 def read_grids(path: str | Path, pages: tuple[int, ...], method: str) -> tuple[Grid, ...]:
