@@ -37,6 +37,17 @@ class RuledTable:
     centered_cols: frozenset[int] = field(default_factory=frozenset)
     ruled: bool = True  # False: no rules at all, columns only by where the text sits
 
+    def merges(self) -> tuple[dict[tuple[int, int], tuple[int, int]], set[tuple[int, int]]]:
+        """(row, col) of each span's top-left cell → (rows, cols) it spans; and the cells
+        the spans cover besides their top-left ones."""
+        origin: dict[tuple[int, int], tuple[int, int]] = {}
+        covered: set[tuple[int, int]] = set()
+        for c0, r0, c1, r1 in self.spans:
+            origin[(r0, c0)] = (r1 - r0 + 1, c1 - c0 + 1)
+            cells = {(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
+            covered |= cells - {(r0, c0)}
+        return origin, covered
+
 
 Block = Heading | Para | RuledTable
 

@@ -70,10 +70,9 @@ def _add_table(docx: object, t: RuledTable, family: str, size: float) -> None:
         table.columns[c].width = Mm(width)
         for cell in table.columns[c].cells:
             cell.width = Mm(width)
-    covered = set()
     for c0, r0, c1, r1 in t.spans:  # merge first: merging cells with text would stack paragraphs
         table.cell(r0, c0).merge(table.cell(r1, c1))
-        covered |= {(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)} - {(r0, c0)}
+    _, covered = t.merges()
     for r, row in enumerate(t.rows):
         for c, text in enumerate(row):
             if (r, c) in covered:

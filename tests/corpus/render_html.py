@@ -41,11 +41,7 @@ def _cell(text: str) -> str:
 
 
 def _table(t: RuledTable, look: Look) -> str:
-    covered: set[tuple[int, int]] = set()
-    origin: dict[tuple[int, int], tuple[int, int]] = {}
-    for c0, r0, c1, r1 in t.spans:
-        origin[(r0, c0)] = (r1 - r0 + 1, c1 - c0 + 1)
-        covered |= {(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)} - {(r0, c0)}
+    origin, covered = t.merges()
     lines = []
     for r, row in enumerate(t.rows):
         cells = []

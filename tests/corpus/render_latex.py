@@ -54,45 +54,51 @@ def _spanned_mm(t: RuledTable, c: int, cols: int, look: Look) -> float:
     return round(sum(t.col_widths_mm[c : c + cols]) - padding, 2)
 
 
-def _row(t: RuledTable, r: int, look: Look, origin: dict, covered: set, rowspan_of: dict) -> str:
+# The table's merges (RuledTable.merges), and the rows below each \multirow's first with
+# the span's width in columns.
+_Spans = tuple[
+    tuple[dict[tuple[int, int], tuple[int, int]], set[tuple[int, int]]], dict[tuple[int, int], int]
+]
+
+
+def _row(t: RuledTable, r: int, look: Look, spans: _Spans) -> str:
+    (origin, covered), under_multirow = spans
     bar = "|" if t.ruled else ""
     cells = []
     c = 0
-    ncols = len(t.col_widths_mm)
-    while c < ncols:
-        if (r, c) in covered and (r, c) not in rowspan_of:
+    while c < len(t.col_widths_mm):
+        under = (r, c) in under_multirow
+        if (r, c) in covered and not under:
             c += 1
             continue
-        if (r, c) in rowspan_of:  # under a \multirow: an empty cell of the spanned width
-            cols = rowspan_of[(r, c)]
-            width = _spanned_mm(t, c, cols, look)
-            left = bar if c == 0 else ""
-            cells.append(rf"\multicolumn{{{cols}}}{{{left}{_column(width, look)}{bar}}}{{}}")
-            c += cols
-            continue
-        rows, cols = origin.get((r, c), (1, 1))
-        align = "left" if c not in t.centered_cols else "center"
-        if c in t.centered_cols and r >= t.header_rows:
-            align = look.cell_align
-        text = _cell_text(t.rows[r][c], align)
+        if under:  # an empty cell of the \multirow's width, its rules drawn
+            rows, cols, text = 1, under_multirow[(r, c)], ""
+        else:
+            rows, cols = origin.get((r, c), (1, 1))
+            text = _cell_text(t.rows[r][c], _alignment(t, r, c, look))
         width = _spanned_mm(t, c, cols, look)
         if rows > 1:
-            text = rf"\multirow{{{rows}}}{{{width}mm}}{{{_cell_text(t.rows[r][c], align)}}}"
-        left = bar if c == 0 else ""
-        if cols > 1 or rows > 1:
-            cells.append(rf"\multicolumn{{{cols}}}{{{left}{_column(width, look)}{bar}}}{{{text}}}")
-        else:
-            cells.append(text)
+            text = rf"\multirow{{{rows}}}{{{width}mm}}{{{text}}}"
+        if cols > 1 or rows > 1 or under:
+            left = bar if c == 0 else ""
+            text = rf"\multicolumn{{{cols}}}{{{left}{_column(width, look)}{bar}}}{{{text}}}"
+        cells.append(text)
         c += cols
     return " & ".join(cells) + r" \tabularnewline"
 
 
-def _rules_below(t: RuledTable, r: int, spans: list) -> str:
+def _alignment(t: RuledTable, r: int, c: int, look: Look) -> str:
+    if c not in t.centered_cols:
+        return "left"
+    return look.cell_align if r >= t.header_rows else "center"
+
+
+def _rules_below(t: RuledTable, r: int) -> str:
     """\\hline, or \\cline over the columns no \\multirow continues through."""
     if not t.ruled:
         return ""
     through = set()
-    for c0, r0, c1, r1 in spans:
+    for c0, r0, c1, r1 in t.spans:
         if r0 <= r < r1:
             through |= set(range(c0, c1 + 1))
     ncols = len(t.col_widths_mm)
@@ -109,30 +115,22 @@ def _rules_below(t: RuledTable, r: int, spans: list) -> str:
 
 
 def _table(t: RuledTable, look: Look) -> str:
-    origin: dict[tuple[int, int], tuple[int, int]] = {}
-    covered: set[tuple[int, int]] = set()
-    rowspan_of: dict[tuple[int, int], int] = {}  # rows below a \multirow's first: its width
-    for c0, r0, c1, r1 in t.spans:
-        origin[(r0, c0)] = (r1 - r0 + 1, c1 - c0 + 1)
-        covered |= {(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)} - {(r0, c0)}
-        for r in range(r0 + 1, r1 + 1):
-            rowspan_of[(r, c0)] = c1 - c0 + 1
+    under_multirow = {
+        (r, c0): c1 - c0 + 1 for c0, r0, c1, r1 in t.spans for r in range(r0 + 1, r1 + 1)
+    }
+    spans = (t.merges(), under_multirow)
     bar = "|" if t.ruled else ""
     widths = (_spanned_mm(t, c, 1, look) for c in range(len(t.col_widths_mm)))
     spec = bar + bar.join(_column(w, look) for w in widths) + bar
     top = r"\hline" if t.ruled else ""
     lines = [rf"\begin{{longtable}}{{{spec}}}", top]
-    spans = list(t.spans)
-    head = [
-        _row(t, r, look, origin, covered, rowspan_of) + _rules_below(t, r, spans)
-        for r in range(t.header_rows)
-    ]
+    head = [_row(t, r, look, spans) + _rules_below(t, r) for r in range(t.header_rows)]
     if head:
         lines += head
         if t.repeat_header:
             lines += [r"\endfirsthead", top, *head, r"\endhead"]
     for r in range(t.header_rows, len(t.rows)):
-        lines.append(_row(t, r, look, origin, covered, rowspan_of) + _rules_below(t, r, spans))
+        lines.append(_row(t, r, look, spans) + _rules_below(t, r))
     lines.append(r"\end{longtable}")
     body = "\n".join(lines)
     if not t.landscape:
