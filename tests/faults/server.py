@@ -212,12 +212,7 @@ def trickle(body: bytes, interval: float = 0.5, stop: threading.Event | None = N
 
     def answer(h: BaseHTTPRequestHandler) -> None:
         _head(h, 200, {"Content-Type": "application/pdf", "Content-Length": str(len(body))})
-        for byte in body:
-            if stop is not None and stop.is_set():
-                return
-            h.wfile.write(bytes([byte]))
-            h.wfile.flush()
-            time.sleep(interval)
+        _drip(h, body, interval, stop)
 
     return answer
 
@@ -226,12 +221,18 @@ def trickle_headers(interval: float = 0.5, stop: threading.Event | None = None) 
     """The status line and headers a byte every `interval` seconds, for ever."""
 
     def answer(h: BaseHTTPRequestHandler) -> None:
-        head = b"HTTP/1.0 200 OK\r\n" + b"X-Slow: " + b"a" * 10_000
-        for byte in head:
-            if stop is not None and stop.is_set():
-                return
-            h.wfile.write(bytes([byte]))
-            h.wfile.flush()
-            time.sleep(interval)
+        _drip(h, b"HTTP/1.0 200 OK\r\n" + b"X-Slow: " + b"a" * 10_000, interval, stop)
 
     return answer
+
+
+def _drip(
+    h: BaseHTTPRequestHandler, data: bytes, interval: float, stop: threading.Event | None
+) -> None:
+    """`data` a byte every `interval` seconds, until it ends or `stop` is set."""
+    for byte in data:
+        if stop is not None and stop.is_set():
+            return
+        h.wfile.write(bytes([byte]))
+        h.wfile.flush()
+        time.sleep(interval)

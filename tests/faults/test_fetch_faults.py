@@ -111,19 +111,14 @@ def test_a_huge_attachment_stops_at_the_size_cap(portal, tmp_path: Path) -> None
     assert sum(p.stat().st_size for p in tmp_path.iterdir()) == 0
 
 
-def test_a_trickling_body_meets_the_deadline(portal, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "trickling",
+    [lambda stop: srv.trickle(BODY, 0.2, stop), lambda stop: srv.trickle_headers(0.2, stop)],
+    ids=["body", "headers"],
+)
+def test_a_trickling_answer_meets_the_deadline(trickling, portal, tmp_path: Path) -> None:
     stop = threading.Event()
-    portal.routes["/a.pdf"] = srv.trickle(BODY, 0.2, stop)
-    started = time.monotonic()
-    got = _fetch(portal, "/a.pdf", tmp_path, Limits(deadline_seconds=1.0, attempts=1))
-    stop.set()
-    assert isinstance(got, FetchFailure) and got.transient
-    assert time.monotonic() - started < 4
-
-
-def test_trickling_headers_meet_the_deadline(portal, tmp_path: Path) -> None:
-    stop = threading.Event()
-    portal.routes["/a.pdf"] = srv.trickle_headers(0.2, stop)
+    portal.routes["/a.pdf"] = trickling(stop)
     started = time.monotonic()
     got = _fetch(portal, "/a.pdf", tmp_path, Limits(deadline_seconds=1.0, attempts=1))
     stop.set()
