@@ -54,34 +54,13 @@ def _span(text: str) -> range:
 
 def render(seed: int, folder: str) -> tuple[int, str, float]:
     """Draw and render seed's report; (seed, pdf path, seconds)."""
-    from tests.corpus.document import report_document
-    from tests.corpus.fuzz import fuzz_report
+    from tests.corpus.fuzz import fuzz_report, print_fuzzed
 
-    fuzzed = fuzz_report(seed)
-    doc = report_document(fuzzed.report)
     path = Path(folder) / f"fuzz-{seed}.pdf"
-    started = time.perf_counter()
     if path.is_file():  # rendered before into --keep: the same seed draws the same report
         return seed, str(path), 0.0
-    renderer = fuzzed.report.style.renderer
-    if renderer == "html-chromium":
-        from tests.corpus.render_html import render_pdf as html_pdf
-
-        html_pdf(doc, path, fuzzed.look)
-    elif renderer == "latex":
-        from tests.corpus.render_latex import render_pdf as latex_pdf
-
-        latex_pdf(doc, path, fuzzed.look)
-    elif renderer == "reportlab":
-        from tests.corpus.render_reportlab import render_pdf
-
-        render_pdf(doc, path)
-    else:
-        from tests.corpus.render_docx import build_docx, convert_to_pdf
-
-        build_docx(doc, path.with_suffix(".docx"))
-        convert_to_pdf([path.with_suffix(".docx")], path.parent)
-        path.with_suffix(".docx").unlink()
+    started = time.perf_counter()
+    print_fuzzed(fuzz_report(seed), path)
     return seed, str(path), time.perf_counter() - started
 
 

@@ -9,8 +9,11 @@ fonts, TrueType or OpenType/CFF)."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
+from pathlib import Path
 
+from tests.corpus.document import Document, report_document
 from tests.corpus.fonts import FONTS
 from tests.corpus.model import (
     Report,
@@ -110,3 +113,46 @@ def fuzz_report(seed: int) -> FuzzedReport:
         report = plant(report, rng.choice(MISTAKES))
     report = replace(report, expected_failures=failing_relations(report, None))
     return FuzzedReport(seed, report, look)
+
+
+# ---- printing a drawn report (each renderer imported only when its report is printed) ----
+
+
+def _reportlab(doc: Document, path: Path, look: Look) -> None:
+    from tests.corpus.render_reportlab import render_pdf
+
+    render_pdf(doc, path)
+
+
+def _chromium(doc: Document, path: Path, look: Look) -> None:
+    from tests.corpus.render_html import render_pdf
+
+    render_pdf(doc, path, look)
+
+
+def _libreoffice(doc: Document, path: Path, look: Look) -> None:
+    from tests.corpus.render_docx import build_docx, convert_to_pdf
+
+    docx = path.with_suffix(".docx")
+    build_docx(doc, docx)
+    convert_to_pdf([docx], path.parent)
+    docx.unlink()
+
+
+def _xelatex(doc: Document, path: Path, look: Look) -> None:
+    from tests.corpus.render_latex import render_pdf
+
+    render_pdf(doc, path, look)
+
+
+PRINTERS: dict[str, Callable[[Document, Path, Look], None]] = {
+    "reportlab": _reportlab,
+    "html-chromium": _chromium,
+    "docx-libreoffice": _libreoffice,
+    "latex": _xelatex,
+}
+
+
+def print_fuzzed(fuzzed: FuzzedReport, path: Path) -> None:
+    """`fuzzed` printed to `path` by the renderer its seed drew."""
+    PRINTERS[fuzzed.report.style.renderer](report_document(fuzzed.report), path, fuzzed.look)
