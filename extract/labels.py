@@ -128,7 +128,9 @@ def match_row(registry: tuple[RowLabel, ...], label: str) -> str | None:
 
 # A label's numbering as the form prints it (NFKC-folded, as normalize_label leaves it):
 # 一、 (一) 1. 1、
-_FORM_NUMBERING = re.compile(r"^(\d+[、.．]|[(][一二三四五六七八九十]+[)]|[一二三四五六七八九十]+、)")
+_FORM_NUMBERING = re.compile(
+    r"^(\d+[、.．]|[(][一二三四五六七八九十]+[)]|[一二三四五六七八九十]+、)"
+)
 
 
 def starts_numbered(label: str) -> bool:

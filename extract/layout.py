@@ -34,6 +34,7 @@ from nianbao.records import Cell, Number, TablePiece, UnreadTable
 Row = tuple[str, ...]
 
 REVIEW_COLUMNS = REVIEW_CELLS
+APPLICANT_COLUMNS = len(APPLICANT_CODES)
 # A stacked, merged header can leave heads blank, and a header cut by a page break can leave
 # a whole proceeding's five heads in a piece of other columns on the page before; more than
 # a third of the 15 not naming their outcome is no longer evidence the columns are the form's.
@@ -46,7 +47,8 @@ def classify_grid(grid: Grid) -> str | None:
     for table, marker in TABLE_MARKERS.items():
         if marker.search(text):
             return table
-    if any(_application_code(_leaf(r[:-7])) for r in grid.rows if len(r) > 7):
+    width = APPLICANT_COLUMNS
+    if any(_application_code(_leaf(r[:-width])) for r in grid.rows if len(r) > width):
         return "application"  # a continuation piece of table 三 with no header
     if any(match_row(DISCLOSURE_ITEM_LABELS, normalize_label(r[0])) for r in grid.rows if r):
         return "disclosure"  # table 二's last item carried onto the next page
@@ -127,7 +129,7 @@ def _joined_across_break(flat: list[tuple[Grid, int]], n: int) -> tuple[int, str
     only if the joined label names the row the first half names (when it names one), and the
     values sit on one side only."""
     grid, r = flat[n]
-    width = len(APPLICANT_CODES)
+    width = APPLICANT_COLUMNS
     row = grid.rows[r]
     if r != len(grid.rows) - 1 or len(row) <= width:
         return None
@@ -181,16 +183,17 @@ def read_value(
 
 
 def _application_row_code(grid: Grid, row: Row, leaf: str | None = None) -> str | None:
-    if len(row) < 8:
+    width = APPLICANT_COLUMNS
+    if len(row) <= width:
         if any(has_number(c) for c in row):
             raise UnknownLayout(
                 f"table 三 on page {grid.page}: a row has {len(row)} columns, not 6+1 values and a label"
             )
         return None
-    leaf = leaf or _leaf(row[:-7])
+    leaf = leaf or _leaf(row[:-width])
     code = _application_code(leaf)
     if code is None:
-        if any(has_number(c) for c in row[-7:]) and not PAGE_FOOTER.match(leaf):
+        if any(has_number(c) for c in row[-width:]) and not PAGE_FOOTER.match(leaf):
             raise UnknownLayout(
                 f"table 三 on page {grid.page}: row label {leaf or '(none)'!r} is not one of the form's rows"
             )
@@ -219,7 +222,7 @@ def _check_applicant_header(grid: Grid) -> None:
     """The applicant heads, where a row prints them, must be the form's, in its order. A row
     too narrow to hold a label and seven values is a piece of a header cut by a page break
     (its seven heads finish on the next page): no evidence either way."""
-    width = len(APPLICANT_CODES)
+    width = APPLICANT_COLUMNS
     for row in grid.rows:
         if len(row) <= width:
             continue

@@ -10,6 +10,7 @@ import pypdfium2 as pdfium
 
 from extract.labels import PAGE_FOOTER, TABLE_PAGE_MARKERS, TITLE_PATTERN, UNSUPPORTED_FORMS
 from nianbao.errors import NotAPdf, UnknownLayout, UnreadablePdf, UnsupportedFormVersion
+from nianbao.form import REVIEW_CELLS
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def _review_values_on_next_page(page_text: str) -> bool:
     if not heads:
         return False
     tail = page_text[heads[-1].end() :].split()
-    return sum(1 for token in tail if _VALUE_TOKEN.match(token)) < 15
+    return sum(1 for token in tail if _VALUE_TOKEN.match(token)) < REVIEW_CELLS
 
 
 def check_form_version(text: PdfText, pages: tuple[int, ...]) -> None:

@@ -37,8 +37,9 @@ from extract.chunks import (
 )
 from extract.labels import normalize_label, starts_numbered
 from extract.values import is_value_like
+from nianbao.form import APPLICANT_CODES
 
-APPLICANT_COLUMNS = 7
+APPLICANT_COLUMNS = len(APPLICANT_CODES)
 LABEL_COLUMNS = 3  # as ruled: the vertical heading, the group (（三）不予公开), the item
 
 Row = list[list[Chunk]]  # column → its chunks

@@ -9,7 +9,7 @@ from extract.pdf import check_form_version, find_title, read_pdf_text, table_pag
 from extract.positions import READERS, position_grids
 from extract.tables import LATTICE_METHODS, read_grids
 from nianbao.errors import UnknownLayout
-from nianbao.form import ROW_CODES_23, ROW_CODES_25
+from nianbao.form import APPLICANT_CODES, REVIEW_CELLS, ROW_CODES_23, ROW_CODES_25
 from nianbao.records import Cell, ExtractedReport, UnreadTable
 
 
@@ -74,11 +74,16 @@ def _with_unruled_tables(path: str | Path, pages: tuple[int, ...], parsed: Parse
 
 def form_rows(cells: list[Cell] | tuple[Cell, ...]) -> int:
     """23 when （六）其他处理 is printed as one row (`3.6`), else 25."""
-    return 23 if any(c.table == "application" and c.row == "3.6" for c in cells) else 25
+    return len(_row_codes(cells))
+
+
+def _row_codes(cells: list[Cell] | tuple[Cell, ...]) -> tuple[str, ...]:
+    one_row = any(c.table == "application" and c.row == "3.6" for c in cells)
+    return ROW_CODES_23 if one_row else ROW_CODES_25
 
 
 def _missing_cell_count(cells: list[Cell]) -> int:
-    rows = ROW_CODES_23 if form_rows(cells) == 23 else ROW_CODES_25
+    rows = _row_codes(cells)
     app = sum(1 for c in cells if c.table == "application" and c.row in rows)
     review = sum(1 for c in cells if c.table == "review")
-    return (len(rows) * 7 - app) + (15 - review)
+    return (len(rows) * len(APPLICANT_CODES) - app) + (REVIEW_CELLS - review)
