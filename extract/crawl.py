@@ -1,4 +1,7 @@
-"""Crawl a government CMS column: listing pages → detail pages → PDF attachments."""
+"""Crawl a government CMS column: listing pages → detail pages → report files.
+
+A report is an attachment of a detail page (PDF, Word, OFD), or the detail page itself when
+it prints the form's tables. Every listing item not taken is kept with why (skipped_items)."""
 
 from __future__ import annotations
 
@@ -10,19 +13,27 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from extract.html import decode_page, page_holds_form_tables
 from extract.http import Limits, RetryLater, open_response, read_capped, with_retries
+from extract.titles import title_kind
 from nianbao.errors import EnvironmentBroken, TerminalError
 from nianbao.records import CrawlResult, ReportLink, SkippedItem
 
-# What makes an item a report: its title names the annual report.
-REPORT_TITLE = re.compile(r"信息公开.*年度?报告|年度报告")
 PAGINATION = re.compile(r"(^|/)index_\d+\.html?$")
 # TRS-style CMS print pagination from a script: createPageHTML(<pages>, <current>, "index", "html").
 SCRIPT_PAGINATION = re.compile(
     r"createPageHTML\(\s*(\d+)\s*,\s*\d+\s*,\s*['\"](\w+)['\"]\s*,\s*['\"](\w+)['\"]"
 )
-PDF_HREF = re.compile(r"\.pdf($|[?#])", re.IGNORECASE)
-_META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([\w-]+)", re.IGNORECASE)
+# The files a report is published as; which of them nianbao can read is extract/report.py's say.
+ATTACHMENT_HREF = re.compile(r"\.(pdf|docx?|wps|ofd)($|[?#])", re.IGNORECASE)
+NOT_A_REPORT = "its title does not name an annual report on government information disclosure"
+SAME_REPORT = (
+    "the detail page prints the report's tables itself and was read instead (one report, not two)"
+)
+UNCLEAR_PAGE = (
+    "its title does not say it is a disclosure report, and its page holds neither the form's "
+    "tables nor an attachment titled as one"
+)
 
 
 class _Anchors(HTMLParser):
@@ -59,18 +70,7 @@ class _Anchors(HTMLParser):
 
 def decode_html(response: httpx.Response, content: bytes) -> str:
     """Body text by the header's charset, then the page's <meta>, then UTF-8, then GB18030."""
-    declared = response.charset_encoding
-    if not declared:
-        m = _META_CHARSET.search(content[:2048])
-        declared = m.group(1).decode() if m else None
-    for encoding in (declared, "utf-8", "gb18030"):
-        if not encoding:
-            continue
-        try:
-            return content.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return content.decode("utf-8", "replace")
+    return decode_page(content, response.charset_encoding)
 
 
 MAX_PAGE_BYTES = 20 * 1024 * 1024  # a listing or detail page; a bigger one is not a page
@@ -107,65 +107,92 @@ def crawl_portal(
     allowed_host: str | None = None,
     limits: Limits | None = None,
 ) -> CrawlResult:
-    """Every report PDF linked from the column at `listing_url` (on its host, or `allowed_host`).
+    """Every report linked from the column at `listing_url` (on its host, or `allowed_host`).
 
     A listing that cannot be had stops the crawl (RetryLater when it may come back, else
     EnvironmentBroken); any other page or link that fails is a skipped item with its reason."""
     host = allowed_host or urlsplit(listing_url).hostname or ""
-    queue: deque[tuple[str, str]] = deque([(listing_url, "listing")])
+    # (url, 'start' | 'listing' | 'detail' | 'maybe', the item's title in the listing)
+    queue: deque[tuple[str, str, str]] = deque([(listing_url, "start", "")])
     seen: set[str] = {listing_url}
     links: dict[str, ReportLink] = {}
     skipped: dict[str, SkippedItem] = {}
     visited = 0
     while queue and visited < max_pages:
-        url, kind = queue.popleft()
-        try:
-            page = get_page(client, url, host, limits)
-        except RetryLater:
-            if url == listing_url:
-                raise  # the portal is down: the caller says so
-            _skip(skipped, url, "", "page failed after retries (tried again next run)")
-            continue
-        except TerminalError as err:
-            if url == listing_url:
-                raise EnvironmentBroken(f"portal listing: {err.reason}") from err
-            _skip(skipped, url, "", err.reason)
+        url, kind, title = queue.popleft()
+        page = _visited_page(client, url, kind, title, host, limits, skipped)
+        if page is None:
             continue
         visited += 1
-        if page.status >= 400:
-            if url == listing_url:
-                raise EnvironmentBroken(f"portal listing {url} answered HTTP {page.status}")
-            _skip(skipped, url, "", f"HTTP {page.status}")
-            continue
-        parsed = _Anchors()
-        parsed.feed(page.html)
-        for found in _classify_links(page.url, parsed, page.html, host, kind):
+        for found in _page_findings(page, kind, title, host):
             if isinstance(found, SkippedItem):
                 _skip(skipped, found.url, found.title, found.reason)
-                continue
-            next_url, next_kind, title = found
-            if next_kind == "pdf":
-                links.setdefault(next_url, ReportLink(next_url, page.url, title))
-            elif next_url not in seen:
-                seen.add(next_url)
-                queue.append((next_url, next_kind))
+            elif found[1] == "report":
+                links.setdefault(found[0], ReportLink(found[0], page.url, found[2]))
+            elif found[0] not in seen:
+                seen.add(found[0])
+                queue.append(found)
     return CrawlResult(
         tuple(links.values()), visited, tuple(skipped.values()), page_limit_reached=bool(queue)
     )
+
+
+def _visited_page(
+    client: httpx.Client,
+    url: str,
+    kind: str,
+    title: str,
+    host: str,
+    limits: Limits | None,
+    skipped: dict[str, SkippedItem],
+) -> Page | None:
+    """The page, or None with the item recorded as skipped. The listing itself failing stops
+    the crawl instead."""
+    try:
+        page = get_page(client, url, host, limits)
+    except RetryLater:
+        if kind == "start":
+            raise  # the portal is down: the caller says so
+        _skip(skipped, url, title, "page failed after retries (tried again next run)")
+        return None
+    except TerminalError as err:
+        if kind == "start":
+            raise EnvironmentBroken(f"portal listing: {err.reason}") from err
+        _skip(skipped, url, title, err.reason)
+        return None
+    if page.status >= 400:
+        if kind == "start":
+            raise EnvironmentBroken(f"portal listing {url} answered HTTP {page.status}")
+        _skip(skipped, url, title, f"HTTP {page.status}")
+        return None
+    return page
 
 
 def _skip(skipped: dict[str, SkippedItem], url: str, title: str, reason: str) -> None:
     skipped.setdefault(url, SkippedItem(url, title, reason))
 
 
-def _classify_links(
-    base: str, page: _Anchors, html: str, host: str, kind: str
-) -> list[tuple[str, str, str] | SkippedItem]:
-    """(url, 'listing' | 'detail' | 'pdf', title) for the links worth following, and a
-    SkippedItem for each item not taken (not a report, or a link that is not a URL)."""
-    out: list[tuple[str, str, str] | SkippedItem] = []
-    if kind == "listing":
-        out.extend((u, "listing", "") for u in _script_pagination(base, html))
+# What a page yields: a page to visit or a report to fetch, as (url, kind, title), or an item
+# not taken and why.
+_Found = tuple[str, str, str] | SkippedItem
+NO_REPORT_ON_PAGE = "the detail page holds neither an attachment nor the form's tables"
+
+
+def _page_findings(page: Page, kind: str, title: str, host: str) -> list[_Found]:
+    anchors = _Anchors()
+    anchors.feed(page.html)
+    links, out = _same_host_links(page.url, anchors, host)
+    if kind in ("start", "listing"):
+        return out + _listing_findings(page, anchors, links)
+    return out + _detail_findings(page, kind, title or anchors.title, links)
+
+
+def _same_host_links(
+    base: str, page: _Anchors, host: str
+) -> tuple[list[tuple[str, str]], list[_Found]]:
+    """(absolute url, link text) of the page's links on `host`, and the malformed ones."""
+    links: list[tuple[str, str]] = []
+    bad: list[_Found] = []
     for href, text in page.anchors:
         if not href or href.startswith(("javascript:", "mailto:", "#")):
             continue
@@ -173,22 +200,47 @@ def _classify_links(
             url = urljoin(base, href.strip()).split("#")[0]
             url_host = urlsplit(url).hostname
         except ValueError as err:  # e.g. 'http://[bad/x.pdf': Invalid IPv6 URL
-            out.append(SkippedItem(href, text or page.title, f"malformed link: {err}"))
+            bad.append(SkippedItem(href, text or page.title, f"malformed link: {err}"))
             continue
-        if url_host != host:
-            continue
-        title = text or page.title
-        if PDF_HREF.search(url):
-            if kind == "detail" or REPORT_TITLE.search(title):
-                out.append((url, "pdf", title if kind == "listing" else page.title or title))
-        elif kind == "listing" and PAGINATION.search(urlsplit(url).path):
+        if url_host == host:
+            links.append((url, text))
+    return links, bad
+
+
+def _listing_findings(page: Page, anchors: _Anchors, links: list[tuple[str, str]]) -> list[_Found]:
+    """Further listing pages, the items whose title may be a report, and the rest skipped."""
+    out: list[_Found] = [(u, "listing", "") for u in _script_pagination(page.url, page.html)]
+    for url, text in links:
+        if ATTACHMENT_HREF.search(url):
+            title = text or anchors.title
+            taken = title_kind(title) != "not"
+            out.append((url, "report", title) if taken else SkippedItem(url, title, NOT_A_REPORT))
+        elif PAGINATION.search(urlsplit(url).path):
             out.append((url, "listing", ""))
-        elif kind == "listing" and text and _is_item_page(base, url):
-            if REPORT_TITLE.search(text):
-                out.append((url, "detail", text))
-            else:
-                out.append(SkippedItem(url, text, "not an annual report"))
+        elif text and _is_item_page(page.url, url):
+            kind = title_kind(text)
+            item = (url, "detail" if kind == "report" else "maybe", text)
+            out.append(SkippedItem(url, text, NOT_A_REPORT) if kind == "not" else item)
     return out
+
+
+def _detail_findings(
+    page: Page, kind: str, title: str, links: list[tuple[str, str]]
+) -> list[_Found]:
+    """The page itself when it prints the form's tables (its attachments then skipped as the
+    same report), else its attachments; a page whose title was unclear keeps only those
+    titled as a report."""
+    files = [(url, text) for url, text in links if ATTACHMENT_HREF.search(url)]
+    if page_holds_form_tables(page.html):
+        same = [SkippedItem(url, text or title, SAME_REPORT) for url, text in files]
+        return [(page.url, "report", title), *same]
+    if kind == "maybe":
+        files = [(url, text) for url, text in files if title_kind(text) == "report"]
+        if not files:
+            return [SkippedItem(page.url, title, UNCLEAR_PAGE)]
+    if not files:
+        return [SkippedItem(page.url, title, NO_REPORT_ON_PAGE)]
+    return [(url, "report", title) for url, _ in files]
 
 
 def _is_item_page(listing: str, url: str) -> bool:

@@ -21,6 +21,8 @@ from typing import BinaryIO
 
 import httpx
 
+from extract.formats import SUFFIXES, file_format
+from extract.html import content_sha256
 from extract.http import (
     BadBody,
     Limits,
@@ -68,7 +70,7 @@ def fetch_report(
     allowed_host: str | None = None,
     limits: Limits | None = None,
 ) -> FetchedFile | FetchFailure:
-    """`url` streamed to `raw_dir/<sha256>.pdf`, or why it gave no file.
+    """`url` streamed to `raw_dir/<sha256>.<suffix>`, or why it gave no file.
 
     With what the last run learnt of the URL (ETag, Last-Modified) the GET is conditional: a
     304 downloads nothing and stands for the file seen before. Network trouble, 429 and 5xx
@@ -112,10 +114,10 @@ def _download(
         except httpx.TransportError as err:
             raise RetryLater(f"{url}: body cut short ({err.__class__.__name__}: {err})") from err
         body.finish()
-        final = _keep(part, raw_dir, body.sha256)
+        sha256, final = _kept(part, raw_dir, body.sha256)
         return FetchedFile(
             url,
-            body.sha256,
+            sha256,
             str(final),
             final.stat().st_size,
             response.headers.get("content-type", ""),
@@ -127,7 +129,7 @@ def _download(
 
 
 def _not_modified(url: str, raw_dir: Path, cached: CachedFetch, at: datetime) -> FetchedFile:
-    path = raw_dir / f"{cached.sha256}.pdf"
+    path = next(raw_dir.glob(f"{cached.sha256}.*"), raw_dir / f"{cached.sha256}.pdf")
     size = path.stat().st_size if path.exists() else 0
     return FetchedFile(
         url,
@@ -237,8 +239,17 @@ def _part_file(raw_dir: Path) -> Iterator[tuple[BinaryIO, Path]]:
         path.unlink(missing_ok=True)
 
 
-def _keep(part: Path, raw_dir: Path, sha256: str) -> Path:
-    final = raw_dir / f"{sha256}.pdf"
+def _kept(part: Path, raw_dir: Path, sha256: str) -> tuple[str, Path]:
+    """The download renamed to `<identity><suffix>`: its bytes' hash, or for a report page its
+    content's (html.content_sha256), as a page's bytes change with its view counter."""
+    kind = file_format(part)
+    if kind == "html":
+        sha256 = content_sha256(part.read_bytes()) or sha256
+    return sha256, _keep(part, raw_dir, sha256, SUFFIXES[kind])
+
+
+def _keep(part: Path, raw_dir: Path, sha256: str, suffix: str) -> Path:
+    final = raw_dir / f"{sha256}{suffix}"
     try:
         os.replace(part, final)
     except OSError as err:

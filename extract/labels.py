@@ -111,10 +111,6 @@ TABLE_PAGE_MARKERS: re.Pattern[str] = re.compile(
     r"本年制发件数|本年处理决定数量|本年新收政府信息公开申请|结转下年度继续办理|尚未审结|不予处理|无法提供"
 )
 
-# A report's title: `<agency> <year> 年政府信息公开工作年度报告`, agency possibly on the line above.
-TITLE_PATTERN: re.Pattern[str] = re.compile(
-    r"(?P<agency>[^\s\d]*)\s*(?P<year>(19|20)\d{2})\s*年度?\s*政府信息公开\s*工作\s*年度\s*报告"
-)
 PAGE_FOOTER: re.Pattern[str] = re.compile(r"^[-—－–\s]*\d+[-—－–\s]*$|^第\d+页")
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from extract.labels import PAGE_FOOTER, TABLE_PAGE_MARKERS, TITLE_PATTERN, UNSUPPORTED_FORMS
+from extract.labels import PAGE_FOOTER, TABLE_PAGE_MARKERS, UNSUPPORTED_FORMS
+from extract.titles import title_in_lines
 from nianbao.errors import NotAPdf, UnknownLayout, UnreadablePdf, UnsupportedFormVersion
 from nianbao.form import REVIEW_CELLS
 
@@ -86,21 +87,16 @@ def find_title(text: PdfText) -> tuple[str, int]:
     """(agency, year) as printed in the report's title on its first page(s)."""
     for page_text in text.page_texts[:2]:
         lines = [ln.strip() for ln in page_text.splitlines()]
-        lines = [ln for ln in lines if ln and not PAGE_FOOTER.match(ln)]
-        for i, line in enumerate(lines):
-            m = TITLE_PATTERN.search(line.replace(" ", ""))
-            if not m:
-                continue
-            agency = m.group("agency") or _previous_line(lines, i)
-            if agency:
-                return agency, int(m.group("year"))
-    raise UnknownLayout(
-        "no title '<机关> <年> 年政府信息公开工作年度报告' found on the first pages"
-    )
+        found = title_in_lines([ln for ln in lines if ln and not PAGE_FOOTER.match(ln)])
+        if found:
+            return found
+    raise UnknownLayout(NO_TITLE)
 
 
-def _previous_line(lines: list[str], i: int) -> str:
-    return re.sub(r"\s+", "", lines[i - 1]) if i > 0 else ""
+NO_TITLE = (
+    "no title '<机关> <年> 年政府信息公开工作年度报告' (or 年报, 工作报告, 政务公开…) "
+    "found on the first pages"
+)
 
 
 def table_page_numbers(text: PdfText) -> tuple[int, ...]:
@@ -133,9 +129,15 @@ def _review_values_on_next_page(page_text: str) -> bool:
 
 
 def check_form_version(text: PdfText, pages: tuple[int, ...]) -> None:
-    body = "".join(_squash(text.page_texts[p - 1]) for p in pages)
+    check_form_text("".join(text.page_texts[p - 1] for p in pages))
+
+
+def check_form_text(body: str) -> None:
+    """Raises UnsupportedFormVersion when the tables' text is that of a form nianbao does not
+    read (the 2019 trial format's table 二)."""
+    squashed = _squash(body)
     for version, pattern in UNSUPPORTED_FORMS.items():
-        if pattern.search(body):
+        if pattern.search(squashed):
             raise UnsupportedFormVersion(f"unsupported form version: {version}")
 
 

@@ -1,19 +1,39 @@
-"""One PDF → one ExtractedReport (or a TerminalError saying why not)."""
+"""One report file → one ExtractedReport (or a TerminalError saying why not).
+
+The file's format is told by its first bytes, not its name or the server's Content-Type
+(portals label a PDF text/html and a page application/octet-stream); each format has one
+reader in FORMATS, and all of them hand grids to the same form-anchored parsers."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from extract.layout import Parsed, parse_grids, parse_table
-from extract.pdf import check_form_version, find_title, read_pdf_text, table_page_numbers
+from extract.formats import file_format
+from extract.html import HTML_METHOD, read_html
+from extract.layout import Parsed, classify_grid, parse_grids, parse_table
+from extract.pdf import (
+    NO_TITLE,
+    check_form_text,
+    check_form_version,
+    find_title,
+    read_pdf_text,
+    table_page_numbers,
+)
 from extract.positions import READERS, position_grids
 from extract.tables import LATTICE_METHODS, read_grids
-from nianbao.errors import UnknownLayout
+from extract.titles import title_in_lines
+from nianbao.errors import NotAPdf, UnknownLayout
 from nianbao.form import APPLICANT_CODES, REVIEW_CELLS, ROW_CODES_23, ROW_CODES_25
 from nianbao.records import Cell, ExtractedReport, UnreadTable
 
 
 def extract_report(path: str | Path) -> ExtractedReport:
+    path = Path(path)
+    return FORMATS[file_format(path)](path)
+
+
+def _pdf_report(path: Path) -> ExtractedReport:
     text = read_pdf_text(path)
     agency, year = find_title(text)
     check_form_version(text, tuple(range(1, text.pages + 1)))
@@ -29,9 +49,39 @@ def extract_report(path: str | Path) -> ExtractedReport:
         if missing == 0:
             break
     assert best is not None
-    _, (cells, pieces, unread), method = best
+    _, parsed, method = best
+    return _report(agency, year, parsed, text.pages, pages, method)
+
+
+def _html_report(path: Path) -> ExtractedReport:
+    """A report published as a web page: the title from the page's own title or heading,
+    the tables from its <table>s."""
+    page = read_html(path.read_bytes())
+    if not any(classify_grid(grid) for grid in page.grids):
+        titled = f" titled {page.titles[0]!r}" if page.titles else ""
+        raise NotAPdf(
+            f"not a PDF, and not a report page: an HTML page{titled} holding none of the "
+            "form's tables (an error page served in the file's place?)"
+        )
+    found = title_in_lines([*page.titles, *page.text.splitlines()[:40]])
+    if found is None:
+        raise UnknownLayout(NO_TITLE.replace("on the first pages", "on the page"))
+    check_form_text(page.text)
+    return _report(*found, parse_grids(page.grids), 1, (1,), HTML_METHOD)
+
+
+FORMATS: dict[str, Callable[[Path], ExtractedReport]] = {
+    "pdf": _pdf_report,
+    "html": _html_report,
+}
+
+
+def _report(
+    agency: str, year: int, parsed: Parsed, pages: int, table_pages: tuple[int, ...], method: str
+) -> ExtractedReport:
+    cells, pieces, unread = parsed
     if not any(c.table == "application" for c in cells) and not unread:
-        unread = [UnreadTable("application", _not_found(pages))]
+        unread = [UnreadTable("application", _not_found(table_pages))]
     if not cells:  # no table of the form placed: nothing of this report can be loaded
         raise UnknownLayout("; ".join(u.reason for u in unread))
     return ExtractedReport(
@@ -39,8 +89,8 @@ def extract_report(path: str | Path) -> ExtractedReport:
         year=year,
         form_rows=form_rows(cells),
         cells=tuple(cells),
-        pages=text.pages,
-        table_pages=pages,
+        pages=pages,
+        table_pages=table_pages,
         method=method,
         pieces=tuple(pieces),
         unread=tuple(unread),

@@ -39,7 +39,8 @@ class CrawlResult:
 
 @dataclass(frozen=True)
 class FetchedFile:
-    """A downloaded body, stored content-addressed under `data/raw/<sha256>.pdf`."""
+    """A downloaded report file, stored content-addressed under `data/raw/<sha256>.<suffix>`
+    (for a report page, the hash of its content: extract/html.content_sha256)."""
 
     url: str
     sha256: str

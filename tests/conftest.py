@@ -21,10 +21,18 @@ REAL_DIR = REPO.parent / "shared" / "real"
 SAMPLE_PORTAL = REPO / "data" / "sample_portal"
 SAMPLE_TRUTH = REPO / "data" / "sample_truth"
 REAL_NAMES = ("huaian-city-2024", "hongze-district-2023", "hongze-district-2024")
+REAL_PAGES = ("shuyang-fgj-2023",)  # published as the detail page itself
+REAL_REPORTS = REAL_NAMES + REAL_PAGES
 
 
 def real_pdf(name: str) -> Path:
-    path = REAL_DIR / f"{name}.pdf"
+    return real_file(name, ".pdf")
+
+
+def real_file(name: str, suffix: str | None = None) -> Path:
+    """../shared/real/<name>.pdf (or .html for the one published as a page)."""
+    suffix = suffix or (".html" if name in REAL_PAGES else ".pdf")
+    path = REAL_DIR / f"{name}{suffix}"
     if not path.is_file():
         raise FileNotFoundError(f"{path}: the real reports live in ../shared/real beside the repo")
     return path
@@ -74,7 +82,8 @@ def prefect_harness() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def real_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The three real PDFs behind a generated CMS listing page, served on 127.0.0.1."""
+    """The three real PDFs behind a generated CMS listing page, and the real report published
+    as a page as one of its detail pages, served on 127.0.0.1."""
     from nianbao.portal import serve_folder
 
     root = tmp_path_factory.mktemp("real_portal")
@@ -89,6 +98,11 @@ def real_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             f'<a href="files/{name}.pdf">{title}</a></body></html>',
             encoding="utf-8",
         )
+        items.append(f'<li><a href="t{i}.html">{title}</a></li>')
+    for i, name in enumerate(REAL_PAGES, start=len(REAL_NAMES)):
+        (root / f"t{i}.html").symlink_to(real_file(name))
+        truth = real_truth(name)
+        title = f"{truth['agency']}{truth['year']}年政府信息公开年度报告"
         items.append(f'<li><a href="t{i}.html">{title}</a></li>')
     (root / "index.html").write_text(
         '<html><head><meta charset="utf-8"></head><body><ul>'

@@ -7,7 +7,6 @@ import pytest
 from extract.labels import (
     APPLICATION_ROW_LABELS,
     DISCLOSURE_ITEM_LABELS,
-    TITLE_PATTERN,
     match_row,
     normalize_label,
 )
@@ -83,16 +82,3 @@ def test_headers_are_not_rows(label: str) -> None:
 )
 def test_disclosure_item_variant(label: str, code: str | None) -> None:
     assert match_row(DISCLOSURE_ITEM_LABELS, normalize_label(label)) == code
-
-
-@pytest.mark.parametrize(
-    ("line", "agency", "year"),
-    [
-        ("攀枝花市西区行政审批局2024年政府信息公开工作年度报告", "攀枝花市西区行政审批局", "2024"),
-        ("2024年政府信息公开工作年度报告", "", "2024"),
-        ("淮安市人民政府2023年度政府信息公开工作年度报告", "淮安市人民政府", "2023"),
-    ],
-)
-def test_title_pattern(line: str, agency: str, year: str) -> None:
-    m = TITLE_PATTERN.search(line)
-    assert m is not None and (m.group("agency"), m.group("year")) == (agency, year)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from extract.report import extract_report
-from tests.conftest import REAL_NAMES, real_pdf, real_truth, truth_cells
+from tests.conftest import REAL_REPORTS, real_file, real_pdf, real_truth, truth_cells
 
 
-@pytest.mark.parametrize("name", REAL_NAMES)
+@pytest.mark.parametrize("name", REAL_REPORTS)
 def test_every_printed_value_is_read_exactly(name: str) -> None:
     truth = real_truth(name)
-    report = extract_report(real_pdf(name))
+    report = extract_report(real_file(name))
     got = {(c.table, c.row, c.col): c.value for c in report.cells}
     expected = truth_cells(truth)
     assert set(got) == set(expected)
@@ -19,10 +19,10 @@ def test_every_printed_value_is_read_exactly(name: str) -> None:
     assert wrong == {}
 
 
-@pytest.mark.parametrize("name", REAL_NAMES)
+@pytest.mark.parametrize("name", REAL_REPORTS)
 def test_title_and_form_variant(name: str) -> None:
     truth = real_truth(name)
-    report = extract_report(real_pdf(name))
+    report = extract_report(real_file(name))
     assert (report.agency, report.year) == (truth["agency"], truth["year"])
     assert report.form_rows == truth["table3_rows"]
 

@@ -15,7 +15,7 @@ from nianbao.cli import app
 from nianbao.records import CachedFetch, FetchFailure
 from nianbao.settings import load_settings
 from tests.conftest import (
-    REAL_NAMES,
+    REAL_REPORTS,
     SAMPLE_PORTAL,
     SAMPLE_TRUTH,
     query_db,
@@ -68,14 +68,14 @@ def real_run(prefect_harness: None, real_portal: str, tmp_path_factory: pytest.T
     return db, summary
 
 
-@pytest.mark.parametrize("name", REAL_NAMES)
+@pytest.mark.parametrize("name", REAL_REPORTS)
 def test_real_report_lands_exactly(real_run, name: str) -> None:
     db, _ = real_run
     truth = real_truth(name)
     assert warehouse_cells(db, truth["agency"], truth["year"]) == truth_cells(truth)
 
 
-@pytest.mark.parametrize("name", REAL_NAMES)
+@pytest.mark.parametrize("name", REAL_REPORTS)
 def test_real_report_fails_exactly_its_expected_checks(real_run, name: str) -> None:
     db, _ = real_run
     truth = real_truth(name)
@@ -97,12 +97,13 @@ def test_hongze_2023_r5_names_printed_and_expected(real_run) -> None:
 
 def test_real_run_summary_and_reports_view(real_run) -> None:
     db, summary = real_run
-    assert summary.count("loaded") == 3 and summary.count("quarantined") == 0
+    assert summary.count("loaded") == 4 and summary.count("quarantined") == 0
     rows = _query(
         db,
         "SELECT agency, year, status, source_url LIKE 'http://127.0.0.1:%' FROM reports ORDER BY agency",
     )
     assert [(a, y, s, local) for a, y, s, local in rows] == [
+        ("沭阳县发展和改革局", 2023, "loaded", True),
         ("洪泽区人民政府", 2023, "loaded", True),
         ("淮安市人民政府", 2024, "loaded", True),
         ("淮安市洪泽区人民政府", 2024, "loaded", True),
@@ -221,8 +222,8 @@ def test_same_warehouse_on_a_dask_cluster(
             db_path=db, raw_dir=tmp_path / "raw", dask_address=cluster.scheduler_address
         )
         summary = ingest(real_portal, settings)
-    assert summary.count("loaded") == 3
-    for name in REAL_NAMES:
+    assert summary.count("loaded") == 4
+    for name in REAL_REPORTS:
         truth = real_truth(name)
         assert warehouse_cells(db, truth["agency"], truth["year"]) == warehouse_cells(
             real_run[0], truth["agency"], truth["year"]

@@ -1,0 +1,101 @@
+"""Every listing item is either taken or recorded with why (issue 13): title variants, titles
+that leave it to the page, pages that are the report themselves, and pages with nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from extract.crawl import NO_REPORT_ON_PAGE, NOT_A_REPORT, SAME_REPORT, UNCLEAR_PAGE, crawl_portal
+from extract.http import Limits
+from extract.polite import Politeness, polite_client
+from tests.conftest import real_file
+from tests.faults import server as srv
+
+LIMITS = Limits(deadline_seconds=2, attempts=1, backoff_seconds=0.01)
+
+
+@pytest.fixture()
+def portal() -> Iterator[srv.FaultServer]:
+    with srv.fault_server() as server:
+        yield server
+
+
+def _crawl(server: srv.FaultServer):
+    with polite_client(Politeness("t", 0, False, 5, 2)) as client:
+        return crawl_portal(client, server.url("/col/index.html"), 50, None, LIMITS)
+
+
+def _listing(*items: tuple[str, str]) -> srv.Behaviour:
+    links = "".join(f'<li><a href="{href}">{title}</a></li>' for href, title in items)
+    return srv.page(
+        f'<html><head><meta charset="utf-8"></head><body><ul>{links}</ul></body></html>'
+    )
+
+
+def _detail(body: str) -> srv.Behaviour:
+    return srv.page(f'<html><head><meta charset="utf-8"></head><body>{body}</body></html>')
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "2023年度政府信息公开工作报告",
+        "云溪市教育局2023年政府信息公开年报",
+        "2022年度云溪市水务局政府信息公开工作年度报告",
+        "云溪市2023年政务公开工作年度报告",
+    ],
+)
+def test_titles_real_portals_print_are_taken(portal, title: str) -> None:
+    portal.routes["/col/index.html"] = _listing(("t1.html", title))
+    portal.routes["/col/t1.html"] = _detail('<a href="a.pdf">附件</a>')
+    found = _crawl(portal)
+    assert [link.url for link in found.links] == [portal.url("/col/a.pdf")]
+    assert found.skipped_items == ()
+
+
+def test_every_item_not_taken_is_recorded_with_why(portal) -> None:
+    portal.routes["/col/index.html"] = _listing(
+        ("t1.html", "关于做好2023年度政府信息公开工作年度报告编制工作的通知"),
+        ("t2.html", "2023年度报告"),
+        ("t3.html", "2023年度政府信息公开工作年度报告"),
+        ("notice.pdf", "招标公告"),
+    )
+    portal.routes["/col/t2.html"] = _detail("<p>年度报告全文见附件</p>")
+    portal.routes["/col/t3.html"] = _detail("<p>正在编制中</p>")
+    found = _crawl(portal)
+    assert found.links == ()
+    reasons = {s.url.rsplit("/", 1)[1]: s.reason for s in found.skipped_items}
+    assert reasons == {
+        "t1.html": NOT_A_REPORT,
+        "t2.html": UNCLEAR_PAGE,
+        "t3.html": NO_REPORT_ON_PAGE,
+        "notice.pdf": NOT_A_REPORT,
+    }
+    assert portal.hits("/col/t1.html") == 0  # a title that says no is not visited
+
+
+def test_an_unclear_title_is_taken_when_its_attachment_is_titled_as_a_report(portal) -> None:
+    portal.routes["/col/index.html"] = _listing(("t1.html", "2023年年报"))
+    portal.routes["/col/t1.html"] = _detail(
+        '<a href="r.docx">云溪市2023年政府信息公开工作年度报告.docx</a><a href="x.pdf">附表</a>'
+    )
+    found = _crawl(portal)
+    assert [link.url for link in found.links] == [portal.url("/col/r.docx")]
+
+
+def test_a_page_printing_the_tables_is_the_report_and_its_pdf_is_not_read_twice(portal) -> None:
+    page = (
+        real_file("shuyang-fgj-2023")
+        .read_text(encoding="utf-8")
+        .replace("</body>", '<a href="r.pdf">沭阳县发展和改革局2023年年报.pdf</a></body>')
+    )
+    portal.routes["/col/index.html"] = _listing(
+        ("t1.html", "沭阳县发展和改革局2023年政府信息公开年度报告")
+    )
+    portal.routes["/col/t1.html"] = srv.page(page)
+    found = _crawl(portal)
+    assert [link.url for link in found.links] == [portal.url("/col/t1.html")]
+    (skip,) = found.skipped_items
+    assert skip.url == portal.url("/col/r.pdf") and skip.reason == SAME_REPORT
