@@ -2,6 +2,7 @@
 tune on and one never looked at while working (issue 12).
 
     python bench/fuzz.py [--train 0-99] [--test 100000-100299] [--jobs 2] [--keep DIR]
+                         [--as printed|page|docx]
 
 Each seed draws a report and its layout (tests/corpus/fuzz.py: renderer, font, size, margins,
 label widths, numbering, brackets, zero marks, header repetition, rows breaking across pages,
@@ -41,10 +42,15 @@ class Outcome:
     wrong: int = 0
     silent: int = 0
     quarantined: str | None = None
+    title_wrong: str | None = None  # the body or year read, when not the printed ones
     planted: set[str] = field(default_factory=set)
     flagged: set[str] = field(default_factory=set)
     pages: int = 0
     seconds: float = 0.0
+
+
+# The relations a single report is judged on (R7 needs the year before).
+CHECKED = ("R1", "R2", "R3", "R4", "R5", "R6", "R8")
 
 
 def _span(text: str) -> range:
@@ -52,15 +58,17 @@ def _span(text: str) -> range:
     return range(first, last + 1)
 
 
-def render(seed: int, folder: str) -> tuple[int, str, float]:
-    """Draw and render seed's report; (seed, pdf path, seconds)."""
-    from tests.corpus.fuzz import fuzz_report, print_fuzzed
+def render(seed: int, folder: str, how: str = "printed") -> tuple[int, str, float]:
+    """Draw seed's report and publish it `how` (printed to PDF, as a page, as a .docx);
+    (seed, file path, seconds)."""
+    from tests.corpus.fuzz import PUBLISHERS, fuzz_report
 
-    path = Path(folder) / f"fuzz-{seed}.pdf"
+    suffix = {"printed": ".pdf", "page": ".html", "docx": ".docx"}[how]
+    path = Path(folder) / f"fuzz-{seed}{suffix}"
     if path.is_file():  # rendered before into --keep: the same seed draws the same report
         return seed, str(path), 0.0
     started = time.perf_counter()
-    print_fuzzed(fuzz_report(seed), path)
+    PUBLISHERS[how](fuzz_report(seed), Path(folder))
     return seed, str(path), time.perf_counter() - started
 
 
@@ -78,12 +86,13 @@ def read(seed: int, path: str) -> tuple[int, object, float]:
     return seed, report, time.perf_counter() - started
 
 
-def judge(seeds: list[int], folder: str, jobs: int) -> list[Outcome]:
+def judge(seeds: list[int], folder: str, jobs: int, how: str = "printed") -> list[Outcome]:
     import expectations
     from tests.corpus.fuzz import fuzz_report
 
     with ProcessPoolExecutor(jobs) as pool:
-        rendered = list(pool.map(render, seeds, [folder] * len(seeds)))
+        n = len(seeds)
+        rendered = list(pool.map(render, seeds, [folder] * n, [how] * n))
         read_back = list(pool.map(read, [s for s, _, _ in rendered], [p for _, p, _ in rendered]))
     outcomes = []
     readable = [(seed, rep) for seed, rep, _ in read_back if not isinstance(rep, str)]
@@ -96,12 +105,19 @@ def judge(seeds: list[int], folder: str, jobs: int) -> list[Outcome]:
     )
     for seed, report, seconds in read_back:
         fuzzed = fuzz_report(seed)
-        outcomes.append(_compare(fuzzed, report, checks.get(seed, ()), seconds))
+        outcome = _compare(fuzzed, report, checks.get(seed, ()), seconds)
+        if how == "page":  # the printed layout does not matter on a page; its markup does
+            from tests.corpus.fuzz import cms_dimensions
+
+            keep = ("form_rows", "zero_mark", "numbering", "brackets", "digits", "has_table2")
+            outcome.dims = {k: v for k, v in outcome.dims.items() if k in keep}
+            outcome.dims |= cms_dimensions(seed)
+        outcomes.append(outcome)
     return outcomes
 
 
 def _compare(fuzzed, report, checks, seconds: float) -> Outcome:
-    truth = fuzzed.report.truth()
+    truth = fuzzed.truth()
     out = Outcome(fuzzed.seed, fuzzed.dimensions(), seconds=seconds)
     out.planted = {f["check"] for f in truth["expected_failures"]}
     expected = {
@@ -115,7 +131,9 @@ def _compare(fuzzed, report, checks, seconds: float) -> Outcome:
         out.quarantined, out.refused = report, len(expected)
         return out
     out.pages = report.pages
-    out.flagged = {c.check_id for c in checks if not c.success and c.severity == "error"}
+    if (report.agency, report.year) != (fuzzed.report.agency, fuzzed.report.year):
+        out.title_wrong = f"{report.agency} {report.year}"
+    out.flagged = {c.check_id for c in checks if not c.success and c.check_id in CHECKED}
     got = {(c.table, c.row, c.col): c.value for c in report.cells}
     for key, value in expected.items():
         read_value = got.get(key)
@@ -176,6 +194,10 @@ def table(outcomes: list[Outcome], title: str) -> str:
         "",
         f"planted mistakes (check kinds) {planted}, flagged {found}; reports read exactly yet flagged beyond their planting: {spurious}",
     ]
+    wrong_titles = [o for o in outcomes if o.title_wrong]
+    lines += ["", f"titles (body, year) read wrong: {len(wrong_titles)}"] + [
+        f"- seed {o.seed}: {o.title_wrong}" for o in wrong_titles[:10]
+    ]
     reasons = Counter(o.quarantined for o in outcomes if o.quarantined)
     if reasons:
         lines += ["", "quarantined:"] + [f"- {n}× {r}" for r, n in reasons.most_common(10)]
@@ -202,7 +224,7 @@ def write_slice(seeds: list[int], folder: Path, jobs: int) -> None:
     manifest = []
     for seed in seeds:
         fuzzed = fuzz_report(seed)
-        truth = fuzzed.report.truth()
+        truth = fuzzed.truth()
         (folder / f"fuzz-{seed}.json").write_text(
             json.dumps(truth, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8"
         )
@@ -221,6 +243,14 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep the rendered PDFs here")
     parser.add_argument("--only", choices=("train", "test"))
     parser.add_argument(
+        "--as",
+        dest="how",
+        choices=("printed", "page", "docx"),
+        default="printed",
+        help="how each drawn report is published: printed to PDF by the renderer its seed "
+        "drew (default), as a CMS detail page, or as a Word file",
+    )
+    parser.add_argument(
         "--write-slice",
         type=Path,
         help="render the --test seeds into this folder with their truth (the committed CI "
@@ -237,10 +267,10 @@ def main() -> None:
             continue
         seeds = list(_span(getattr(args, name)))
         started = time.perf_counter()
-        outcomes = judge(seeds, str(folder), args.jobs)
+        outcomes = judge(seeds, str(folder), args.jobs, args.how)
         pages = sum(o.pages for o in outcomes)
         reading = sum(o.seconds for o in outcomes)
-        print(table(outcomes, f"{name} seeds {getattr(args, name)}"))
+        print(table(outcomes, f"{name} seeds {getattr(args, name)}, published as {args.how}"))
         print(
             f"\nreading: {reading:.1f} s over {pages} pages = {reading / max(pages, 1):.3f} s/page; whole {time.perf_counter() - started:.0f} s\n"
         )

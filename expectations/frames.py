@@ -145,3 +145,19 @@ def completeness_frame(report: ExtractedReport) -> Columns:
         "present": [e in present for e in expected],
         "why": [why.get(e[0], "") if e not in present else "" for e in expected],
     }
+
+
+def prose_frame(report: ExtractedReport) -> Columns:
+    """R8: each application count the prose states, beside row 1 and rows 1 + 2 of table 三's
+    total column; `agrees` when it equals either."""
+    app = _grid(report, "application")
+    first, carried = _value(app, "1", "total"), _value(app, "2", "total")
+    stated: list[object] = [float(s.value) for s in report.stated]
+    return {
+        "stated": stated,
+        "text": [s.text for s in report.stated],
+        "page": [s.page for s in report.stated],
+        "row_1": [first] * len(stated),
+        "rows_1_2": [first + carried] * len(stated),
+        "agrees": [v in (first, first + carried) for v in stated],
+    }

@@ -1,7 +1,8 @@
-"""The form's relations R1–R6 as Great Expectations suites, run on one report.
+"""The form's relations R1–R6 and R8 as Great Expectations suites, run on one report.
 
-Three frames (expectations/frames.py) carry the relations: every printed cell (R1), every
-relation between printed values (R2–R5), and every cell the form prints (R6). Each is
+Four frames (expectations/frames.py) carry the relations: every printed cell (R1), every
+relation between printed values (R2–R5), every cell the form prints (R6), and every
+application count the prose states (R8, a warning). Each is
 validated once with its suite; GX's unexpected rows become the cells named in
 `dq_results.details`.
 """
@@ -28,6 +29,7 @@ TITLES: dict[str, str] = {
     "R4": "table 三: 一 + 二 = 三（七）+ 四",
     "R5": "table 四: 总计 = 维持 + 纠正 + 其他 + 尚未审结",
     "R6": "every cell of tables 三 and 四 present",
+    "R8": "the application count the text states = table 三 row 一 (or 一 + 二), 总计",
 }
 
 
@@ -38,6 +40,7 @@ class Suite:
     expectations: Callable[[], list[Any]]
     checks: tuple[str, ...]  # the relations this suite decides
     keys: tuple[str, ...]  # the columns that name a failing row
+    severity: str = "error"
 
 
 def _cell_expectations() -> list[Any]:
@@ -65,6 +68,12 @@ def _completeness_expectations() -> list[Any]:
     return [gx.expectations.ExpectColumnValuesToBeInSet(column="present", value_set=[True])]
 
 
+def _prose_expectations() -> list[Any]:
+    import great_expectations as gx
+
+    return [gx.expectations.ExpectColumnValuesToBeInSet(column="agrees", value_set=[True])]
+
+
 SUITES: tuple[Suite, ...] = (
     Suite(
         "cells",
@@ -86,6 +95,16 @@ SUITES: tuple[Suite, ...] = (
         _completeness_expectations,
         ("R6",),
         ("table", "row", "col", "why"),
+    ),
+    # A mismatch is worth a look, not proof: the text may count one office, the table the
+    # whole body (real/hongze-district-2024: 17 stated, 95 in the table).
+    Suite(
+        "prose",
+        frames.prose_frame,
+        _prose_expectations,
+        ("R8",),
+        ("stated", "text", "page", "row_1", "rows_1_2"),
+        severity="warning",
     ),
 )
 
@@ -223,7 +242,7 @@ def _by_check(suite: Suite, frame: pd.DataFrame, failing: list[int]) -> list[Che
         rows = [i for i in failing if "check_id" not in frame or frame.at[i, "check_id"] == check]
         details = tuple(_detail(frame, suite, i) for i in rows)
         summary = TITLES[check] if not details else f"{TITLES[check]}: {len(details)} failing"
-        out.append(CheckResult(check, not details, "error", details, summary))
+        out.append(CheckResult(check, not details, suite.severity, details, summary))
     return out
 
 

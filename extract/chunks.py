@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 
 from extract.glyphs import Glyph, glyph_lines
+from extract.grid import TEXT_POSITION, Grid
 from extract.labels import PAGE_FOOTER, normalize_label
-from extract.tables import TEXT_POSITION, Grid
 from extract.values import is_value_like
 
 # The section headings the form prints above each table, and those that end one (normalized).

@@ -19,11 +19,10 @@ import lxml.html
 from lxml import etree
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from extract.grid import HTML_METHOD, Grid
 from extract.labels import TABLE_MARKERS
-from extract.tables import Grid
 from extract.titles import squashed
 
-HTML_METHOD = "html"
 _META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([\w-]+)", re.IGNORECASE)
 # Elements that start a new line where a browser shows them: a value split over two of them
 # is two printed numbers, never one (values.clean_text keeps the gap).
@@ -245,7 +244,3 @@ def _grid(index: int, first: _Expanded, second: list[_Expanded]) -> Grid:
 
 def _shape(rows: Iterable[tuple[str, ...]]) -> list[int]:
     return [len(r) for r in rows]
-
-
-# A cell the two parsers read differently: which reading disagreed (layout.DIFFERS).
-DIFFERS_NAME = "html-parsers-differ"

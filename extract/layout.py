@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 
+from extract.grid import HTML_METHOD, TEXT_POSITION, Grid
 from extract.labels import (
     APPLICATION_ROW_LABELS,
     DISCLOSURE_ITEM_LABELS,
@@ -18,7 +19,6 @@ from extract.labels import (
     normalize_label,
     starts_numbered,
 )
-from extract.tables import TEXT_POSITION, Grid
 from extract.values import has_number, is_value_like, parse_amount, parse_count
 from nianbao.errors import UnknownLayout
 from nianbao.form import (
@@ -164,8 +164,15 @@ _APPLICATION_HEADER = re.compile(r"申请人情况|自然人|法人或其他组�
 
 # What a disagreement of the two readings is called, by how the grid was found: lattice grids
 # are read twice by pdfium glyphs and camelot's text; grids read by position by the glyphs
-# and pdfium's own bounded text.
-DIFFERS: dict[str, str] = {TEXT_POSITION: "bounded-text-differs"}
+# and pdfium's own bounded text; web pages by lxml and selectolax.
+DIFFERS: dict[str, str] = {
+    TEXT_POSITION: "bounded-text-differs",
+    HTML_METHOD: "html-parsers-differ",
+}
+# Where neither reading is known to be the better one, a value they do not agree on is not
+# loaded (R1 names it). In a PDF the glyph reading is the better: camelot places the text of
+# some CFF fonts a row low, so its disagreement is recorded, not trusted.
+REFUSED_WHEN_DIFFERING: frozenset[str] = frozenset({HTML_METHOD})
 
 
 def read_value(
@@ -177,8 +184,11 @@ def read_value(
     value = parse(raw)
     if (r, c) in grid.ambiguous or (r, c) in grid.covered:
         value, reading = None, "ambiguous"
+    elif parse(second) == value:
+        reading = "agree"
     else:
-        reading = "agree" if parse(second) == value else DIFFERS.get(grid.method, "camelot-differs")
+        reading = DIFFERS.get(grid.method, "camelot-differs")
+        value = None if grid.method in REFUSED_WHEN_DIFFERING else value
     return Cell(*key, value, raw, grid.page, grid.order, reading, second)
 
 

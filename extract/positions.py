@@ -36,8 +36,8 @@ from extract.chunks import (
     table_regions,
 )
 from extract.glyphs import page_glyphs
+from extract.grid import Grid
 from extract.position_rows import application_pieces
-from extract.tables import Grid
 from extract.values import is_value_like
 from nianbao.form import REVIEW_CELLS
 

@@ -7,10 +7,12 @@ reader in FORMATS, and all of them hand grids to the same form-anchored parsers.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from extract.formats import file_format
-from extract.html import HTML_METHOD, read_html
+from extract.grid import DOCX_METHOD, HTML_METHOD
+from extract.html import read_html
 from extract.layout import Parsed, classify_grid, parse_grids, parse_table
 from extract.pdf import (
     NO_TITLE,
@@ -21,8 +23,10 @@ from extract.pdf import (
     table_page_numbers,
 )
 from extract.positions import READERS, position_grids
+from extract.prose import stated_applications
 from extract.tables import LATTICE_METHODS, read_grids
 from extract.titles import title_in_lines
+from extract.word import WordDocument, read_docx, read_word97
 from nianbao.errors import NotAPdf, UnknownLayout
 from nianbao.form import APPLICANT_CODES, REVIEW_CELLS, ROW_CODES_23, ROW_CODES_25
 from nianbao.records import Cell, ExtractedReport, UnreadTable
@@ -50,7 +54,8 @@ def _pdf_report(path: Path) -> ExtractedReport:
             break
     assert best is not None
     _, parsed, method = best
-    return _report(agency, year, parsed, text.pages, pages, method)
+    report = _report(agency, year, parsed, text.pages, pages, method)
+    return replace(report, stated=stated_applications(text.page_texts))
 
 
 def _html_report(path: Path) -> ExtractedReport:
@@ -67,12 +72,35 @@ def _html_report(path: Path) -> ExtractedReport:
     if found is None:
         raise UnknownLayout(NO_TITLE.replace("on the first pages", "on the page"))
     check_form_text(page.text)
-    return _report(*found, parse_grids(page.grids), 1, (1,), HTML_METHOD)
+    report = _report(*found, parse_grids(page.grids), 1, (1,), HTML_METHOD)
+    return replace(report, stated=stated_applications([page.text]))
 
 
+def _word_report(path: Path) -> ExtractedReport:
+    return _word_document_report(read_docx(path))
+
+
+def _word97_report(path: Path) -> ExtractedReport:
+    return _word_document_report(read_word97(path))
+
+
+def _word_document_report(document: WordDocument) -> ExtractedReport:
+    found = title_in_lines(list(document.titles))
+    if found is None:
+        raise UnknownLayout(
+            NO_TITLE.replace("on the first pages", "in the Word file's first lines")
+        )
+    check_form_text(document.text)
+    report = _report(*found, parse_grids(document.grids), 1, (1,), DOCX_METHOD)
+    return replace(report, stated=stated_applications([document.text]))
+
+
+# One reader per format (formats.file_format names them); all end in the same parsers.
 FORMATS: dict[str, Callable[[Path], ExtractedReport]] = {
     "pdf": _pdf_report,
     "html": _html_report,
+    "docx": _word_report,
+    "word97": _word97_report,
 }
 
 

@@ -13,6 +13,7 @@ from camelot.handlers import PARSERS, PDFHandler
 from camelot.parsers import Lattice
 
 from extract.glyphs import page_glyphs, read_cells
+from extract.grid import Grid
 from nianbao.errors import UnreadablePdf
 
 # Fastest first: 'vector' reads the PDF's own ruled strokes without rendering the page
@@ -42,36 +43,6 @@ class _KeptLattice(Lattice):
 # camelot chooses a parser by flavor name from its registry; ours is registered beside its own.
 _FLAVOR = "lattice-kept"
 PARSERS.setdefault(_FLAVOR, _KeptLattice)
-
-
-# A table printed without rules, which lattice cannot see, is read by text position instead
-# (extract/positions.py).
-TEXT_POSITION = "text-position"
-
-
-@dataclass(frozen=True)
-class Grid:
-    """One table piece on a page, with each cell's text read twice.
-
-    `rows` is the glyph reading (pdfium glyph centres inside the cell boxes), the one nianbao
-    trusts; `second_rows` is a second reader's text for the same cells, kept to compare:
-    camelot's own for a ruled grid, pdfium's bounded text for one read by position.
-    """
-
-    page: int
-    order: int
-    rows: tuple[tuple[str, ...], ...]
-    second_rows: tuple[tuple[str, ...], ...]
-    ambiguous: frozenset[tuple[int, int]]
-    covered: frozenset[tuple[int, int]]
-    method: str
-    accuracy: float | None  # camelot's parsing report; None for a grid read by position
-    whitespace: float | None
-    confidence: float | None
-
-    @property
-    def ncols(self) -> int:
-        return len(self.rows[0]) if self.rows else 0
 
 
 # Two rules meant as one but drawn a little apart (a row's cell borders dragged in Word, a

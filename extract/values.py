@@ -16,11 +16,23 @@ _WHOLE = re.compile(r"^\d+$")
 _DECIMAL = re.compile(r"^\d+(\.\d+)?$")
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _gap(text: str, m: re.Match[str]) -> str:
+    """One space for a run of whitespace between two digits, nothing for any other run (a run
+    of several, as two <p>s or a line break plus indent give, is still one gap)."""
+    between_digits = m.start() > 0 and m.end() < len(text)
+    return (
+        " " if between_digits and text[m.start() - 1].isdigit() and text[m.end()].isdigit() else ""
+    )
+
+
 def clean_text(raw: str) -> str:
     text = unicodedata.normalize("NFKC", raw).strip()
     # Digits split by a space or line break are two printed numbers in one cell (text of a
     # neighbouring row bled in): keep the gap so the cell fails to parse instead of reading 123.
-    text = re.sub(r"(?<!\d)\s+|\s+(?!\d)", "", text)
+    text = _WHITESPACE.sub(lambda m: _gap(text, m), text)
     if _THOUSANDS.match(text):
         text = text.replace(",", "")
     return text

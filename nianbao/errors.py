@@ -30,6 +30,14 @@ class UnreadablePdf(TerminalError):
     pass
 
 
+class UnreadableFile(TerminalError):
+    """A Word file (or another non-PDF report file) that cannot be opened."""
+
+
+class ReaderMissing(TerminalError):
+    """A file whose format needs a tool this machine does not have (LibreOffice for .doc)."""
+
+
 class UnknownLayout(TerminalError):
     pass
 

@@ -137,6 +137,15 @@ class UnreadTable:
 
 
 @dataclass(frozen=True)
+class StatedCount:
+    """An application count the report's prose states (R8 compares it with table 三)."""
+
+    value: int
+    text: str  # the words that state it, as printed (whitespace removed)
+    page: int
+
+
+@dataclass(frozen=True)
 class ExtractedReport:
     agency: str
     year: int
@@ -147,6 +156,7 @@ class ExtractedReport:
     method: str
     pieces: tuple[TablePiece, ...] = ()
     unread: tuple[UnreadTable, ...] = ()
+    stated: tuple[StatedCount, ...] = ()  # application counts stated in the prose (R8)
 
     def table(self, name: str) -> tuple[Cell, ...]:
         return tuple(c for c in self.cells if c.table == name)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from tests.corpus.document import Document, report_document
+from tests.corpus.document import PROSE, Document, report_document
 from tests.corpus.fonts import FONTS
 from tests.corpus.model import (
     Report,
@@ -51,11 +51,29 @@ class FuzzedReport:
     seed: int
     report: Report
     look: Look  # HTML and LaTeX renderers
+    statement: str = ""  # the prose's sentence stating the year's applications ('' = none)
+    statement_mismatch: bool = False  # planted: the sentence disagrees with table 三 (R8)
 
     def dimensions(self) -> dict[str, object]:
         """The drawn layout dimensions, for the scorer's per-dimension table."""
         look = {f"look_{k}": v for k, v in asdict(self.look).items()}
-        return {**asdict(self.report.style), **look, "form_rows": self.report.form_rows}
+        return {
+            **asdict(self.report.style),
+            **look,
+            "form_rows": self.report.form_rows,
+            "states_count": bool(self.statement),
+        }
+
+    def document(self) -> Document:
+        prose = [PROSE[i % len(PROSE)] for i in range(self.report.style.prose_paragraphs)]
+        return report_document(self.report, prose + ([self.statement] if self.statement else []))
+
+    def truth(self) -> dict[str, object]:
+        truth = self.report.truth()
+        if self.statement_mismatch:
+            failures = list(truth["expected_failures"])  # type: ignore[call-overload]
+            truth["expected_failures"] = [*failures, {"check": "R8", "where": self.statement}]
+        return truth
 
 
 # Fixed, so that a seed draws the same report on every machine. (Until 2026-12-02 noon only
@@ -112,7 +130,32 @@ def fuzz_report(seed: int) -> FuzzedReport:
     if rng.random() < 0.2:
         report = plant(report, rng.choice(MISTAKES))
     report = replace(report, expected_failures=failing_relations(report, None))
-    return FuzzedReport(seed, report, look)
+    return FuzzedReport(seed, report, look, *_statement(seed, report))
+
+
+# How the prose states the year's applications (extract/prose.py reads them).
+STATEMENTS = (
+    "本年度共收到政府信息公开申请{n}件，均在法定期限内予以答复。",
+    "{year}年，本机关受理政府信息公开申请{n}件，已全部办结。",
+    "全年共收到依申请公开申请{n}件。",
+)
+
+
+def _statement(seed: int, report: Report) -> tuple[str, bool]:
+    """The sentence stating the year's applications (row 1, or 1 + 2, of the printed table),
+    sometimes none, sometimes planted wrong. Its own random stream: drawing it leaves every
+    other dimension of a seed as it was."""
+    rng = random.Random(f"prose-{seed}")
+    if rng.random() < 0.3:
+        return "", False
+    first, carried = report.application["1"]["total"], report.application["2"]["total"]
+    n = rng.choice((first, first + carried))
+    mismatch = rng.random() < 0.15
+    if mismatch:
+        n += rng.choice([k for k in (1, 2, 3, 5, 10) if n + k not in (first, first + carried)])
+    if n == 0 and rng.random() < 0.5:
+        return "本年度未收到政府信息公开申请。", False
+    return rng.choice(STATEMENTS).format(n=n, year=report.year), mismatch
 
 
 # ---- printing a drawn report (each renderer imported only when its report is printed) ----
@@ -155,4 +198,51 @@ PRINTERS: dict[str, Callable[[Document, Path, Look], None]] = {
 
 def print_fuzzed(fuzzed: FuzzedReport, path: Path) -> None:
     """`fuzzed` printed to `path` by the renderer its seed drew."""
-    PRINTERS[fuzzed.report.style.renderer](report_document(fuzzed.report), path, fuzzed.look)
+    PRINTERS[fuzzed.report.style.renderer](fuzzed.document(), path, fuzzed.look)
+
+
+# ---- publishing a drawn report the other ways portals do (issue 13) ---------------------
+
+
+def _as_printed(fuzzed: FuzzedReport, folder: Path) -> Path:
+    path = folder / f"fuzz-{fuzzed.seed}.pdf"
+    print_fuzzed(fuzzed, path)
+    return path
+
+
+def _as_page(fuzzed: FuzzedReport, folder: Path) -> Path:
+    """The report as its portal's detail page, in a CMS's markup drawn from the seed."""
+    from tests.corpus.render_cms import draw_cms_look, to_cms_page
+
+    rng = random.Random(f"cms-{fuzzed.seed}")
+    look = draw_cms_look(rng)  # the look first: cms_dimensions draws the same
+    report = fuzzed.report
+    page = to_cms_page(fuzzed.document(), look, rng, report.agency, report.year)
+    path = folder / f"fuzz-{fuzzed.seed}.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def _as_word(fuzzed: FuzzedReport, folder: Path) -> Path:
+    from tests.corpus.render_docx import build_docx
+
+    path = folder / f"fuzz-{fuzzed.seed}.docx"
+    build_docx(fuzzed.document(), path)
+    return path
+
+
+def cms_dimensions(seed: int) -> dict[str, object]:
+    """The page's drawn markup dimensions (the view counter left out), for the scorer."""
+    from tests.corpus.render_cms import draw_cms_look
+
+    look = asdict(draw_cms_look(random.Random(f"cms-{seed}")))
+    return {f"cms_{k}": v for k, v in look.items() if k not in ("views",)}
+
+
+# How a drawn report reaches the portal: printed to PDF by the renderer its seed drew, or
+# published as a web page or a Word file (neither needs a renderer installed).
+PUBLISHERS: dict[str, Callable[[FuzzedReport, Path], Path]] = {
+    "printed": _as_printed,
+    "page": _as_page,
+    "docx": _as_word,
+}

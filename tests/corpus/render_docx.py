@@ -62,9 +62,8 @@ def _repeat_as_header(row: object) -> None:
 
 def _add_table(docx: object, t: RuledTable, family: str, size: float) -> None:
     table = docx.add_table(rows=len(t.rows), cols=len(t.col_widths_mm))  # type: ignore[attr-defined]
-    if not t.ruled:
-        raise ValueError("the docx renderer prints ruled tables only; unruled ones use reportlab")
-    table.style = "Table Grid"
+    if t.ruled:  # an unruled table is a Word table without borders (read from its XML)
+        table.style = "Table Grid"
     table.autofit = False
     for c, width in enumerate(t.col_widths_mm):
         table.columns[c].width = Mm(width)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from extract.chunks import Chunk, Line, is_page_footer
+from extract.grid import TEXT_POSITION, Grid
 from extract.layout import parse_application
 from extract.position_rows import application_pieces
-from extract.tables import TEXT_POSITION, Grid
 from nianbao.errors import UnknownLayout
 
 SIZE = 10.0

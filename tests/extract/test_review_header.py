@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from extract.grid import Grid
 from extract.layout import parse_review
-from extract.tables import Grid
 from nianbao.errors import UnknownLayout
 from nianbao.form import OUTCOME_CODES, PROCEEDING_CODES
 

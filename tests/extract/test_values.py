@@ -21,6 +21,9 @@ from extract.values import parse_amount, parse_count
         ("/", 0),
         ("／", 0),
         ("12\n3", None),
+        ("2\n\n6", None),  # two <p>s in one cell: two numbers, never 26
+        ("1  2", None),
+        ("1 \n 2", None),
         ("约5", None),
         ("3.5", None),
         ("-3", None),
