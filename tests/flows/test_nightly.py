@@ -21,7 +21,7 @@ from flows.ingest import ingest
 from nianbao.errors import EnvironmentBroken
 from nianbao.portal import serve_folder
 from nianbao.settings import load_settings
-from tests.conftest import REAL_NAMES, SAMPLE_PORTAL, query_db, real_pdf, real_truth
+from tests.conftest import REAL_NAMES, REAL_REPORTS, SAMPLE_PORTAL, query_db, real_pdf, real_truth
 from tests.corpus.test_scorer import slice_portal
 
 _query = query_db
@@ -187,11 +187,13 @@ def test_open_reader_keeps_previous_night_and_does_not_block_the_run(
     reader.start()
     assert ready.wait(60)
     summary = ingest(real_portal, load_settings(db_path=db, workers=1))  # the reader holds the file
-    assert summary.count("loaded") == 2
+    assert summary.count("loaded") == len(REAL_REPORTS) - 1  # the first was loaded before
     done.set()
     reader.join(60)
     assert (seen.get(), seen.get()) == (1, 1)  # the reader kept seeing the previous night
-    assert _query(db, "SELECT count(*) FROM reports") == [(3,)]  # a new connection sees the new one
+    assert _query(db, "SELECT count(*) FROM reports") == [
+        (len(REAL_REPORTS),)
+    ]  # a new connection sees the new one
 
 
 def test_a_second_run_waits_then_gives_up_with_a_message(tmp_path: Path) -> None:
@@ -238,19 +240,16 @@ def test_unchanged_portal_downloads_and_extracts_nothing(
 ) -> None:
     db = tmp_path / "w.duckdb"
     cold = ingest(real_portal, load_settings(db_path=db, workers=1))
-    assert (cold.downloads, cold.extractions) == (3, 3)
+    n = len(REAL_REPORTS)  # the three PDFs and the report printed as a page
+    assert (cold.downloads, cold.extractions) == (n, n)
     views = ("reports", "application_stats", "review_stats", "disclosure_stats", "dq_results")
     before = {v: _query(db, f"SELECT count(*), sum(hash(columns(*))) FROM {v}") for v in views}
     warm = ingest(real_portal, load_settings(db_path=db, workers=1))
-    assert (warm.downloads, warm.extractions, warm.count("unchanged")) == (
-        0,
-        0,
-        3,
-    )  # 304 Not Modified
+    assert (warm.downloads, warm.extractions, warm.count("unchanged")) == (0, 0, n)  # 304
     assert {
         v: _query(db, f"SELECT count(*), sum(hash(columns(*))) FROM {v}") for v in views
     } == before
-    assert _query(db, "SELECT count(*) FROM fetch_cache") == [(3,)]
+    assert _query(db, "SELECT count(*) FROM fetch_cache") == [(n,)]
 
 
 def test_nightly_runs_every_source_and_survives_a_dead_one(
@@ -265,7 +264,7 @@ def test_nightly_runs_every_source_and_survives_a_dead_one(
         encoding="utf-8",
     )
     lines = nightly(str(sources), str(tmp_path / "w.duckdb"))
-    assert lines[0].startswith("real: found 3, loaded 3")
+    assert lines[0].startswith(f"real: found {len(REAL_REPORTS)}, loaded {len(REAL_REPORTS)}")
     assert lines[1].startswith("gone: failed: portal unreachable")
     assert _query(tmp_path / "w.duckdb", "SELECT outcome FROM runs ORDER BY started_at") == [
         ("ok",),
