@@ -24,9 +24,10 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     help=(
-        "nianbao: crawl a government portal for 政府信息公开工作年度报告 PDFs, read their three "
-        "statistical tables, check the arithmetic the form promises (R1–R6), and load a DuckDB "
-        "warehouse (views: reports, application_stats, review_stats, disclosure_stats, dq_results)."
+        "nianbao: crawl a government portal for 政府信息公开工作年度报告 (PDF attachments, report "
+        "pages, Word files), read their three statistical tables, check the arithmetic the form "
+        "promises and what the prose says (R1–R8), and load a DuckDB warehouse (views: reports, "
+        "application_stats, review_stats, disclosure_stats, dq_results, skipped_items)."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -56,7 +57,7 @@ def run(
         ),
     ] = None,
 ) -> None:
-    """One whole ingestion: crawl, download new PDFs, extract, validate, load; print a summary.
+    """One whole ingestion: crawl, download new reports, extract, validate, load; print a summary.
 
     Reports that cannot be read are quarantined with their reason and the run goes on. Exit
     codes: 0 done; 2 the run could not work (bad setting, portal unreachable, warehouse
