@@ -3,6 +3,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
+# The OCR engine for scanned reports, with its PP-OCR models in the wheel; its dependencies
+# are in pyproject.toml (see the note there on why not its own).
+OCR    := rapidocr-onnxruntime==1.4.4
 
 .PHONY: setup run test lint bench fuzz corpus corpus-tools clean
 
@@ -10,6 +13,7 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
+	$(PY) -m pip install --quiet --no-deps $(OCR)
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 # How a grid was found, besides camelot's lattice methods (extract/tables.py): a table printed
 # without rules, which lattice cannot see, is read by text position (extract/positions.py); a
 # report published as a web page has its <table>s read by two HTML parsers (extract/html.py);
-# a Word file's tables are read from its XML (extract/word.py).
+# a Word file's tables are read from its XML (extract/word.py); a scan's by OCR (extract/ocr.py).
 TEXT_POSITION = "text-position"
 HTML_METHOD = "html"
 DOCX_METHOD = "docx"
+OCR_METHOD = "ocr"
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 
-from extract.grid import HTML_METHOD, TEXT_POSITION, Grid
+from extract.grid import HTML_METHOD, OCR_METHOD, TEXT_POSITION, Grid
 from extract.labels import (
     APPLICATION_ROW_LABELS,
     DISCLOSURE_ITEM_LABELS,
@@ -168,11 +168,12 @@ _APPLICATION_HEADER = re.compile(r"申请人情况|自然人|法人或其他组�
 DIFFERS: dict[str, str] = {
     TEXT_POSITION: "bounded-text-differs",
     HTML_METHOD: "html-parsers-differ",
+    OCR_METHOD: "ocr-readings-differ",
 }
 # Where neither reading is known to be the better one, a value they do not agree on is not
 # loaded (R1 names it). In a PDF the glyph reading is the better: camelot places the text of
 # some CFF fonts a row low, so its disagreement is recorded, not trusted.
-REFUSED_WHEN_DIFFERING: frozenset[str] = frozenset({HTML_METHOD})
+REFUSED_WHEN_DIFFERING: frozenset[str] = frozenset({HTML_METHOD, OCR_METHOD})
 
 
 def read_value(

@@ -10,7 +10,13 @@ import pypdfium2 as pdfium
 
 from extract.labels import PAGE_FOOTER, TABLE_PAGE_MARKERS, UNSUPPORTED_FORMS
 from extract.titles import title_in_lines
-from nianbao.errors import NotAPdf, UnknownLayout, UnreadablePdf, UnsupportedFormVersion
+from nianbao.errors import (
+    NotAPdf,
+    NoTextLayer,
+    UnknownLayout,
+    UnreadablePdf,
+    UnsupportedFormVersion,
+)
 from nianbao.form import REVIEW_CELLS
 
 
@@ -39,7 +45,7 @@ def read_pdf_text(path: str | Path) -> PdfText:
     if not texts:
         raise UnreadablePdf("the PDF has no pages")
     if not any(t.strip() for t in texts):
-        raise UnreadablePdf("no text layer: the PDF holds only images (a scan?), nothing to read")
+        raise NoTextLayer("no text layer: the PDF holds only images (a scan?), nothing to read")
     return PdfText(str(path), texts)
 
 

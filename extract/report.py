@@ -11,11 +11,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from extract.formats import file_format
-from extract.grid import DOCX_METHOD, HTML_METHOD
+from extract.grid import DOCX_METHOD, HTML_METHOD, OCR_METHOD
 from extract.html import read_html
 from extract.layout import Parsed, classify_grid, parse_grids, parse_table
+from extract.ocr import read_scan
 from extract.pdf import (
     NO_TITLE,
+    PdfText,
     check_form_text,
     check_form_version,
     find_title,
@@ -27,7 +29,7 @@ from extract.prose import stated_applications
 from extract.tables import LATTICE_METHODS, read_grids
 from extract.titles import title_in_lines
 from extract.word import WordDocument, read_docx, read_word97
-from nianbao.errors import NotAPdf, UnknownLayout
+from nianbao.errors import NotAPdf, NoTextLayer, UnknownLayout
 from nianbao.form import APPLICANT_CODES, REVIEW_CELLS, ROW_CODES_23, ROW_CODES_25
 from nianbao.records import Cell, ExtractedReport, UnreadTable
 
@@ -38,7 +40,10 @@ def extract_report(path: str | Path) -> ExtractedReport:
 
 
 def _pdf_report(path: Path) -> ExtractedReport:
-    text = read_pdf_text(path)
+    try:
+        text = read_pdf_text(path)
+    except NoTextLayer:
+        return _scanned_report(path)
     agency, year = find_title(text)
     check_form_version(text, tuple(range(1, text.pages + 1)))
     pages = table_page_numbers(text)
@@ -74,6 +79,22 @@ def _html_report(path: Path) -> ExtractedReport:
     check_form_text(page.text)
     report = _report(*found, parse_grids(page.grids), 1, (1,), HTML_METHOD)
     return replace(report, stated=stated_applications([page.text]))
+
+
+def _scanned_report(path: Path) -> ExtractedReport:
+    """A PDF of page images, read by OCR; quarantined with the reason when it cannot be."""
+    pages, grids = read_scan(path)
+    texts = [p.text for p in pages]
+    found = find_title(PdfText(str(path), tuple(texts)))
+    check_form_text("".join(texts))
+    if not grids:
+        raise UnknownLayout(
+            "a scan: OCR found no ruled table of the form on its pages "
+            f"({', '.join(f'page {p.number} skew {p.skew}°' for p in pages)})"
+        )
+    table_pages = tuple(sorted({g.page for g in grids}))
+    report = _report(*found, parse_grids(grids), len(pages), table_pages, OCR_METHOD)
+    return replace(report, stated=stated_applications(texts))
 
 
 def _word_report(path: Path) -> ExtractedReport:

@@ -30,6 +30,10 @@ class UnreadablePdf(TerminalError):
     pass
 
 
+class NoTextLayer(UnreadablePdf):
+    """A PDF of page images (a scan): read by OCR when it can be."""
+
+
 class UnreadableFile(TerminalError):
     """A Word file (or another non-PDF report file) that cannot be opened."""
 

@@ -1,0 +1,390 @@
+"""Scanned reports: the ruled grid found on the page image, each cell read by OCR twice.
+
+A scan has no text layer. Each page is rendered (pdfium), straightened (the skew that
+maximises the contrast of its row profile), and its rules found by morphology (OpenCV): long
+horizontal and vertical strokes. The table's grid is where they cross, a rule missing between
+two cells merges them, as a ruled PDF grid gives them (extract/grid.Grid). The rules are then
+erased and the page read by RapidOCR (PP-OCR models, offline); its text boxes are placed in
+the cells by their centres (extract/glyphs.read_cells), which is the first reading. The
+second renders the table pages again at another resolution and reads them again the same
+way. A value the two do not read alike is not loaded (layout.REFUSED_WHEN_DIFFERING); the
+arithmetic (R2–R5) then judges the rest. Provenance says `ocr`, with the
+engine's mean confidence on the piece.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pypdfium2 as pdfium
+
+from extract.glyphs import Glyph, merged_regions, read_cells
+from extract.grid import OCR_METHOD, Grid
+from nianbao.errors import ReaderMissing, UnreadablePdf
+
+DPI = 200
+SECOND_DPI = 300  # the second reading: the table pages rendered again, finer, and read again
+MAX_SKEW_DEGREES = 3.0
+# A rule is a straight stroke at least this long (7.6 mm at DPI): longer than any stroke of
+# a character, shorter than a table's rules (they run through a row and more). A cell's edge
+# is a rule over at least EDGE_COVER of the cell's side.
+RULE_PX, EDGE_COVER = 60, 0.6
+MERGE_PX = 6  # strokes this close are one rule
+# Rules are erased with this much around them (a rule's grey fringe, read as 1 or — beside a
+# value, is what OCR would otherwise add to it), and a cell is cut this far inside its rules.
+ERASE_PX, INSET_PX = 7, 6
+
+
+@cache
+def _engine() -> Any:
+    """The OCR engine, loaded once per process (its models take ~0.2 s)."""
+    try:
+        from rapidocr_onnxruntime import RapidOCR
+    except ImportError as err:
+        raise ReaderMissing(
+            "a scan (no text layer): reading it needs the OCR engine rapidocr-onnxruntime, "
+            "which is not installed (`make setup` installs it)"
+        ) from err
+    return RapidOCR()
+
+
+@dataclass(frozen=True)
+class ScannedPage:
+    number: int
+    image: np.ndarray  # grey, straightened, rules erased
+    rules: tuple[np.ndarray, np.ndarray]  # horizontal and vertical rule masks
+    boxes: tuple[tuple[str, float, tuple[float, float, float, float]], ...]  # text, score, l t r b
+    skew: float
+    dpi: int = DPI  # the image's; boxes are in pixels at DPI whatever it is
+
+    @property
+    def text(self) -> str:
+        return "\n".join(_lines(self.boxes))
+
+
+def read_scan(path: str | Path) -> tuple[list[ScannedPage], list[Grid]]:
+    """Every page OCR'd, and the grids of the pages that print the form's tables."""
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        pages = [_scanned_page(doc, i + 1, DPI) for i in range(len(doc))]
+        if not any(p.boxes for p in pages):
+            raise UnreadablePdf("a scan with no text OCR could read (blank pages, or not text)")
+        grids = []
+        for page in pages:  # a page with ruled tables; the parsers tell which are the form's
+            if _table_bounds(*page.rules):
+                again = _scanned_page(doc, page.number, SECOND_DPI, page.skew)
+                grids += list(_grids(page, again))
+    finally:
+        doc.close()
+    return pages, grids
+
+
+def _scanned_page(
+    doc: pdfium.PdfDocument, number: int, dpi: int, skew: float | None = None
+) -> ScannedPage:
+    """The page at `dpi`, straightened (by `skew`, or as measured), rules found and erased,
+    and OCR'd; pixel sizes below are DPI's, scaled to `dpi`."""
+    import cv2
+
+    page = doc[number - 1]
+    try:
+        grey = page.render(scale=dpi / 72, grayscale=True).to_numpy()
+    finally:
+        page.close()
+    if grey.ndim == 3:
+        grey = grey[:, :, 0]
+    skew = _skew(grey) if skew is None else skew
+    grey = _rotated(grey, skew)
+    ink = cv2.adaptiveThreshold(~grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -2)
+    rules = _rule_masks(ink, int(RULE_PX * dpi / DPI))
+    clean = grey.copy()
+    erase = np.ones((int(ERASE_PX * dpi / DPI),) * 2, np.uint8)
+    clean[cv2.dilate(rules[0] | rules[1], erase) > 0] = 255
+    result, _ = _engine()(cv2.cvtColor(clean, cv2.COLOR_GRAY2BGR))
+    boxes = tuple(_box(r, DPI / dpi) for r in result or ())
+    return ScannedPage(number, clean, rules, boxes, skew, dpi)
+
+
+def _box(found: list, scale: float) -> tuple[str, float, tuple[float, float, float, float]]:
+    """An OCR result as (text, score, (left, top, right, bottom)) in pixels at DPI."""
+    quad, text, score = found
+    xs, ys = [p[0] * scale for p in quad], [p[1] * scale for p in quad]
+    return str(text), float(score), (min(xs), min(ys), max(xs), max(ys))
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _lines(boxes: tuple[tuple[str, float, tuple[float, float, float, float]], ...]) -> list[str]:
+    """The page's text boxes as lines, top-down, each left to right."""
+    rows: list[list[tuple[float, str]]] = []
+    last_y = None
+    for text, _, (left, top, _, bottom) in sorted(boxes, key=lambda b: (b[2][1] + b[2][3]) / 2):
+        y, height = (top + bottom) / 2, bottom - top
+        if last_y is not None and abs(y - last_y) < 0.5 * height:
+            rows[-1].append((left, text))
+        else:
+            rows.append([(left, text)])
+            last_y = y
+    return ["".join(t for _, t in sorted(row)) for row in rows]
+
+
+# ---- straightening and rules -----------------------------------------------------------
+
+
+def _skew(grey: np.ndarray) -> float:
+    """The rotation (degrees) that straightens the page: the median angle of its long
+    straight strokes (a table's rules), else the angle that makes its rows of text most
+    distinct."""
+    import cv2
+
+    ink = (grey < 160).astype(np.uint8) * 255
+    w = grey.shape[1]
+    lines = cv2.HoughLinesP(ink, 1, np.pi / 1800, 200, minLineLength=w // 3, maxLineGap=5)
+    segments = np.asarray(lines if lines is not None else [], dtype=np.float64).reshape(-1, 4)
+    angles = [float(np.degrees(np.arctan2(y2 - y1, x2 - x1))) for x1, y1, x2, y2 in segments]
+    angles = [a for a in angles if abs(a) <= MAX_SKEW_DEGREES]
+    if len(angles) >= 3:
+        return round(float(np.median(angles)), 2)
+    return _profile_skew(grey)
+
+
+def _profile_skew(grey: np.ndarray) -> float:
+    import cv2
+
+    small = cv2.resize(grey, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    ink = (small < 160).astype(np.float32)
+    best, best_score = 0.0, -1.0
+    for angle in np.arange(-MAX_SKEW_DEGREES, MAX_SKEW_DEGREES + 0.01, 0.1):
+        profile = _rotated(ink, float(angle), border=0).sum(axis=1)
+        score = float(np.var(profile))
+        if score > best_score:
+            best, best_score = float(angle), score
+    return round(best, 2)
+
+
+def _rotated(image: np.ndarray, degrees: float, border: int = 255) -> np.ndarray:
+    import cv2
+
+    if abs(degrees) < 0.05:
+        return image
+    h, w = image.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    return cv2.warpAffine(image, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=border)
+
+
+def _rule_masks(ink: np.ndarray, rule_px: int) -> tuple[np.ndarray, np.ndarray]:
+    import cv2
+
+    across = cv2.getStructuringElement(cv2.MORPH_RECT, (rule_px, 1))
+    down = cv2.getStructuringElement(cv2.MORPH_RECT, (1, rule_px))
+    horizontal = cv2.dilate(
+        cv2.morphologyEx(ink, cv2.MORPH_OPEN, across), np.ones((1, 3), np.uint8)
+    )
+    vertical = cv2.dilate(cv2.morphologyEx(ink, cv2.MORPH_OPEN, down), np.ones((3, 1), np.uint8))
+    # Rules are kept only where they make a table (strokes both ways): an underline, a
+    # heading's bar or a stamp's ring is not one.
+    tables = np.zeros_like(ink)
+    for x, y, w, h in _table_bounds(horizontal, vertical):
+        tables[y : y + h, x : x + w] = 255
+    return horizontal & tables, vertical & tables
+
+
+def _table_bounds(horizontal: np.ndarray, vertical: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """(x, y, w, h) of each region where rules cross: wide, and holding rules both ways."""
+    import cv2
+
+    joined = cv2.dilate(horizontal | vertical, np.ones((5, 5), np.uint8))
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(joined)
+    found = []
+    for i, (x, y, w, h, _) in enumerate(stats):
+        if i == 0 or w < 0.2 * joined.shape[1] or h < 40:
+            continue
+        inside = labels[y : y + h, x : x + w] == i
+        across = (horizontal[y : y + h, x : x + w][inside] > 0).any()
+        down = (vertical[y : y + h, x : x + w][inside] > 0).any()
+        if across and down:
+            found.append((int(x), int(y), int(w), int(h)))
+    return found
+
+
+# ---- grids -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Edges:
+    left: bool
+    right: bool
+    top: bool
+    bottom: bool
+
+
+def _grids(page: ScannedPage, again: ScannedPage) -> Iterator[Grid]:
+    """The page's ruled tables as grids: text from `page`'s OCR, read again from `again`'s
+    (the same page at SECOND_DPI; its boxes are in `page`'s pixels)."""
+
+    tables = _table_bounds(*page.rules)
+    for order, (x, y, w, h) in enumerate(sorted(tables, key=lambda t: t[1])):
+        grid = _grid(page, again, order, (x, y, x + w, y + h))
+        if grid is not None:
+            yield grid
+
+
+def _grid(
+    page: ScannedPage, again: ScannedPage, order: int, bounds: tuple[int, int, int, int]
+) -> Grid | None:
+    left, top, right, bottom = bounds
+    horizontal, vertical = page.rules
+    ys = _rule_positions(horizontal[top:bottom, left:right], axis=1, offset=top)
+    xs = _rule_positions(vertical[top:bottom, left:right], axis=0, offset=left)
+    if len(ys) < 2 or len(xs) < 2:
+        return None
+    edges = [
+        [_cell_edges(page, xs[c], xs[c + 1], ys[r], ys[r + 1]) for c in range(len(xs) - 1)]
+        for r in range(len(ys) - 1)
+    ]
+    height = float(page.image.shape[0])
+    # In PDF-like space (y up), as read_cells takes rows: top-down (top, bottom).
+    rows = [(height - ys[r], height - ys[r + 1]) for r in range(len(ys) - 1)]
+    cols = [(float(xs[c]), float(xs[c + 1])) for c in range(len(xs) - 1)]
+    regions = merged_regions(edges)
+    first, second = (
+        read_cells(
+            [_glyph(t, box, height) for t, _, box in _split_at_rules(p, xs, ys, regions)],
+            rows,
+            cols,
+            edges,
+        )
+        for p in (page, again)
+    )
+    ambiguous = first.ambiguous | second.ambiguous
+    inside = [s for text, s, box in page.boxes if _within(box, bounds)]
+    return Grid(
+        page=page.number,
+        order=order,
+        rows=_printed(first.rows),
+        second_rows=_printed(second.rows),
+        ambiguous=frozenset(ambiguous),
+        covered=first.covered,
+        method=OCR_METHOD,
+        accuracy=None,
+        whitespace=None,
+        confidence=round(float(np.mean(inside)), 3) if inside else None,
+    )
+
+
+def _rule_positions(mask: np.ndarray, axis: int, offset: int) -> list[int]:
+    """Where rules run across (axis=1: rows of a horizontal mask) as pixel positions, strokes
+    within MERGE_PX of each other taken as one."""
+    profile = (mask > 0).sum(axis=axis)
+    length = mask.shape[axis]
+    hits = [i for i, n in enumerate(profile) if n > 0.02 * length and n > 8]
+    positions: list[list[int]] = []
+    for i in hits:
+        if positions and i - positions[-1][-1] <= MERGE_PX:
+            positions[-1].append(i)
+        else:
+            positions.append([i])
+    return [offset + int(np.mean(run)) for run in positions]
+
+
+def _cell_edges(page: ScannedPage, x0: int, x1: int, y0: int, y1: int) -> _Edges:
+    horizontal, vertical = page.rules
+    return _Edges(
+        _covered(vertical, x0, y0, y1, along_y=True),
+        _covered(vertical, x1, y0, y1, along_y=True),
+        _covered(horizontal, y0, x0, x1, along_y=False),
+        _covered(horizontal, y1, x0, x1, along_y=False),
+    )
+
+
+def _covered(mask: np.ndarray, at: int, start: int, end: int, along_y: bool) -> bool:
+    """A rule runs at `at` over most of start..end (the middle 80 %, ends are joints)."""
+    pad = max(1, (end - start) // 10)
+    lo, hi = start + pad, end - pad
+    if hi <= lo:
+        return True
+    band = mask[lo:hi, max(at - 3, 0) : at + 4] if along_y else mask[max(at - 3, 0) : at + 4, lo:hi]
+    line = band.max(axis=1 if along_y else 0) > 0
+    return bool(line.mean() >= EDGE_COVER)
+
+
+def _glyph(text: str, box: tuple[float, float, float, float], height: float) -> Glyph:
+    left, top, right, bottom = box
+    return Glyph(
+        text, left, height - bottom, right, height - top, left, height - bottom, right, height - top
+    )
+
+
+def _within(box: tuple[float, float, float, float], bounds: tuple[int, int, int, int]) -> bool:
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return bounds[0] <= cx <= bounds[2] and bounds[1] <= cy <= bounds[3]
+
+
+def _split_at_rules(
+    page: ScannedPage, xs: list[int], ys: list[int], regions: Any
+) -> list[tuple[str, float, tuple[float, float, float, float]]]:
+    """The page's text boxes, each one that runs across a column's rule (text of two cells
+    set close, once the rules are erased) cut at the rule and its pieces recognised again,
+    each alone."""
+    out = []
+    for text, score, (left, top, right, bottom) in page.boxes:
+        cy = (top + bottom) / 2
+        r = next((i for i in range(len(ys) - 1) if ys[i] <= cy <= ys[i + 1]), None)
+        cuts = [
+            xs[c + 1]
+            for c in range(len(xs) - 2)
+            if r is not None
+            and left + 4 < xs[c + 1] < right - 4
+            and regions.find((r, c)) != regions.find((r, c + 1))
+        ]
+        if not cuts:
+            out.append((text, score, (left, top, right, bottom)))
+            continue
+        for a, z in zip([left, *cuts], [*cuts, right], strict=True):
+            piece = _recognised(page, (a, top, z, bottom))
+            if piece:
+                out.append((piece, score, (a, top, z, bottom)))
+    return out
+
+
+def _recognised(page: ScannedPage, box: tuple[float, float, float, float]) -> str:
+    """The text in `box` (pixels at DPI) of the page's image, by the recogniser alone."""
+    import cv2
+
+    k = page.dpi / DPI
+    left, top, right, bottom = (int(v * k) for v in box)
+    crop = page.image[max(top - 2, 0) : bottom + 2, left + 3 : right - 3]
+    if crop.size == 0 or crop.min() > 160:
+        return ""
+    padded = cv2.copyMakeBorder(crop, 6, 6, 6, 6, cv2.BORDER_CONSTANT, value=255)
+    result, _ = _engine()(
+        cv2.cvtColor(padded, cv2.COLOR_GRAY2BGR), use_det=False, use_cls=False, use_rec=True
+    )
+    return str(result[0][0]).strip() if result else ""
+
+
+# What OCR makes of a value cell's marks: a dash read as the ideograph 一 (a value cell of the
+# form never holds an ideograph), the letter O for a zero.
+_DASHES = re.compile(r"^[一_－-]{1,2}$")
+_ZEROS = re.compile(r"^[0-9Oo]+$")
+
+
+def _printed(rows: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(_as_printed(t) for t in row) for row in rows)
+
+
+def _as_printed(text: str) -> str:
+    text = text.strip()
+    if _DASHES.match(text):
+        return "—"
+    if _ZEROS.match(text):
+        return text.replace("O", "0").replace("o", "0")
+    return text
