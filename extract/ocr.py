@@ -39,6 +39,9 @@ MERGE_PX = 6  # strokes this close are one rule
 # Rules are erased with this much around them (a rule's grey fringe, read as 1 or — beside a
 # value, is what OCR would otherwise add to it), and a cell is cut this far inside its rules.
 ERASE_PX, INSET_PX = 7, 6
+# A cell is not blank when it holds at least INK_PX pixels darker than INK_LEVEL (a blurred
+# 1 at 8 pt has ~40), unless they make one flat stroke no taller than DASH_MAX_PX: a dash.
+INK_LEVEL, INK_PX, DASH_MAX_PX = 190, 12, 7
 
 
 @cache
@@ -74,7 +77,9 @@ def read_scan(path: str | Path) -> tuple[list[ScannedPage], list[Grid]]:
     try:
         pages = [_scanned_page(doc, i + 1, DPI) for i in range(len(doc))]
         if not any(p.boxes for p in pages):
-            raise UnreadablePdf("a scan with no text OCR could read (blank pages, or not text)")
+            raise UnreadablePdf(
+                "no text layer, and OCR read no text on its pages (blank pages, or not a document?)"
+            )
         grids = []
         for page in pages:  # a page with ruled tables; the parsers tell which are the form's
             if _table_bounds(*page.rules):
@@ -264,7 +269,9 @@ def _grid(
         )
         for p in (page, again)
     )
-    ambiguous = first.ambiguous | second.ambiguous
+    ambiguous = (
+        first.ambiguous | second.ambiguous | _unread_ink(page, first, second, regions, xs, ys)
+    )
     inside = [s for text, s, box in page.boxes if _within(box, bounds)]
     return Grid(
         page=page.number,
@@ -326,6 +333,43 @@ def _glyph(text: str, box: tuple[float, float, float, float], height: float) -> 
 def _within(box: tuple[float, float, float, float], bounds: tuple[int, int, int, int]) -> bool:
     cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
     return bounds[0] <= cx <= bounds[2] and bounds[1] <= cy <= bounds[3]
+
+
+def _unread_ink(
+    page: ScannedPage, first: Any, second: Any, regions: Any, xs: list[int], ys: list[int]
+) -> set[tuple[int, int]]:
+    """Cells a reading found empty though ink is printed in them (a thin 1 the detector
+    missed): a blank is a printed zero on the form, so such a cell must not read as one."""
+    extent: dict[tuple[int, int], tuple[int, int]] = {}
+    for cell in regions.parent:
+        origin = regions.find(cell)
+        far = extent.get(origin, origin)
+        extent[origin] = (max(far[0], cell[0]), max(far[1], cell[1]))
+    out = set()
+    for (r, c), (r1, c1) in extent.items():
+        if first.rows[r][c].strip() and second.rows[r][c].strip():
+            continue
+        if _inked(page, xs[c], xs[c1 + 1], ys[r], ys[r1 + 1]):
+            out.add((r, c))
+    return out
+
+
+def _inked(page: ScannedPage, x0: int, x1: int, y0: int, y1: int) -> bool:
+    """Marks in the cell (inside its erased rules) other than scanner specks or a dash (a
+    zero mark: one flat stroke, which the detector often passes over)."""
+    import cv2
+
+    crop = page.image[y0 + INSET_PX : y1 - INSET_PX, x0 + INSET_PX : x1 - INSET_PX]
+    if crop.size == 0:
+        return False
+    specks = (crop < INK_LEVEL).astype(np.uint8)
+    dark = cv2.morphologyEx(specks, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    if int(dark.sum()) < INK_PX:
+        return False
+    ys, xs = np.nonzero(dark)
+    height, width = int(ys.max() - ys.min() + 1), int(xs.max() - xs.min() + 1)
+    is_dash = height <= DASH_MAX_PX and width >= 2 * height
+    return not is_dash
 
 
 def _split_at_rules(

@@ -5,7 +5,6 @@ python -m tests.corpus          # rewrite data/sample_portal and data/sample_tru
 
 from __future__ import annotations
 
-import io
 import json
 import random
 import re
@@ -25,10 +24,12 @@ from tests.corpus.model import (
     Special,
     consistent_application,
     corpus,
+    scanned_report,
     seed_report,
 )
 from tests.corpus.render_docx import build_docx, convert_to_pdf
 from tests.corpus.render_reportlab import render_pdf
+from tests.corpus.scan import ScanLook, scanned_pdf
 
 REPO = Path(__file__).resolve().parents[2]
 PORTAL = REPO / "data" / "sample_portal"
@@ -94,7 +95,7 @@ def special_bytes(special: Special, rendered: Path) -> bytes | None:
     """The file published for a special case (None: the link is dead)."""
     base_style = seed_report().style
     if special.kind == "scanned":
-        return _scanned(rendered / f"{special.of}.pdf")
+        return _scanned(scanned_report())
     if special.kind == "truncated":
         data = (rendered / f"{special.of}.pdf").read_bytes()
         return data[: len(data) * 55 // 100]
@@ -132,14 +133,17 @@ def _render_to_bytes(document: object, encrypt: str | None = None) -> bytes:
         return path.read_bytes()
 
 
-def _scanned(pdf: Path) -> bytes:
-    """Each page as a 150 dpi grey image and nothing else: what a scanner uploads."""
-    doc = pdfium.PdfDocument(str(pdf))
-    images = [doc[i].render(scale=150 / 72, grayscale=True).to_pil() for i in range(len(doc))]
-    doc.close()
-    buf = io.BytesIO()
-    images[0].save(buf, "PDF", save_all=True, append_images=images[1:], resolution=150)
-    return buf.getvalue()
+# How the sample portal's scan was scanned (tests/corpus/scan.py draws others for bench/).
+SCAN_LOOK = ScanLook(dpi=200, skew=0.6, blur=0.5, noise=4.0, jpeg=75, stamp_corner="top-right")
+
+
+def _scanned(report: Report) -> bytes:
+    """The report printed, then scanned: page images with a little skew, blur and noise, a
+    seal over a corner, and no text layer."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "printed.pdf"
+        render_pdf(report_document(report), path)
+        return scanned_pdf(path, SCAN_LOOK, random.Random(SEED + 12))
 
 
 # ---- layout facts measured on the rendered files -----------------------------------------
@@ -208,7 +212,7 @@ def build_items(reports: list[Report]) -> tuple[list[Item], list[dict[str, objec
                 "path": item.attachment_path,
                 "page": item.detail_path,
                 "slug": special.slug,
-                "truth": f"{special.of}.json" if special.kind == "duplicate" else None,
+                "truth": f"{special.of}.json" if special.kind in ("duplicate", "scanned") else None,
                 "kind": special.kind,
                 "expected": special.expected,
                 "reason": special.reason,
@@ -308,7 +312,7 @@ def write_truth(
     if TRUTH.exists():
         shutil.rmtree(TRUTH)
     TRUTH.mkdir(parents=True)
-    for report in reports:
+    for report in [*reports, scanned_report()]:
         _write_json(TRUTH / f"{report.slug}.json", report.truth())
     _write_json(TRUTH / "manifest.json", manifest)
     _write_json(TRUTH / "layout.json", layout)

@@ -406,13 +406,14 @@ class Special:
 
 
 SPECIALS: tuple[Special, ...] = (
+    # Published only as a scan (scanned_report): read by OCR, its truth beside the others.
     Special(
         "scan-yunxi-water-2024",
         "scanned",
         "云溪市水务局2024年政府信息公开工作年度报告",
-        "quarantined",
-        "no text layer",
-        "yunxi-eco-2024",
+        "loaded",
+        "",
+        "scan-yunxi-water-2024",
     ),
     Special(
         "truncated-yunxi-transport-2024",
@@ -475,10 +476,25 @@ SPECIALS: tuple[Special, ...] = (
 )
 
 
+def scanned_report() -> Report:
+    """云溪市水务局 2024, which its portal publishes only as a scan (the scanned special)."""
+    rng = random.Random(SEED + 11)
+    report = replace(
+        seed_report(),
+        slug="scan-yunxi-water-2024",
+        agency="云溪市水务局",
+        application=consistent_application(rng, 25, {}, 8),
+        review=consistent_review(rng, 1),
+        disclosure=disclosure_values(rng, 8),
+    )
+    return replace(report, expected_failures=failing_relations(report, None))
+
+
 def corpus(seed: int = SEED) -> list[Report]:
     return [seed_report(), *body_reports(seed)]
 
 
 def truth_files(seed: int = SEED) -> dict[str, dict[str, object]]:
-    """File name → truth JSON of every report in the corpus (what the generator writes)."""
-    return {f"{r.slug}.json": r.truth() for r in corpus(seed)}
+    """File name → truth JSON of every report in the corpus (what the generator writes),
+    the one published only as a scan included."""
+    return {f"{r.slug}.json": r.truth() for r in [*corpus(seed), scanned_report()]}

@@ -97,7 +97,11 @@ def score(
             if entry["kind"] == "report"
         ]
         specials = [
-            _score_special(con, entry, portal) for entry in manifest if entry["kind"] != "report"
+            _score_scan(con, entry, portal, truth_dir)
+            if entry["kind"] == "scanned"
+            else _score_special(con, entry, portal)
+            for entry in manifest
+            if entry["kind"] != "report"
         ]
     finally:
         con.close()
@@ -148,6 +152,36 @@ def _score_report(
     errors_flagged = bool(result.found - {"R7"})
     result.silent_wrong = 0 if errors_flagged else result.wrong
     return result
+
+
+# A scan is read by OCR: at least this share of its cells loaded, every one of them exact.
+SCAN_EXACT_FLOOR = 0.9
+
+
+def _score_scan(
+    con: duckdb.DuckDBPyConnection, entry: dict, portal: Path, truth_dir: Path
+) -> SpecialScore:
+    want = _truth_cells(json.loads((truth_dir / entry["truth"]).read_text(encoding="utf-8")))
+    found = _report_row(con, _sha256(portal / entry["path"]))
+    status = found[1] if found else "missing"
+    exact = wrong = 0
+    expected = sum(len(cells) for cells in want.values())
+    if found and status == "loaded":
+        for t in TABLES:
+            got = {(r, c): v for r, c, v in con.execute(STATS_SQL[t], [found[0]]).fetchall()}
+            exact += sum(
+                1 for k, v in want[t].items() if got.get(k) is not None and float(got[k]) == v
+            )
+            wrong += sum(1 for k, v in got.items() if v is not None and float(v) != want[t].get(k))
+    ok = status == "loaded" and wrong == 0 and exact >= SCAN_EXACT_FLOOR * expected
+    return SpecialScore(
+        entry["slug"],
+        entry["kind"],
+        f"loaded by OCR: ≥ {SCAN_EXACT_FLOOR:.0%} of cells, none wrong",
+        status,
+        f"{exact}/{expected} exact, {wrong} wrong",
+        ok,
+    )
 
 
 def _score_special(con: duckdb.DuckDBPyConnection, entry: dict, portal: Path) -> SpecialScore:

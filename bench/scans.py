@@ -1,0 +1,169 @@
+"""Scanned reports read by OCR (issue 13): scans made from the corpus's own PDFs, tuned on one
+set and judged on another never looked at.
+
+    python bench/scans.py [--tuned 0-15] [--unseen 0-39] [--jobs 2]
+
+- tuned: the sample portal's reports (data/sample_portal), each scanned with a look drawn from
+  its index (tests/corpus/scan.py: 150–300 dpi, ±1.5° skew, blur, noise, JPEG, a red seal);
+- unseen: the committed fuzz slice (data/fuzz_slice, seeds 200000–200039, four renderers),
+  each scanned with a look drawn from seed 900000 + its index.
+
+Each scan is read by nianbao's extractor and judged by its checks (R1–R6, R8); per cell:
+exact, refused (NULL or missing: its report fails R1/R6), wrong (silent when no error-level
+check of its report fails). Prints OCR seconds per page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+
+def _span(text: str) -> range:
+    first, last = (int(x) for x in text.split("-"))
+    return range(first, last + 1)
+
+
+def tuned_sources() -> list[tuple[Path, Path]]:
+    manifest = json.loads((REPO / "data/sample_truth/manifest.json").read_text(encoding="utf-8"))
+    return [
+        (REPO / "data/sample_portal" / m["path"], REPO / "data/sample_truth" / m["truth"])
+        for m in manifest
+        if m["kind"] == "report" and m["expected"] == "loaded"
+    ]
+
+
+def unseen_sources() -> list[tuple[Path, Path]]:
+    manifest = json.loads((REPO / "data/fuzz_slice/manifest.json").read_text(encoding="utf-8"))
+    folder = REPO / "data/fuzz_slice"
+    return [(folder / f"fuzz-{m['seed']}.pdf", folder / f"fuzz-{m['seed']}.json") for m in manifest]
+
+
+def read_scan(job: tuple[str, str, int, str]) -> dict:
+    from extract.report import extract_report
+    from nianbao.errors import TerminalError
+    from tests.corpus.scan import draw_scan_look, scanned_pdf
+
+    pdf, truth_path, look_seed, folder = job
+    rng = random.Random(look_seed)
+    look = draw_scan_look(rng)
+    scan = Path(folder) / f"scan-{look_seed}.pdf"
+    scan.write_bytes(scanned_pdf(Path(pdf), look, rng))
+    started = time.perf_counter()
+    try:
+        report: object = extract_report(scan)
+    except TerminalError as err:
+        report = err.reason
+    seconds = time.perf_counter() - started
+    return {"job": job, "look": look, "report": report, "seconds": seconds}
+
+
+def judge(jobs: list[tuple[str, str, int, str]], workers: int) -> list[dict]:
+    import expectations
+
+    with ProcessPoolExecutor(workers) as pool:
+        results = list(pool.map(read_scan, jobs))
+    readable = [r for r in results if not isinstance(r["report"], str)]
+    checks = expectations.validate_reports([(r["report"], str(r["job"][2])) for r in readable])
+    for r, c in zip(readable, checks, strict=True):
+        r["failed"] = {x.check_id for x in c if not x.success and x.severity == "error"}
+    for r in results:
+        truth = json.loads(Path(r["job"][1]).read_text(encoding="utf-8"))
+        r.update(_compare(r["report"], truth, r.get("failed", set())))
+    return results
+
+
+def _compare(report: object, truth: dict, failed: set[str]) -> dict:
+    expected = {
+        (t, row, col): float(v)
+        for t in ("application", "review", "disclosure")
+        for row, cols in truth[t].items()
+        for col, v in cols.items()
+    }
+    if isinstance(report, str):
+        return {"expected": len(expected), "exact": 0, "wrong": 0, "silent": 0, "pages": 0}
+    got = {(c.table, c.row, c.col): c.value for c in report.cells}  # type: ignore[attr-defined]
+    exact = sum(1 for k, v in expected.items() if got.get(k) is not None and float(got[k]) == v)
+    wrong = sum(1 for k, v in expected.items() if got.get(k) is not None and float(got[k]) != v)
+    planted = {f["check"] for f in truth["expected_failures"]}
+    silent = wrong if failed <= planted else 0
+    return {
+        "expected": len(expected),
+        "exact": exact,
+        "wrong": wrong,
+        "silent": silent,
+        "pages": report.pages,  # type: ignore[attr-defined]
+    }
+
+
+def table(results: list[dict], title: str) -> str:
+    exp = sum(r["expected"] for r in results)
+    exact = sum(r["exact"] for r in results)
+    quarantined = [r for r in results if isinstance(r["report"], str)]
+    pages = sum(r["pages"] for r in results)
+    seconds = sum(r["seconds"] for r in results if not isinstance(r["report"], str))
+    lines = [
+        f"### {title}",
+        "",
+        "| reports | cells exact | refused | wrong | silent wrong | quarantined | OCR s/page |",
+        "|---|---|---|---|---|---|---|",
+        f"| {len(results)} | {exact}/{exp} ({100 * exact / max(exp, 1):.2f} %) | "
+        f"{exp - exact - sum(r['wrong'] for r in results)} | {sum(r['wrong'] for r in results)} | "
+        f"{sum(r['silent'] for r in results)} | {len(quarantined)} | {seconds / max(pages, 1):.1f} |",
+        "",
+        "by dpi: "
+        + ", ".join(
+            f"{dpi}: {sum(r['exact'] for r in rs)}/{sum(r['expected'] for r in rs)}"
+            for dpi in (150, 200, 300)
+            if (rs := [r for r in results if r["look"].dpi == dpi])
+        ),
+    ]
+    lines += [f"- quarantined {r['job'][0]}: {r['report']}" for r in quarantined]
+    lines += [
+        f"- {Path(r['job'][0]).name} ({r['look']}): {r['exact']}/{r['expected']}, wrong {r['wrong']}"
+        for r in results
+        if r["exact"] < r["expected"] and not isinstance(r["report"], str)
+    ][:20]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tuned", default="0-15", help="indices of the sample portal's reports")
+    parser.add_argument("--unseen", default="0-39", help="indices of the fuzz slice's reports")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--only", choices=("tuned", "unseen"))
+    args = parser.parse_args()
+    folder = tempfile.mkdtemp(prefix="nianbao-scans-")
+    sets = {
+        "tuned": [
+            (str(p), str(t), i, folder)
+            for i, (p, t) in enumerate(tuned_sources())
+            if i in _span(args.tuned)
+        ],
+        "unseen": [
+            (str(p), str(t), 900000 + i, folder)
+            for i, (p, t) in enumerate(unseen_sources())
+            if i in _span(args.unseen)
+        ],
+    }
+    for name, jobs in sets.items():
+        if args.only and args.only != name:
+            continue
+        started = time.perf_counter()
+        results = judge(jobs, args.jobs)
+        print(table(results, f"{name}: {len(jobs)} scans"))
+        print(f"\nwhole: {time.perf_counter() - started:.0f} s\n")
+
+
+if __name__ == "__main__":
+    main()
