@@ -5,7 +5,7 @@ set and judged on another never looked at.
 
 - tuned: the sample portal's reports (data/sample_portal), each scanned with a look drawn from
   its index (tests/corpus/scan.py: 150–300 dpi, ±1.5° skew, blur, noise, JPEG, a red seal);
-- unseen: the committed fuzz slice (data/fuzz_slice, seeds 200000–200039, four renderers),
+- unseen: the committed fuzz slice (data/fuzz_slice, seeds 400000–400039, four renderers),
   each scanned with a look drawn from seed 900000 + its index.
 
 Each scan is read by nianbao's extractor and judged by its checks (R1–R6, R8); per cell:

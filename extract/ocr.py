@@ -42,6 +42,7 @@ ERASE_PX, INSET_PX = 7, 6
 # A cell is not blank when it holds at least INK_PX pixels darker than INK_LEVEL (a blurred
 # 1 at 8 pt has ~40), unless they make one flat stroke no taller than DASH_MAX_PX: a dash.
 INK_LEVEL, INK_PX, DASH_MAX_PX = 190, 12, 7
+SLASH_ELONGATION = 5.0  # a slash's length over its width, at least
 
 
 @cache
@@ -111,7 +112,9 @@ def _scanned_page(
     clean = grey.copy()
     erase = np.ones((int(ERASE_PX * dpi / DPI),) * 2, np.uint8)
     clean[cv2.dilate(rules[0] | rules[1], erase) > 0] = 255
-    result, _ = _engine()(cv2.cvtColor(clean, cv2.COLOR_GRAY2BGR))
+    # No angle classifier: it turns boxes it judges upside down, and a 9 turned is a 6. The
+    # page is straightened already.
+    result, _ = _engine()(cv2.cvtColor(clean, cv2.COLOR_GRAY2BGR), use_cls=False)
     boxes = tuple(_box(r, DPI / dpi) for r in result or ())
     return ScannedPage(number, clean, rules, boxes, skew, dpi)
 
@@ -235,11 +238,28 @@ def _grids(page: ScannedPage, again: ScannedPage) -> Iterator[Grid]:
     """The page's ruled tables as grids: text from `page`'s OCR, read again from `again`'s
     (the same page at SECOND_DPI; its boxes are in `page`'s pixels)."""
 
-    tables = _table_bounds(*page.rules)
-    for order, (x, y, w, h) in enumerate(sorted(tables, key=lambda t: t[1])):
-        grid = _grid(page, again, order, (x, y, x + w, y + h))
+    tables = [t for bounds in _table_bounds(*page.rules) for t in _apart(page, bounds)]
+    for order, bounds in enumerate(sorted(tables, key=lambda t: t[1])):
+        grid = _grid(page, again, order, bounds)
         if grid is not None:
             yield grid
+
+
+def _apart(page: ScannedPage, bounds: tuple[int, int, int, int]) -> list[tuple[int, int, int, int]]:
+    """(left, top, right, bottom) of each table in a region of rules: two tables set close
+    share a region, but no vertical rule crosses the gap between them."""
+    x, y, w, h = bounds
+    down: list[bool] = [bool(v) for v in (page.rules[1][y : y + h, x : x + w] > 0).max(axis=1)]
+    tables: list[tuple[int, int, int, int]] = []
+    start = None
+    for i, ruled in enumerate([*down, False]):
+        if ruled and start is None:
+            start = i
+        elif not ruled and start is not None:
+            if i - start > 20:  # a band of rows at least a row high
+                tables.append((x, y + max(start - 3, 0), x + w, y + min(i + 3, h)))
+            start = None
+    return tables
 
 
 def _grid(
@@ -269,15 +289,16 @@ def _grid(
         )
         for p in (page, again)
     )
-    ambiguous = (
-        first.ambiguous | second.ambiguous | _unread_ink(page, first, second, regions, xs, ys)
+    first_rows, second_rows, unread = _blank_cells_read_again(
+        page, again, (_printed(first.rows), _printed(second.rows)), regions, xs, ys
     )
+    ambiguous = first.ambiguous | second.ambiguous | unread
     inside = [s for text, s, box in page.boxes if _within(box, bounds)]
     return Grid(
         page=page.number,
         order=order,
-        rows=_printed(first.rows),
-        second_rows=_printed(second.rows),
+        rows=first_rows,
+        second_rows=second_rows,
         ambiguous=frozenset(ambiguous),
         covered=first.covered,
         method=OCR_METHOD,
@@ -335,41 +356,81 @@ def _within(box: tuple[float, float, float, float], bounds: tuple[int, int, int,
     return bounds[0] <= cx <= bounds[2] and bounds[1] <= cy <= bounds[3]
 
 
-def _unread_ink(
-    page: ScannedPage, first: Any, second: Any, regions: Any, xs: list[int], ys: list[int]
-) -> set[tuple[int, int]]:
-    """Cells a reading found empty though ink is printed in them (a thin 1 the detector
-    missed): a blank is a printed zero on the form, so such a cell must not read as one."""
+def _blank_cells_read_again(
+    page: ScannedPage,
+    again: ScannedPage,
+    readings: tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]],
+    regions: Any,
+    xs: list[int],
+    ys: list[int],
+) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...], set[tuple[int, int]]]:
+    """Cells a reading found empty though ink is printed in them (a thin 1, a dash or a slash
+    the detector passed over). A blank is a printed zero on the form, so the ink is looked at
+    in each reading's own image: the same zero mark in both is read as that mark; any other
+    ink refuses the cell (returned)."""
+    first, second = [list(map(list, rows)) for rows in readings]
+    unread = set()
+    for (r, c), (r1, c1) in _extents(regions).items():
+        if first[r][c].strip() and second[r][c].strip():
+            continue
+        box = (xs[c] + INSET_PX, ys[r] + INSET_PX, xs[c1 + 1] - INSET_PX, ys[r1 + 1] - INSET_PX)
+        marks = {_zero_mark(page, box), _zero_mark(again, box)}
+        if marks == {""}:
+            continue  # blank in both images
+        (mark,) = marks if len(marks) == 1 else (None,)
+        if mark is None:
+            unread.add((r, c))  # ink no reading read: never a printed zero
+        elif not (first[r][c] or second[r][c]):
+            first[r][c] = second[r][c] = mark
+    return (
+        tuple(tuple(row) for row in first),
+        tuple(tuple(row) for row in second),
+        unread,
+    )
+
+
+def _extents(regions: Any) -> dict[tuple[int, int], tuple[int, int]]:
+    """Each merged region's top-left cell → its bottom-right cell."""
     extent: dict[tuple[int, int], tuple[int, int]] = {}
     for cell in regions.parent:
         origin = regions.find(cell)
         far = extent.get(origin, origin)
         extent[origin] = (max(far[0], cell[0]), max(far[1], cell[1]))
-    out = set()
-    for (r, c), (r1, c1) in extent.items():
-        if first.rows[r][c].strip() and second.rows[r][c].strip():
-            continue
-        if _inked(page, xs[c], xs[c1 + 1], ys[r], ys[r1 + 1]):
-            out.add((r, c))
-    return out
+    return extent
 
 
-def _inked(page: ScannedPage, x0: int, x1: int, y0: int, y1: int) -> bool:
-    """Marks in the cell (inside its erased rules) other than scanner specks or a dash (a
-    zero mark: one flat stroke, which the detector often passes over)."""
+def _zero_mark(page: ScannedPage, box: tuple[int, int, int, int]) -> str | None:
+    """What is printed in `box` (pixels at DPI) of the page's image when the detector found
+    nothing there: '' (nothing but scanner specks), '—' (one flat stroke) or '/' (one thin
+    stroke leaning right), the form's zero marks; None for any other ink (a thin 1, say)."""
     import cv2
 
-    crop = page.image[y0 + INSET_PX : y1 - INSET_PX, x0 + INSET_PX : x1 - INSET_PX]
+    k = page.dpi / DPI
+    left, top, right, bottom = (int(v * k) for v in box)
+    crop = page.image[top:bottom, left:right]
     if crop.size == 0:
-        return False
+        return ""
     specks = (crop < INK_LEVEL).astype(np.uint8)
     dark = cv2.morphologyEx(specks, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
-    if int(dark.sum()) < INK_PX:
-        return False
+    if int(dark.sum()) < INK_PX * k * k:
+        return ""
     ys, xs = np.nonzero(dark)
     height, width = int(ys.max() - ys.min() + 1), int(xs.max() - xs.min() + 1)
-    is_dash = height <= DASH_MAX_PX and width >= 2 * height
-    return not is_dash
+    if height <= DASH_MAX_PX * k and width >= 2 * height:
+        return "—"
+    return "/" if _is_slash(xs, ys) else None
+
+
+def _is_slash(xs: np.ndarray, ys: np.ndarray) -> bool:
+    """The ink is one thin straight stroke leaning right (50–80° from the baseline): a 1 stands
+    upright, a 7 has its bar, so neither is one."""
+    spread = np.cov(np.vstack([xs, -ys]).astype(np.float64))
+    values, vectors = np.linalg.eigh(spread)
+    if values[0] <= 0 or values[1] / values[0] < SLASH_ELONGATION**2:
+        return False
+    vx, vy = vectors[:, 1]
+    angle = float(np.degrees(np.arctan2(vy, vx))) % 180
+    return 50 <= angle <= 80
 
 
 def _split_at_rules(
@@ -406,7 +467,7 @@ def _recognised(page: ScannedPage, box: tuple[float, float, float, float]) -> st
     k = page.dpi / DPI
     left, top, right, bottom = (int(v * k) for v in box)
     crop = page.image[max(top - 2, 0) : bottom + 2, left + 3 : right - 3]
-    if crop.size == 0 or crop.min() > 160:
+    if crop.size == 0 or crop.min() > INK_LEVEL:
         return ""
     padded = cv2.copyMakeBorder(crop, 6, 6, 6, 6, cv2.BORDER_CONSTANT, value=255)
     result, _ = _engine()(

@@ -129,8 +129,9 @@ def _report(
     agency: str, year: int, parsed: Parsed, pages: int, table_pages: tuple[int, ...], method: str
 ) -> ExtractedReport:
     cells, pieces, unread = parsed
-    if not any(c.table == "application" for c in cells) and not unread:
-        unread = [UnreadTable("application", _not_found(table_pages))]
+    placed_or_refused = {c.table for c in cells} | {u.table for u in unread}
+    if "application" not in placed_or_refused:
+        unread = [*unread, UnreadTable("application", _not_found(table_pages, method))]
     if not cells:  # no table of the form placed: nothing of this report can be loaded
         raise UnknownLayout("; ".join(u.reason for u in unread))
     return ExtractedReport(
@@ -146,11 +147,14 @@ def _report(
     )
 
 
-def _not_found(pages: tuple[int, ...]) -> str:
-    return (
-        f"table 三 (收到和处理政府信息公开申请情况) not found on pages {pages[0]}–{pages[-1]}, "
-        "neither as a ruled table nor by the position of its text"
-    )
+def _not_found(pages: tuple[int, ...], method: str) -> str:
+    how = {
+        OCR_METHOD: "as a ruled table on the scanned pages (a table printed without rules is "
+        "not read from a scan)",
+        HTML_METHOD: "among the page's tables",
+        DOCX_METHOD: "among the Word file's tables",
+    }.get(method, "neither as a ruled table nor by the position of its text")
+    return f"table 三 (收到和处理政府信息公开申请情况) not found on pages {pages[0]}–{pages[-1]}, {how}"
 
 
 def _with_unruled_tables(path: str | Path, pages: tuple[int, ...], parsed: Parsed) -> Parsed:
