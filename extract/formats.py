@@ -7,7 +7,13 @@ import zipfile
 from pathlib import Path
 
 HEAD_BYTES = 4096
-SUFFIXES: dict[str, str] = {"pdf": ".pdf", "html": ".html", "docx": ".docx", "word97": ".doc"}
+SUFFIXES: dict[str, str] = {
+    "pdf": ".pdf",
+    "html": ".html",
+    "docx": ".docx",
+    "word97": ".doc",
+    "ofd": ".ofd",
+}
 
 
 def sniff(head: bytes) -> str:
@@ -26,13 +32,17 @@ def sniff(head: bytes) -> str:
 
 
 def file_format(path: Path) -> str:
-    """As `sniff`, a zip told apart by its contents: a Word file holds word/document.xml."""
+    """As `sniff`, a zip told apart by its contents: a Word file holds word/document.xml, an
+    OFD file OFD.xml."""
     with path.open("rb") as fh:
         kind = sniff(fh.read(HEAD_BYTES))
     if kind != "zip":
         return kind
     try:
         with zipfile.ZipFile(path) as archive:
-            return "docx" if "word/document.xml" in archive.namelist() else "pdf"
+            names = archive.namelist()
     except zipfile.BadZipFile:
         return "pdf"
+    if "word/document.xml" in names:
+        return "docx"
+    return "ofd" if any(n.upper().endswith("OFD.XML") for n in names) else "pdf"

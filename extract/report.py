@@ -29,7 +29,7 @@ from extract.prose import stated_applications
 from extract.tables import LATTICE_METHODS, read_grids
 from extract.titles import title_in_lines
 from extract.word import WordDocument, read_docx, read_word97
-from nianbao.errors import NotAPdf, NoTextLayer, UnknownLayout
+from nianbao.errors import NotAPdf, NoTextLayer, ReaderMissing, UnknownLayout
 from nianbao.form import APPLICANT_CODES, REVIEW_CELLS, ROW_CODES_23, ROW_CODES_25
 from nianbao.records import Cell, ExtractedReport, UnreadTable
 
@@ -116,12 +116,20 @@ def _word_document_report(document: WordDocument) -> ExtractedReport:
     return replace(report, stated=stated_applications([document.text]))
 
 
+def _ofd_report(path: Path) -> ExtractedReport:
+    raise ReaderMissing(
+        "an OFD file (the national fixed-layout format): nianbao does not read OFD yet; "
+        "a PDF or page of the same report, where the portal has one, is read instead"
+    )
+
+
 # One reader per format (formats.file_format names them); all end in the same parsers.
 FORMATS: dict[str, Callable[[Path], ExtractedReport]] = {
     "pdf": _pdf_report,
     "html": _html_report,
     "docx": _word_report,
     "word97": _word97_report,
+    "ofd": _ofd_report,
 }
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from extract.report import extract_report
-from nianbao.errors import NotAPdf, TerminalError, UnknownLayout, UnreadablePdf
+from nianbao.errors import NotAPdf, ReaderMissing, TerminalError, UnknownLayout, UnreadablePdf
 from tests.conftest import SAMPLE_PORTAL, real_pdf, sample_manifest
 
 
@@ -84,4 +84,17 @@ def test_prose_only_report_has_no_tables(tmp_path: Path) -> None:
         tmp_path / "prose.pdf", lambda c: c.drawString(50, 500, "annual report, no tables")
     )
     with pytest.raises(UnknownLayout):
+        extract_report(path)
+
+
+def test_an_ofd_file_is_quarantined_saying_it_is_not_read_yet(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "report.ofd"
+    with zipfile.ZipFile(path, "w") as ofd:  # the OFD container: a zip with OFD.xml at its root
+        ofd.writestr(
+            "OFD.xml", '<?xml version="1.0"?><ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016"/>'
+        )
+        ofd.writestr("Doc_0/Document.xml", "<ofd:Document/>")
+    with pytest.raises(ReaderMissing, match="OFD"):
         extract_report(path)
