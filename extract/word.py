@@ -71,6 +71,9 @@ def _grid(index: int, table: Table) -> Grid:
                     second[place] = _xml_text(tc).strip()
             c += span
     width = max((c + 1 for _, c in first), default=0)
+    for sliver in reversed(_sliver_columns(tbl, width)):
+        first, second, covered = _joined(sliver, first, second, covered, len(rows), width)
+        width -= 1
     return Grid(
         page=1,
         order=index,
@@ -83,6 +86,52 @@ def _grid(index: int, table: Table) -> Grid:
         whitespace=None,
         confidence=None,
     )
+
+
+# A grid column narrower than this (4 pt, as extract/tables.SLIVER_PT) holds no text: two
+# cell borders meant as one (Word 97 → .docx conversion leaves a 1-twip column, say).
+SLIVER_TWIPS = 80
+
+
+def _sliver_columns(tbl: etree._Element, width: int) -> list[int]:
+    grid = tbl.find(qn("w:tblGrid"))
+    cols = grid.findall(qn("w:gridCol")) if grid is not None else []
+    widths = [int(c.get(qn("w:w"), "0") or 0) for c in cols]
+    if len(widths) != width or width < 2:
+        return []
+    return [c for c, w in enumerate(widths) if 0 < w < SLIVER_TWIPS]
+
+
+def _joined(
+    c: int,
+    first: dict[tuple[int, int], str],
+    second: dict[tuple[int, int], str],
+    covered: set[tuple[int, int]],
+    height: int,
+    width: int,
+) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int], str], set[tuple[int, int]]]:
+    """Column `c` joined to the column after it (the last to the one before): each row's two
+    texts run together, the joined cell covered only when both were."""
+    a, b = (c, c + 1) if c + 1 < width else (c - 1, c)
+    out1: dict[tuple[int, int], str] = {}
+    out2: dict[tuple[int, int], str] = {}
+    out_covered: set[tuple[int, int]] = set()
+    for r in range(height):
+        for col in range(width):
+            if col == b:
+                continue
+            to = col if col <= a else col - 1
+            if col == a:
+                out1[(r, to)] = first.get((r, a), "") + first.get((r, b), "")
+                out2[(r, to)] = second.get((r, a), "") + second.get((r, b), "")
+                if (r, a) in covered and (r, b) in covered:
+                    out_covered.add((r, to))
+                continue
+            out1[(r, to)] = first.get((r, col), "")
+            out2[(r, to)] = second.get((r, col), "")
+            if (r, col) in covered:
+                out_covered.add((r, to))
+    return out1, out2, out_covered
 
 
 def _rows(

@@ -100,6 +100,10 @@ def read(
         report = extract_report(file)
     except TerminalError as err:
         _fail(f"{file}: {err.reason}")
+    except Exception as err:  # a reader's own fault: say so, as a run records it
+        _fail(
+            f"{file}: nianbao could not read this file ({type(err).__name__}: {err}); please report it"
+        )
     if as_json:
         typer.echo(json.dumps(_report_json(report), ensure_ascii=False, indent=1, default=str))
         return

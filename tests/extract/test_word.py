@@ -10,6 +10,7 @@ import pytest
 
 from extract.report import extract_report
 from nianbao.errors import ReaderMissing
+from tests.conftest import REPO
 from tests.corpus.fuzz import PUBLISHERS, fuzz_report
 
 # Seeds drawn for these tests only, never tuned on (bench/fuzz.py --as docx tunes on 0–199).
@@ -76,3 +77,22 @@ def test_a_word97_file_without_libreoffice_is_quarantined_saying_what_is_missing
     monkeypatch.setenv("PATH", str(tmp_path))  # no soffice on it
     with pytest.raises(ReaderMissing, match="needs LibreOffice"):
         extract_report(path)
+
+
+def test_a_word97_file_converted_by_libreoffice_reads_exactly() -> None:
+    # data/fuzz_cases/word97-740001.docx: seed 740001 published as .docx, saved as .doc by
+    # LibreOffice and converted back by extract/word.converted_to_docx (as a .doc attachment
+    # is read). The round trip leaves a 1-twip grid column inside table 四's heads.
+    from docx.oxml.ns import qn
+
+    path = REPO / "data" / "fuzz_cases" / "word97-740001.docx"
+    widths = [
+        int(c.get(qn("w:w")))
+        for t in docx.Document(str(path)).tables
+        for c in t._tbl.find(qn("w:tblGrid")).findall(qn("w:gridCol"))
+    ]
+    assert min(widths) < 80  # the sliver is there
+    fuzzed = fuzz_report(740001)
+    report = extract_report(path)
+    got = {(c.table, c.row, c.col): float(c.value) for c in report.cells if c.value is not None}
+    assert got == _expected(fuzzed) and report.unread == ()
