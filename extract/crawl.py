@@ -26,6 +26,10 @@ SCRIPT_PAGINATION = re.compile(
 )
 # The files a report is published as; which of them nianbao can read is extract/report.py's say.
 ATTACHMENT_HREF = re.compile(r"\.(pdf|docx?|wps|ofd)($|[?#])", re.IGNORECASE)
+OFF_HOST = (
+    "an attachment on another host: only {host} is crawled for this source "
+    "(its allowed host), so it was not fetched"
+)
 NOT_A_REPORT = "its title does not name an annual report on government information disclosure"
 SAME_REPORT = (
     "the detail page prints the report's tables itself and was read instead (one report, not two)"
@@ -190,7 +194,8 @@ def _page_findings(page: Page, kind: str, title: str, host: str) -> list[_Found]
 def _same_host_links(
     base: str, page: _Anchors, host: str
 ) -> tuple[list[tuple[str, str]], list[_Found]]:
-    """(absolute url, link text) of the page's links on `host`, and the malformed ones."""
+    """(absolute url, link text) of the page's links on `host`; the malformed ones and the
+    attachments on other hosts, as skipped items."""
     links: list[tuple[str, str]] = []
     bad: list[_Found] = []
     for href, text in page.anchors:
@@ -204,6 +209,8 @@ def _same_host_links(
             continue
         if url_host == host:
             links.append((url, text))
+        elif ATTACHMENT_HREF.search(url):  # a file server of its own: seen, not fetched
+            bad.append(SkippedItem(url, text or page.title, OFF_HOST.format(host=host)))
     return links, bad
 
 

@@ -7,7 +7,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from extract.crawl import NO_REPORT_ON_PAGE, NOT_A_REPORT, SAME_REPORT, UNCLEAR_PAGE, crawl_portal
+from extract.crawl import (
+    NO_REPORT_ON_PAGE,
+    NOT_A_REPORT,
+    OFF_HOST,
+    SAME_REPORT,
+    UNCLEAR_PAGE,
+    crawl_portal,
+)
 from extract.http import Limits
 from extract.polite import Politeness, polite_client
 from tests.conftest import real_file
@@ -99,3 +106,15 @@ def test_a_page_printing_the_tables_is_the_report_and_its_pdf_is_not_read_twice(
     assert [link.url for link in found.links] == [portal.url("/col/t1.html")]
     (skip,) = found.skipped_items
     assert skip.url == portal.url("/col/r.pdf") and skip.reason == SAME_REPORT
+
+
+def test_an_attachment_on_another_host_is_recorded_not_fetched(portal) -> None:
+    portal.routes["/col/index.html"] = _listing(("t1.html", "2023年度政府信息公开工作年度报告"))
+    portal.routes["/col/t1.html"] = _detail(
+        '<a href="a.pdf">附件1</a><a href="http://127.0.1.2:9/files/b.pdf">附件2</a>'
+    )
+    found = _crawl(portal)
+    assert [link.url for link in found.links] == [portal.url("/col/a.pdf")]
+    (skip,) = found.skipped_items
+    assert skip.url == "http://127.0.1.2:9/files/b.pdf"
+    assert skip.reason == OFF_HOST.format(host="127.0.0.1")
