@@ -35,6 +35,9 @@ MAX_SKEW_DEGREES = 3.0
 # a character, shorter than a table's rules (they run through a row and more). A cell's edge
 # is a rule over at least EDGE_COVER of the cell's side.
 RULE_PX, EDGE_COVER = 60, 0.6
+# Down the page a rule is taken only this long (12.7 mm): a column of characters set one
+# above another (table 四's heads) lines up strokes longer than RULE_PX.
+DOWN_RULE_PX = 100
 MERGE_PX = 6  # strokes this close are one rule
 # Rules are erased with this much around them (a rule's grey fringe, read as 1 or — beside a
 # value, is what OCR would otherwise add to it), and a cell is cut this far inside its rules.
@@ -100,15 +103,16 @@ def _scanned_page(
 
     page = doc[number - 1]
     try:
-        grey = page.render(scale=dpi / 72, grayscale=True).to_numpy()
+        pixels = page.render(scale=dpi / 72).to_numpy()
     finally:
         page.close()
-    if grey.ndim == 3:
-        grey = grey[:, :, 0]
+    # Each pixel's lightest channel: black print stays dark, a red seal (or blue ink) over
+    # the table turns white, so its ring and marks are not taken for rules or text.
+    grey = pixels[:, :, :3].max(axis=2) if pixels.ndim == 3 else pixels
     skew = _skew(grey) if skew is None else skew
     grey = _rotated(grey, skew)
     ink = cv2.adaptiveThreshold(~grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -2)
-    rules = _rule_masks(ink, int(RULE_PX * dpi / DPI))
+    rules = _rule_masks(ink, int(RULE_PX * dpi / DPI), int(DOWN_RULE_PX * dpi / DPI))
     clean = grey.copy()
     erase = np.ones((int(ERASE_PX * dpi / DPI),) * 2, np.uint8)
     clean[cv2.dilate(rules[0] | rules[1], erase) > 0] = 255
@@ -188,11 +192,11 @@ def _rotated(image: np.ndarray, degrees: float, border: int = 255) -> np.ndarray
     return cv2.warpAffine(image, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=border)
 
 
-def _rule_masks(ink: np.ndarray, rule_px: int) -> tuple[np.ndarray, np.ndarray]:
+def _rule_masks(ink: np.ndarray, across_px: int, down_px: int) -> tuple[np.ndarray, np.ndarray]:
     import cv2
 
-    across = cv2.getStructuringElement(cv2.MORPH_RECT, (rule_px, 1))
-    down = cv2.getStructuringElement(cv2.MORPH_RECT, (1, rule_px))
+    across = cv2.getStructuringElement(cv2.MORPH_RECT, (across_px, 1))
+    down = cv2.getStructuringElement(cv2.MORPH_RECT, (1, down_px))
     horizontal = cv2.dilate(
         cv2.morphologyEx(ink, cv2.MORPH_OPEN, across), np.ones((1, 3), np.uint8)
     )
@@ -213,7 +217,7 @@ def _table_bounds(horizontal: np.ndarray, vertical: np.ndarray) -> list[tuple[in
     _, labels, stats, _ = cv2.connectedComponentsWithStats(joined)
     found = []
     for i, (x, y, w, h, _) in enumerate(stats):
-        if i == 0 or w < 0.2 * joined.shape[1] or h < 40:
+        if i == 0 or w < 0.2 * joined.shape[1] or h < 20:  # a one-row piece is a table too
             continue
         inside = labels[y : y + h, x : x + w] == i
         across = (horizontal[y : y + h, x : x + w][inside] > 0).any()
@@ -256,7 +260,7 @@ def _apart(page: ScannedPage, bounds: tuple[int, int, int, int]) -> list[tuple[i
         if ruled and start is None:
             start = i
         elif not ruled and start is not None:
-            if i - start > 20:  # a band of rows at least a row high
+            if i - start > 15:  # a band at least a row high
                 tables.append((x, y + max(start - 3, 0), x + w, y + min(i + 3, h)))
             start = None
     return tables
