@@ -177,6 +177,8 @@ def table(outcomes: list[Outcome], title: str) -> str:
             "landscape_review",
             "zero_mark",
             "font_size",
+            "states_count",
+            *(k for k in o.dims if k.startswith("cms_")),  # a page's drawn markup
         ):
             if dim in o.dims or dim == "form_rows":
                 value = o.dims.get(dim)
