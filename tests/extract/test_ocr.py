@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from extract.ocr import DPI, ScannedPage, _inked
+from extract.ocr import DPI, ScannedPage, _zero_mark
 from extract.report import extract_report
 from tests.conftest import REPO, SAMPLE_PORTAL, SAMPLE_TRUTH, sample_manifest
 from tests.corpus.scan import draw_scan_look, scanned_pdf
@@ -63,12 +63,20 @@ def _cell(draw) -> ScannedPage:
     return ScannedPage(1, image, rules, (), 0.0, DPI)
 
 
-def test_a_thin_one_no_reader_saw_is_ink_a_dash_is_not() -> None:
+def _slash(image: np.ndarray) -> None:
+    for y in range(14, 46):  # a thin stroke leaning right, ~65° from the baseline
+        x = 40 + (46 - y) // 2
+        image[y, x : x + 3] = 80
+
+
+def test_ink_no_detector_read_is_a_zero_mark_only_when_it_looks_like_one() -> None:
     one = _cell(lambda im: im.__setitem__((slice(18, 44), slice(48, 51)), 150))
     dash = _cell(lambda im: im.__setitem__((slice(29, 32), slice(35, 65)), 90))
     specks = _cell(
         lambda im: [im.__setitem__((y, x), 60) for y, x in ((15, 20), (40, 80), (25, 60))]
     )
-    assert _inked(one, 0, 100, 0, 60)
-    assert not _inked(dash, 0, 100, 0, 60)
-    assert not _inked(specks, 0, 100, 0, 60)
+    box = (0, 0, 100, 60)
+    assert _zero_mark(one, box) is None  # a thin 1: refused, never read as 0
+    assert _zero_mark(dash, box) == "—"
+    assert _zero_mark(_cell(_slash), box) == "/"
+    assert _zero_mark(specks, box) == ""
