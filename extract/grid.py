@@ -39,3 +39,14 @@ class Grid:
     @property
     def ncols(self) -> int:
         return len(self.rows[0]) if self.rows else 0
+
+
+@dataclass(frozen=True)
+class CellEdges:
+    """Which sides of a grid cell are ruled: a side without a rule joins the cell to its
+    neighbour there (glyphs.merged_regions), in a PDF's grid as on a scan's."""
+
+    left: bool
+    right: bool
+    top: bool
+    bottom: bool

@@ -25,7 +25,7 @@ import numpy as np
 import pypdfium2 as pdfium
 
 from extract.glyphs import Glyph, merged_regions, read_cells
-from extract.grid import OCR_METHOD, Grid
+from extract.grid import OCR_METHOD, CellEdges, Grid
 from nianbao.errors import ReaderMissing, UnreadablePdf
 
 DPI = 200
@@ -130,10 +130,6 @@ def _box(found: list, scale: float) -> tuple[str, float, tuple[float, float, flo
     return str(text), float(score), (min(xs), min(ys), max(xs), max(ys))
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
 def _lines(boxes: tuple[tuple[str, float, tuple[float, float, float, float]], ...]) -> list[str]:
     """The page's text boxes as lines, top-down, each left to right."""
     rows: list[list[tuple[float, str]]] = []
@@ -230,14 +226,6 @@ def _table_bounds(horizontal: np.ndarray, vertical: np.ndarray) -> list[tuple[in
 # ---- grids -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Edges:
-    left: bool
-    right: bool
-    top: bool
-    bottom: bool
-
-
 def _grids(page: ScannedPage, again: ScannedPage) -> Iterator[Grid]:
     """The page's ruled tables as grids: text from `page`'s OCR, read again from `again`'s
     (the same page at SECOND_DPI; its boxes are in `page`'s pixels)."""
@@ -327,9 +315,9 @@ def _rule_positions(mask: np.ndarray, axis: int, offset: int) -> list[int]:
     return [offset + int(np.mean(run)) for run in positions]
 
 
-def _cell_edges(page: ScannedPage, x0: int, x1: int, y0: int, y1: int) -> _Edges:
+def _cell_edges(page: ScannedPage, x0: int, x1: int, y0: int, y1: int) -> CellEdges:
     horizontal, vertical = page.rules
-    return _Edges(
+    return CellEdges(
         _covered(vertical, x0, y0, y1, along_y=True),
         _covered(vertical, x1, y0, y1, along_y=True),
         _covered(horizontal, y0, x0, x1, along_y=False),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ from camelot.handlers import PARSERS, PDFHandler
 from camelot.parsers import Lattice
 
 from extract.glyphs import page_glyphs, read_cells
-from extract.grid import Grid
+from extract.grid import CellEdges, Grid
 from nianbao.errors import UnreadablePdf
 
 # Fastest first: 'vector' reads the PDF's own ruled strokes without rendering the page
@@ -51,20 +50,12 @@ PARSERS.setdefault(_FLAVOR, _KeptLattice)
 SLIVER_PT = 4.0
 
 
-@dataclass(frozen=True)
-class _Edges:
-    left: bool
-    right: bool
-    top: bool
-    bottom: bool
-
-
 def _without_slivers(
     rows: list[tuple[float, float]],
     cols: list[tuple[float, float]],
-    cells: list[list[_Edges]],
+    cells: list[list[CellEdges]],
     texts: list[list[str]],
-) -> tuple[list, list, list[list[_Edges]], list[list[str]]]:
+) -> tuple[list, list, list[list[CellEdges]], list[list[str]]]:
     """camelot's grid with every sliver column joined to the column after it (the last to the
     one before), then every sliver row likewise: rows top-down as (top, bottom)."""
     cols, cells, texts = _sliver_columns_joined(cols, cells, texts)
@@ -73,8 +64,8 @@ def _without_slivers(
 
 
 def _sliver_columns_joined(
-    spans: list[tuple[float, float]], cells: list[list[_Edges]], texts: list[list[str]]
-) -> tuple[list[tuple[float, float]], list[list[_Edges]], list[list[str]]]:
+    spans: list[tuple[float, float]], cells: list[list[CellEdges]], texts: list[list[str]]
+) -> tuple[list[tuple[float, float]], list[list[CellEdges]], list[list[str]]]:
     sliver = next((i for i, (a, b) in enumerate(spans) if abs(b - a) < SLIVER_PT), None)
     if sliver is None or len(spans) < 2:
         return spans, cells, texts
@@ -89,19 +80,20 @@ def _transposed(grid: list[list[str]]) -> list[list[str]]:
     return [list(col) for col in zip(*grid, strict=True)]
 
 
-def _turned(cells: list[list[_Edges]]) -> list[list[_Edges]]:
+def _turned(cells: list[list[CellEdges]]) -> list[list[CellEdges]]:
     """Rows as columns, each cell's edges turned with it (its top is now its left)."""
     return [
-        [_Edges(c.top, c.bottom, c.left, c.right) for c in col] for col in zip(*cells, strict=True)
+        [CellEdges(c.top, c.bottom, c.left, c.right) for c in col]
+        for col in zip(*cells, strict=True)
     ]
 
 
-def _joined(first: _Edges, second: _Edges, *, sliver_first: bool) -> _Edges:
+def _joined(first: CellEdges, second: CellEdges, *, sliver_first: bool) -> CellEdges:
     """One cell from two side by side, one of them a sliver: a rule at either of the
     sliver's two near lines bounds the joined cell on that side."""
     left = first.left or first.right if sliver_first else first.left
     right = second.right if sliver_first else second.left or second.right
-    return _Edges(left, right, first.top or second.top, first.bottom or second.bottom)
+    return CellEdges(left, right, first.top or second.top, first.bottom or second.bottom)
 
 
 def read_grids(path: str | Path, pages: tuple[int, ...], method: str) -> tuple[Grid, ...]:
@@ -129,7 +121,7 @@ def _grid(table: camelot.core.Table, method: str, glyphs: list) -> Grid:
     rows, cols, cells, texts = _without_slivers(
         list(table.rows),
         list(table.cols),
-        [[_Edges(c.left, c.right, c.top, c.bottom) for c in row] for row in table.cells],
+        [[CellEdges(c.left, c.right, c.top, c.bottom) for c in row] for row in table.cells],
         [[str(v) for v in row] for row in table.df.itertuples(index=False)],
     )
     reading = read_cells(glyphs, rows, cols, cells)
