@@ -6,8 +6,7 @@ reader in FORMATS, and all of them hand grids to the same form-anchored parsers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from extract.formats import file_format
@@ -59,8 +58,7 @@ def _pdf_report(path: Path) -> ExtractedReport:
             break
     assert best is not None
     _, parsed, method = best
-    report = _report(agency, year, parsed, text.pages, pages, method)
-    return replace(report, stated=stated_applications(text.page_texts))
+    return _report(agency, year, parsed, text.page_texts, pages, method)
 
 
 def _html_report(path: Path) -> ExtractedReport:
@@ -77,8 +75,7 @@ def _html_report(path: Path) -> ExtractedReport:
     if found is None:
         raise UnknownLayout(NO_TITLE.replace("on the first pages", "on the page"))
     check_form_text(page.text)
-    report = _report(*found, parse_grids(page.grids), 1, (1,), HTML_METHOD)
-    return replace(report, stated=stated_applications([page.text]))
+    return _report(*found, parse_grids(page.grids), [page.text], (1,), HTML_METHOD)
 
 
 def _scanned_report(path: Path) -> ExtractedReport:
@@ -93,8 +90,7 @@ def _scanned_report(path: Path) -> ExtractedReport:
             f"({', '.join(f'page {p.number} skew {p.skew}°' for p in pages)})"
         )
     table_pages = tuple(sorted({g.page for g in grids}))
-    report = _report(*found, parse_grids(grids), len(pages), table_pages, OCR_METHOD)
-    return replace(report, stated=stated_applications(texts))
+    return _report(*found, parse_grids(grids), texts, table_pages, OCR_METHOD)
 
 
 def _word_report(path: Path) -> ExtractedReport:
@@ -112,8 +108,7 @@ def _word_document_report(document: WordDocument) -> ExtractedReport:
             NO_TITLE.replace("on the first pages", "in the Word file's first lines")
         )
     check_form_text(document.text)
-    report = _report(*found, parse_grids(document.grids), 1, (1,), DOCX_METHOD)
-    return replace(report, stated=stated_applications([document.text]))
+    return _report(*found, parse_grids(document.grids), [document.text], (1,), DOCX_METHOD)
 
 
 def _ofd_report(path: Path) -> ExtractedReport:
@@ -134,8 +129,15 @@ FORMATS: dict[str, Callable[[Path], ExtractedReport]] = {
 
 
 def _report(
-    agency: str, year: int, parsed: Parsed, pages: int, table_pages: tuple[int, ...], method: str
+    agency: str,
+    year: int,
+    parsed: Parsed,
+    page_texts: Sequence[str],
+    table_pages: tuple[int, ...],
+    method: str,
 ) -> ExtractedReport:
+    """The report of a reader's title, tables and text (a page's text each: the prose's
+    stated application counts come from them, R8)."""
     cells, pieces, unread = parsed
     placed_or_refused = {c.table for c in cells} | {u.table for u in unread}
     if "application" not in placed_or_refused:
@@ -147,11 +149,12 @@ def _report(
         year=year,
         form_rows=form_rows(cells),
         cells=tuple(cells),
-        pages=pages,
+        pages=len(page_texts),
         table_pages=table_pages,
         method=method,
         pieces=tuple(pieces),
         unread=tuple(unread),
+        stated=stated_applications(page_texts),
     )
 
 
