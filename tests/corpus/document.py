@@ -48,6 +48,25 @@ class RuledTable:
             covered |= cells - {(r0, c0)}
         return origin, covered
 
+    def drawn_rows(self) -> list[list[tuple[int, str, tuple[int, int]]]]:
+        """Each row's cells as drawn in markup with spans: (column, text, (rows, cols) it
+        spans), the cells a span covers left out."""
+        origin, covered = self.merges()
+        return [
+            [
+                (c, text, origin.get((r, c), (1, 1)))
+                for c, text in enumerate(row)
+                if (r, c) not in covered
+            ]
+            for r, row in enumerate(self.rows)
+        ]
+
+
+def span_attributes(spans: tuple[int, int]) -> str:
+    """rowspan/colspan attributes of an HTML cell spanning (rows, cols)."""
+    rows, cols = spans
+    return (f' rowspan="{rows}"' if rows > 1 else "") + (f' colspan="{cols}"' if cols > 1 else "")
+
 
 Block = Heading | Para | RuledTable
 

@@ -14,7 +14,7 @@ import html
 import random
 from dataclasses import dataclass
 
-from tests.corpus.document import Document, Heading, Para, RuledTable
+from tests.corpus.document import Document, Heading, Para, RuledTable, span_attributes
 
 _TITLES = (
     "{agency}{year}年度政府信息公开工作年度报告",
@@ -79,18 +79,11 @@ def _block(block: Heading | Para | RuledTable, look: CmsLook, rng: random.Random
 
 
 def _table(t: RuledTable, look: CmsLook, rng: random.Random) -> str:
-    origin, covered = t.merges()
     rows = []
-    for r, row in enumerate(t.rows):
+    for row in t.drawn_rows():
         cells = []
-        for c, text in enumerate(row):
-            if (r, c) in covered:
-                continue
-            spans = origin.get((r, c), (1, 1))
-            attrs = (f' rowspan="{spans[0]}"' if spans[0] > 1 else "") + (
-                f' colspan="{spans[1]}"' if spans[1] > 1 else ""
-            )
-            attrs += _width(t.col_widths_mm[c] * spans[1], look.widths)
+        for c, text, spans in row:
+            attrs = span_attributes(spans) + _width(t.col_widths_mm[c] * spans[1], look.widths)
             cells.append(f"<td{attrs}>{_cell(text, look, rng, c in t.centered_cols)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     border = ' border="1" cellspacing="0"' if look.family == "plain" else ' class="MsoNormalTable"'

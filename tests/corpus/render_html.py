@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.corpus.document import Document, Heading, Para, RuledTable
+from tests.corpus.document import Document, Heading, Para, RuledTable, span_attributes
 from tests.corpus.fonts import FONTS
 
 
@@ -41,21 +41,16 @@ def _cell(text: str) -> str:
 
 
 def _table(t: RuledTable, look: Look) -> str:
-    origin, covered = t.merges()
     lines = []
-    for r, row in enumerate(t.rows):
+    for r, row in enumerate(t.drawn_rows()):
         cells = []
-        for c, text in enumerate(row):
-            if (r, c) in covered:
-                continue
-            rows, cols = origin.get((r, c), (1, 1))
-            attrs = (f' rowspan="{rows}"' if rows > 1 else "") + (
-                f' colspan="{cols}"' if cols > 1 else ""
-            )
+        for c, text, spans in row:
             align = look.cell_align if c in t.centered_cols and r >= t.header_rows else "center"
             if c not in t.centered_cols:
                 align = "left"
-            cells.append(f'<td{attrs} style="text-align:{align}">{_cell(text)}</td>')
+            cells.append(
+                f'<td{span_attributes(spans)} style="text-align:{align}">{_cell(text)}</td>'
+            )
         lines.append("<tr>" + "".join(cells) + "</tr>")
     head, body = lines[: t.header_rows], lines[t.header_rows :]
     widths = "".join(f'<col style="width:{w}mm">' for w in t.col_widths_mm)
