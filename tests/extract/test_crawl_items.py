@@ -45,6 +45,13 @@ def _detail(body: str) -> srv.Behaviour:
     return srv.page(f'<html><head><meta charset="utf-8"></head><body>{body}</body></html>')
 
 
+def _crawl_one_item(portal: srv.FaultServer, title: str, detail_body: str):
+    """A listing of one item titled `title`, whose detail page holds `detail_body`, crawled."""
+    portal.routes["/col/index.html"] = _listing(("t1.html", title))
+    portal.routes["/col/t1.html"] = _detail(detail_body)
+    return _crawl(portal)
+
+
 @pytest.mark.parametrize(
     "title",
     [
@@ -55,9 +62,7 @@ def _detail(body: str) -> srv.Behaviour:
     ],
 )
 def test_titles_real_portals_print_are_taken(portal, title: str) -> None:
-    portal.routes["/col/index.html"] = _listing(("t1.html", title))
-    portal.routes["/col/t1.html"] = _detail('<a href="a.pdf">附件</a>')
-    found = _crawl(portal)
+    found = _crawl_one_item(portal, title, '<a href="a.pdf">附件</a>')
     assert [link.url for link in found.links] == [portal.url("/col/a.pdf")]
     assert found.skipped_items == ()
 
@@ -84,11 +89,11 @@ def test_every_item_not_taken_is_recorded_with_why(portal) -> None:
 
 
 def test_an_unclear_title_is_taken_when_its_attachment_is_titled_as_a_report(portal) -> None:
-    portal.routes["/col/index.html"] = _listing(("t1.html", "2023年年报"))
-    portal.routes["/col/t1.html"] = _detail(
-        '<a href="r.docx">云溪市2023年政府信息公开工作年度报告.docx</a><a href="x.pdf">附表</a>'
+    found = _crawl_one_item(
+        portal,
+        "2023年年报",
+        '<a href="r.docx">云溪市2023年政府信息公开工作年度报告.docx</a><a href="x.pdf">附表</a>',
     )
-    found = _crawl(portal)
     assert [link.url for link in found.links] == [portal.url("/col/r.docx")]
 
 
@@ -109,11 +114,11 @@ def test_a_page_printing_the_tables_is_the_report_and_its_pdf_is_not_read_twice(
 
 
 def test_an_attachment_on_another_host_is_recorded_not_fetched(portal) -> None:
-    portal.routes["/col/index.html"] = _listing(("t1.html", "2023年度政府信息公开工作年度报告"))
-    portal.routes["/col/t1.html"] = _detail(
-        '<a href="a.pdf">附件1</a><a href="http://127.0.1.2:9/files/b.pdf">附件2</a>'
+    found = _crawl_one_item(
+        portal,
+        "2023年度政府信息公开工作年度报告",
+        '<a href="a.pdf">附件1</a><a href="http://127.0.1.2:9/files/b.pdf">附件2</a>',
     )
-    found = _crawl(portal)
     assert [link.url for link in found.links] == [portal.url("/col/a.pdf")]
     (skip,) = found.skipped_items
     assert skip.url == "http://127.0.1.2:9/files/b.pdf"
