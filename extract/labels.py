@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from nianbao.form import PRINTED_LABELS
 
 _SPACE = re.compile(r"\s+")
 _NUMBERING = re.compile(r"^(\d)[、.．]")
@@ -136,3 +139,30 @@ def starts_numbered(label: str) -> bool:
 def leading_number(label: str) -> int | None:
     m = re.match(r"^(\d)\.", label)
     return int(m.group(1)) if m else None
+
+
+# A misread label is taken for the form's printed label it is this close to (difflib's ratio),
+# when no other printed label comes within LABEL_MARGIN of it: "(一)于以公开" is (一)予以公开,
+# "5.属于四类过程性信息" is 6.属于四类过程性信息 (scans, extract/ocr.py).
+LABEL_LIKENESS, LABEL_MARGIN = 0.6, 0.1
+_PRINTED = tuple(normalize_label(label) for label in PRINTED_LABELS)
+_IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
+
+
+def closest_printed_label(text: str) -> str:
+    """The form's printed label (normalized) that `text` misreads, or `text` unchanged when
+    it is one already, is not a label (fewer than two ideographs) or is near none or two."""
+    label = normalize_label(text)
+    if label in _PRINTED or len(_IDEOGRAPH.findall(label)) < 2:
+        return text
+    likeness = sorted(
+        ((SequenceMatcher(None, label, printed).ratio(), printed) for printed in _PRINTED),
+        reverse=True,
+    )
+    (best, printed), (second, _) = likeness[0], likeness[1]
+    return printed if best >= LABEL_LIKENESS and best - second >= LABEL_MARGIN else text
+
+
+def is_printed_label(text: str) -> bool:
+    """`text` is one of the form's printed labels, or a misreading of one."""
+    return normalize_label(closest_printed_label(text)) in _PRINTED

@@ -26,6 +26,7 @@ import pypdfium2 as pdfium
 
 from extract.glyphs import Glyph, merged_regions, read_cells
 from extract.grid import OCR_METHOD, CellEdges, Grid
+from extract.labels import closest_printed_label, is_printed_label
 from nianbao.errors import ReaderMissing, UnreadablePdf
 
 DPI = 200
@@ -36,16 +37,22 @@ MAX_SKEW_DEGREES = 3.0
 # is a rule over at least EDGE_COVER of the cell's side.
 RULE_PX, EDGE_COVER = 60, 0.6
 # Down the page a rule is taken only this long (12.7 mm): a column of characters set one
-# above another (table 四's heads) lines up strokes longer than RULE_PX.
-DOWN_RULE_PX = 100
+# above another (table 四's heads) lines up strokes longer than RULE_PX. A shorter stroke
+# down (at least SHORT_RULE_PX) is a rule when it runs from a rule across, through another,
+# into a third (its ends within TOUCH_PX of them): the side of two or more cells in a table
+# set tight (table 二's sections, table 四's two rows of heads). A character's stroke may
+# touch a rule in a tight cell, but never crosses one.
+DOWN_RULE_PX, SHORT_RULE_PX, TOUCH_PX = 100, 16, 1
 MERGE_PX = 6  # strokes this close are one rule
 # Rules are erased with this much around them (a rule's grey fringe, read as 1 or — beside a
 # value, is what OCR would otherwise add to it), and a cell is cut this far inside its rules.
-ERASE_PX, INSET_PX = 7, 6
+ERASE_PX, INSET_PX = 7, 4
 # A cell is not blank when it holds at least INK_PX pixels darker than INK_LEVEL (a blurred
 # 1 at 8 pt has ~40), unless they make one flat stroke no taller than DASH_MAX_PX: a dash.
-INK_LEVEL, INK_PX, DASH_MAX_PX = 190, 12, 7
-SLASH_ELONGATION = 5.0  # a slash's length over its width, at least
+# Scanner noise is specks of fewer than SPECK_PX pixels each; a thin dash at 200 dpi is one
+# pixel tall, so specks are told by their size, not by eroding them away.
+INK_LEVEL, INK_PX, DASH_MAX_PX, SPECK_PX = 190, 12, 7, 4
+SLASH_ELONGATION = 3.5  # a slash's length over its width, at least (a 200-dpi slash: 9 × 2 px)
 
 
 @cache
@@ -69,6 +76,9 @@ class ScannedPage:
     boxes: tuple[tuple[str, float, tuple[float, float, float, float]], ...]  # text, score, l t r b
     skew: float
     dpi: int = DPI  # the image's; boxes are in pixels at DPI whatever it is
+    # The image with only the rules' own pixels erased: a zero mark set tight against a rule
+    # (a right-aligned slash) keeps its ink here, where `image` loses it with the rules' fringe.
+    marks: np.ndarray | None = None
 
     @property
     def text(self) -> str:
@@ -112,15 +122,45 @@ def _scanned_page(
     skew = _skew(grey) if skew is None else skew
     grey = _rotated(grey, skew)
     ink = cv2.adaptiveThreshold(~grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -2)
-    rules = _rule_masks(ink, int(RULE_PX * dpi / DPI), int(DOWN_RULE_PX * dpi / DPI))
+    horizontal, vertical, short = _rule_masks(ink, dpi / DPI)
     clean = grey.copy()
     erase = np.ones((int(ERASE_PX * dpi / DPI),) * 2, np.uint8)
-    clean[cv2.dilate(rules[0] | rules[1], erase) > 0] = 255
+    clean[cv2.dilate(horizontal | vertical, erase) > 0] = 255
     # No angle classifier: it turns boxes it judges upside down, and a 9 turned is a 6. The
     # page is straightened already.
     result, _ = _engine()(cv2.cvtColor(clean, cv2.COLOR_GRAY2BGR), use_cls=False)
     boxes = tuple(_box(r, DPI / dpi) for r in result or ())
-    return ScannedPage(number, clean, rules, boxes, skew, dpi)
+    vertical &= ~_read_across(short, boxes, dpi / DPI)
+    marks = grey.copy()
+    marks[cv2.dilate(horizontal | vertical, np.ones((3, 3), np.uint8)) > 0] = 255
+    return ScannedPage(number, clean, (horizontal, vertical), boxes, skew, dpi, marks)
+
+
+def _read_across(
+    short: np.ndarray,
+    boxes: tuple[tuple[str, float, tuple[float, float, float, float]], ...],
+    k: float,
+) -> np.ndarray:
+    """The short rules down the page that OCR read one of the form's labels across: strokes
+    of the same character in two rows, one above the other (the labels of rows 1 and 2 of
+    table 三 end alike, "…信息公开申请数量", and are set right-aligned and tight), not a
+    rule. A line read across a real rule is the text of two cells (table 四's heads, once
+    the rules are erased), which is no label of the form."""
+    import cv2
+
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(short, connectivity=8)
+    across = np.zeros(count, np.uint8)
+    for i in range(1, count):
+        x, y, w, h, _ = stats[i]
+        for text, _, (left, top, right, bottom) in boxes:
+            if not is_printed_label(text):
+                continue
+            left, top, right, bottom = left * k, top * k, right * k, bottom * k
+            overlap = min(bottom, y + h) - max(top, y)
+            if left < x - 4 * k and right > x + w + 4 * k and overlap > 0.5 * (bottom - top):
+                across[i] = 255
+                break
+    return across[labels]
 
 
 def _box(found: list, scale: float) -> tuple[str, float, tuple[float, float, float, float]]:
@@ -188,21 +228,53 @@ def _rotated(image: np.ndarray, degrees: float, border: int = 255) -> np.ndarray
     return cv2.warpAffine(image, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=border)
 
 
-def _rule_masks(ink: np.ndarray, across_px: int, down_px: int) -> tuple[np.ndarray, np.ndarray]:
+def _rule_masks(ink: np.ndarray, k: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Horizontal and vertical rule masks of a page's ink (`k`: pixels per pixel at DPI),
+    and the short rules of the vertical one (_down_rules)."""
     import cv2
 
-    across = cv2.getStructuringElement(cv2.MORPH_RECT, (across_px, 1))
-    down = cv2.getStructuringElement(cv2.MORPH_RECT, (1, down_px))
+    across = cv2.getStructuringElement(cv2.MORPH_RECT, (int(RULE_PX * k), 1))
     horizontal = cv2.dilate(
         cv2.morphologyEx(ink, cv2.MORPH_OPEN, across), np.ones((1, 3), np.uint8)
     )
-    vertical = cv2.dilate(cv2.morphologyEx(ink, cv2.MORPH_OPEN, down), np.ones((3, 1), np.uint8))
+    vertical, short = _down_rules(ink, horizontal, k)
     # Rules are kept only where they make a table (strokes both ways): an underline, a
     # heading's bar or a stamp's ring is not one.
     tables = np.zeros_like(ink)
     for x, y, w, h in _table_bounds(horizontal, vertical):
         tables[y : y + h, x : x + w] = 255
-    return horizontal & tables, vertical & tables
+    return horizontal & tables, vertical & tables, short & tables
+
+
+def _down_rules(ink: np.ndarray, horizontal: np.ndarray, k: float) -> tuple[np.ndarray, np.ndarray]:
+    """Strokes down the page that are rules: long ones, and short ones that run from a
+    horizontal rule through another into a third; and the short ones alone."""
+    import cv2
+
+    def opened(length: float) -> np.ndarray:
+        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, int(length * k)))
+        return cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
+
+    long_rules = opened(DOWN_RULE_PX)
+    short = opened(SHORT_RULE_PX) & ~long_rules
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(short, connectivity=8)
+    touch = max(1, int(TOUCH_PX * k))
+    keep = np.zeros(count, np.uint8)
+    for i in range(1, count):
+        x, y, w, h, _ = stats[i]
+        near: np.ndarray = np.asarray(horizontal[:, max(x - 2, 0) : x + w + 2].any(axis=1))
+        ends = [near[max(at - touch, 0) : at + touch + 1].any() for at in (y, y + h - 1)]
+        keep[i] = all(ends) and _runs(near[y : y + h]) >= 3
+    widen = np.ones((3, 1), np.uint8)
+    kept: np.ndarray = cv2.dilate((keep[labels] * 255).astype(np.uint8), widen)
+    wide: np.ndarray = cv2.dilate(long_rules, widen)
+    return wide | kept, kept & ~wide
+
+
+def _runs(flags: np.ndarray) -> int:
+    """How many runs of True `flags` holds."""
+    padded = np.concatenate([[False], flags, [False]]).astype(np.int8)
+    return int((np.diff(padded) == 1).sum())
 
 
 def _table_bounds(horizontal: np.ndarray, vertical: np.ndarray) -> list[tuple[int, int, int, int]]:
@@ -395,15 +467,13 @@ def _zero_mark(page: ScannedPage, box: tuple[int, int, int, int]) -> str | None:
     """What is printed in `box` (pixels at DPI) of the page's image when the detector found
     nothing there: '' (nothing but scanner specks), '—' (one flat stroke) or '/' (one thin
     stroke leaning right), the form's zero marks; None for any other ink (a thin 1, say)."""
-    import cv2
 
     k = page.dpi / DPI
     left, top, right, bottom = (int(v * k) for v in box)
-    crop = page.image[top:bottom, left:right]
+    crop = (page.image if page.marks is None else page.marks)[top:bottom, left:right]
     if crop.size == 0:
         return ""
-    specks = (crop < INK_LEVEL).astype(np.uint8)
-    dark = cv2.morphologyEx(specks, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    dark = _without_specks((crop < INK_LEVEL).astype(np.uint8), int(SPECK_PX * k * k))
     if int(dark.sum()) < INK_PX * k * k:
         return ""
     ys, xs = np.nonzero(dark)
@@ -411,6 +481,16 @@ def _zero_mark(page: ScannedPage, box: tuple[int, int, int, int]) -> str | None:
     if height <= DASH_MAX_PX * k and width >= 2 * height:
         return "—"
     return "/" if _is_slash(xs, ys) else None
+
+
+def _without_specks(ink: np.ndarray, smallest: int) -> np.ndarray:
+    """`ink` (0/1) with every 8-connected piece of fewer than `smallest` pixels cleared."""
+    import cv2
+
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    keep = np.zeros(count, np.uint8)
+    keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= smallest
+    return keep[labels]
 
 
 def _is_slash(xs: np.ndarray, ys: np.ndarray) -> bool:
@@ -479,7 +559,9 @@ def _printed(rows: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
 
 
 def _as_printed(text: str) -> str:
-    text = text.strip()
+    """A value's marks as printed, a label as the form prints it when OCR misread it a
+    little (labels.closest_printed_label)."""
+    text = closest_printed_label(text.strip())
     if _DASHES.match(text):
         return "—"
     if _ZEROS.match(text):

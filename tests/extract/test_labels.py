@@ -7,6 +7,7 @@ import pytest
 from extract.labels import (
     APPLICATION_ROW_LABELS,
     DISCLOSURE_ITEM_LABELS,
+    closest_printed_label,
     match_row,
     normalize_label,
 )
@@ -82,3 +83,28 @@ def test_headers_are_not_rows(label: str) -> None:
 )
 def test_disclosure_item_variant(label: str, code: str | None) -> None:
     assert match_row(DISCLOSURE_ITEM_LABELS, normalize_label(label)) == code
+
+
+# What OCR made of printed labels on scans (tests/corpus/scan.py), and the form's label it is.
+MISREAD_LABELS = [
+    ("[一)序以公", "(一)予以公开"),
+    ("(一)于以公开", "(一)予以公开"),
+    ("5.属于四类过程性信息", "6.属于四类过程性信息"),  # the 6 read as 5
+    ("7.属干行政执法案券", "7.属于行政执法案卷"),
+    ("、本年新收政府信息公开甲请数量", "一、本年新收政府信息公开申请数量"),
+    ("（三）不予", "(三)不予公开"),  # the rest of the label cut off
+    ("（六）其他处", "(六)其他处理"),
+    ("政复议", "行政复议"),
+]
+
+
+@pytest.mark.parametrize(("misread", "printed"), MISREAD_LABELS)
+def test_a_misread_label_is_taken_for_the_printed_label_it_is_near(
+    misread: str, printed: str
+) -> None:
+    assert closest_printed_label(misread) == printed
+
+
+@pytest.mark.parametrize("text", ["1I", "理", "68", "本", "合计"])
+def test_text_near_no_printed_label_or_not_a_label_is_left_as_read(text: str) -> None:
+    assert closest_printed_label(text) == text

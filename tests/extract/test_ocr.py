@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from extract.ocr import DPI, ScannedPage, _zero_mark
+from extract.ocr import DPI, ScannedPage, _read_across, _rule_masks, _zero_mark
 from extract.report import extract_report
 from tests.conftest import REPO, SAMPLE_PORTAL, SAMPLE_TRUTH, sample_manifest
 from tests.corpus.scan import draw_scan_look, scanned_pdf
@@ -82,3 +82,41 @@ def test_ink_no_detector_read_is_a_zero_mark_only_when_it_looks_like_one() -> No
     assert _zero_mark(dash, box) == "—"
     assert _zero_mark(_cell(_slash), box) == "/"
     assert _zero_mark(specks, box) == ""
+
+
+def test_a_dash_one_pixel_thin_is_a_zero_mark_and_specks_beside_it_do_not_matter() -> None:
+    def thin_dash(image: np.ndarray) -> None:
+        image[30, 35:65] = 120  # a 200-dpi scan of a hairline dash: one pixel tall
+        image[10, 10] = image[50, 90] = 60
+
+    assert _zero_mark(_cell(thin_dash), (0, 0, 100, 60)) == "—"
+
+
+def _tight_table() -> np.ndarray:
+    """Ink of a table set tight: four rows 25 px high; a column rule through rows 0–2
+    only (table 二's sections), 75 px long; in row 3 a character's stroke fills the row
+    from rule to rule; and the same character printed in rows 1 and 2, one above the
+    other, so that its strokes meet across the rule between them."""
+    ink = np.zeros((140, 400), np.uint8)
+    for y in (10, 35, 60, 85, 110):
+        ink[y : y + 2, 20:380] = 255  # rules across
+    ink[10:112, 20:22] = ink[10:112, 378:380] = 255  # the table's sides
+    ink[10:87, 200:202] = 255  # a column's rule through three rows
+    ink[85:112, 300:302] = 255  # a stroke touching the rules above and below in one row
+    return ink
+
+
+def test_a_short_rule_down_is_one_only_when_it_crosses_a_rule_across() -> None:
+    horizontal, vertical, short = _rule_masks(_tight_table(), 1.0)
+    columns = np.nonzero(vertical[20:30].any(axis=0))[0]
+    assert {int(x) for x in columns} >= {20, 200, 378}
+    assert not vertical[90:105, 295:305].any()  # the stroke in one row is not a rule
+    assert short[20:80, 199:203].any() and not short[20:80, 20:22].any()
+
+
+def test_a_short_rule_ocr_read_a_line_of_text_across_is_a_character_not_a_rule() -> None:
+    _, _, short = _rule_masks(_tight_table(), 1.0)
+    across_rows_1_2 = (("一、本年新收政府信息公开申请数量", 0.9, (120.0, 38.0, 290.0, 58.0)),)
+    beside = (("规章", 0.9, (120.0, 38.0, 190.0, 58.0)),)
+    assert _read_across(short, across_rows_1_2, 1.0)[40:55, 200:202].all()
+    assert not _read_across(short, beside, 1.0).any()
