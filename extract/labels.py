@@ -143,8 +143,10 @@ def leading_number(label: str) -> int | None:
 
 # A misread label is taken for the form's printed label it is this close to (difflib's ratio),
 # when no other printed label comes within LABEL_MARGIN of it: "(一)于以公开" is (一)予以公开,
-# "5.属于四类过程性信息" is 6.属于四类过程性信息 (scans, extract/ocr.py).
-LABEL_LIKENESS, LABEL_MARGIN = 0.6, 0.1
+# "5.属于四类过程性信息" is 6.属于四类过程性信息, "规草" is 规章 (scans, extract/ocr.py). A
+# wrong choice cannot pass unseen: table 三's rows must come in the form's order, and R2–R5
+# add them up.
+LABEL_LIKENESS, LABEL_MARGIN = 0.5, 0.15
 _PRINTED = tuple(normalize_label(label) for label in PRINTED_LABELS)
 _IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
 
@@ -164,5 +166,7 @@ def closest_printed_label(text: str) -> str:
 
 
 def is_printed_label(text: str) -> bool:
-    """`text` is one of the form's printed labels, or a misreading of one."""
-    return normalize_label(closest_printed_label(text)) in _PRINTED
+    """`text` is one of the form's printed labels, or a misreading of one, and no more: not
+    a label with other text run on ("尚未审结总计", two heads read as one line)."""
+    label, printed = normalize_label(text), normalize_label(closest_printed_label(text))
+    return printed in _PRINTED and len(label) <= len(printed) + 1

@@ -52,6 +52,7 @@ ERASE_PX, INSET_PX = 7, 4
 # Scanner noise is specks of fewer than SPECK_PX pixels each; a thin dash at 200 dpi is one
 # pixel tall, so specks are told by their size, not by eroding them away.
 INK_LEVEL, INK_PX, DASH_MAX_PX, SPECK_PX = 190, 12, 7, 4
+RECOGNISED_PX = 32  # a piece recognised alone is scaled to this height, its ink and a margin
 SLASH_ELONGATION = 3.5  # a slash's length over its width, at least (a 200-dpi slash: 9 × 2 px)
 
 
@@ -431,7 +432,9 @@ def _blank_cells_read_again(
     """Cells a reading found empty though ink is printed in them (a thin 1, a dash or a slash
     the detector passed over). A blank is a printed zero on the form, so the ink is looked at
     in each reading's own image: the same zero mark in both is read as that mark; any other
-    ink refuses the cell (returned)."""
+    ink is recognised again in the reading(s) that left it blank, the cell cut out alone (the
+    detector passes over a lone thin 1 that the recogniser reads), and refuses the cell
+    (returned) when still unread."""
     first, second = [list(map(list, rows)) for rows in readings]
     unread = set()
     for (r, c), (r1, c1) in _extents(regions).items():
@@ -442,8 +445,14 @@ def _blank_cells_read_again(
         if marks == {""}:
             continue  # blank in both images
         (mark,) = marks if len(marks) == 1 else (None,)
-        if mark is None:
-            unread.add((r, c))  # ink no reading read: never a printed zero
+        if mark is None:  # ink that is no zero mark: never read as a printed zero
+            cell = (xs[c] + 2, ys[r] + 2, xs[c1 + 1] - 2, ys[r1 + 1] - 2)
+            for rows, image in ((first, page), (second, again)):
+                if not rows[r][c].strip():  # digits only: the ink is no zero mark (above)
+                    text = _as_printed(_recognised(image, cell))
+                    rows[r][c] = text if _DIGITS.match(text) else ""
+            if not (first[r][c].strip() and second[r][c].strip()):
+                unread.add((r, c))
         elif not (first[r][c] or second[r][c]):
             first[r][c] = second[r][c] = mark
     return (
@@ -533,15 +542,26 @@ def _split_at_rules(
 
 
 def _recognised(page: ScannedPage, box: tuple[float, float, float, float]) -> str:
-    """The text in `box` (pixels at DPI) of the page's image, by the recogniser alone."""
+    """The text in `box` (pixels at DPI) of the page's image, by the recogniser alone: cut
+    to its ink and scaled to the height the recogniser reads best (a lone 1 with the cell's
+    white around it is read as the ideograph 一)."""
     import cv2
 
     k = page.dpi / DPI
     left, top, right, bottom = (int(v * k) for v in box)
     crop = page.image[max(top - 2, 0) : bottom + 2, left + 3 : right - 3]
-    if crop.size == 0 or crop.min() > INK_LEVEL:
+    if crop.size == 0:
         return ""
-    padded = cv2.copyMakeBorder(crop, 6, 6, 6, 6, cv2.BORDER_CONSTANT, value=255)
+    ys, xs = np.nonzero(_without_specks((crop < INK_LEVEL).astype(np.uint8), int(SPECK_PX * k * k)))
+    if not len(ys):
+        return ""
+    pad = int(4 * k)
+    crop = crop[
+        max(ys.min() - pad, 0) : ys.max() + pad + 1, max(xs.min() - pad, 0) : xs.max() + pad + 1
+    ]
+    scale = RECOGNISED_PX / crop.shape[0]
+    crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    padded = cv2.copyMakeBorder(crop, 8, 8, 8, 8, cv2.BORDER_CONSTANT, value=255)
     result, _ = _engine()(
         cv2.cvtColor(padded, cv2.COLOR_GRAY2BGR), use_det=False, use_cls=False, use_rec=True
     )
@@ -552,6 +572,7 @@ def _recognised(page: ScannedPage, box: tuple[float, float, float, float]) -> st
 # form never holds an ideograph), the letter O for a zero.
 _DASHES = re.compile(r"^[一_－-]{1,2}$")
 _ZEROS = re.compile(r"^[0-9Oo]+$")
+_DIGITS = re.compile(r"^[0-9][0-9,.]*$")
 
 
 def _printed(rows: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:

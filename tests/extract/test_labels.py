@@ -95,6 +95,8 @@ MISREAD_LABELS = [
     ("（三）不予", "(三)不予公开"),  # the rest of the label cut off
     ("（六）其他处", "(六)其他处理"),
     ("政复议", "行政复议"),
+    ("规草", "规章"),
+    ("4.尤止当理田大量汉夏甲请", "4.无正当理由大量反复申请"),  # 150 dpi, blurred
 ]
 
 
@@ -105,6 +107,6 @@ def test_a_misread_label_is_taken_for_the_printed_label_it_is_near(
     assert closest_printed_label(misread) == printed
 
 
-@pytest.mark.parametrize("text", ["1I", "理", "68", "本", "合计"])
+@pytest.mark.parametrize("text", ["1I", "理", "68", "本", "备注", "结果维持结果纠正"])
 def test_text_near_no_printed_label_or_not_a_label_is_left_as_read(text: str) -> None:
     assert closest_printed_label(text) == text
