@@ -1,12 +1,15 @@
 """Scanned reports read by OCR (issue 13): scans made from the corpus's own PDFs, tuned on one
 set and judged on another never looked at.
 
-    python bench/scans.py [--tuned 0-15] [--unseen 0-39] [--jobs 2]
+    python bench/scans.py [--tuned 0-15] [--unseen 0-39] [--jobs 2] [--slice DIR ...]
 
 - tuned: the sample portal's reports (data/sample_portal), each scanned with a look drawn from
   its index (tests/corpus/scan.py: 150–300 dpi, ±1.5° skew, blur, noise, JPEG, a red seal);
 - unseen: the committed fuzz slice (data/fuzz_slice, seeds 400000–400039, four renderers),
-  each scanned with a look drawn from seed 900000 + its index.
+  each scanned with a look drawn from seed 900000 + its index;
+- each --slice DIR: a folder `bench/fuzz.py --test A-B --write-slice DIR` wrote (PDFs, truth,
+  manifest), scanned with looks drawn from seed 900000 + its index, all of it. Render one
+  range to tune on and another, never looked at, to judge.
 
 Each scan is read by nianbao's extractor and judged by its checks (R1–R6, R8); per cell:
 exact, refused (NULL or missing: its report fails R1/R6), wrong (silent when no error-level
@@ -42,9 +45,8 @@ def tuned_sources() -> list[tuple[Path, Path]]:
     ]
 
 
-def unseen_sources() -> list[tuple[Path, Path]]:
-    manifest = json.loads((REPO / "data/fuzz_slice/manifest.json").read_text(encoding="utf-8"))
-    folder = REPO / "data/fuzz_slice"
+def unseen_sources(folder: Path = REPO / "data/fuzz_slice") -> list[tuple[Path, Path]]:
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     return [(folder / f"fuzz-{m['seed']}.pdf", folder / f"fuzz-{m['seed']}.json") for m in manifest]
 
 
@@ -142,6 +144,14 @@ def main() -> None:
     parser.add_argument("--unseen", default="0-39", help="indices of the fuzz slice's reports")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--only", choices=("tuned", "unseen"))
+    parser.add_argument(
+        "--slice",
+        type=Path,
+        action="append",
+        default=[],
+        help="score every report of this folder (bench/fuzz.py --write-slice); given, the "
+        "sample portal and the committed slice are scored only when --only names one",
+    )
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="nianbao-scans-")
     sets = {
@@ -156,9 +166,15 @@ def main() -> None:
             if i in _span(args.unseen)
         ],
     }
+    sets = {name: jobs for name, jobs in sets.items() if not args.only or args.only == name}
+    if args.slice:
+        sets = {} if not args.only else sets
+    for folder_path in args.slice:
+        sets[str(folder_path)] = [
+            (str(p), str(t), 900000 + i, folder)
+            for i, (p, t) in enumerate(unseen_sources(folder_path))
+        ]
     for name, jobs in sets.items():
-        if args.only and args.only != name:
-            continue
         started = time.perf_counter()
         results = judge(jobs, args.jobs)
         print(table(results, f"{name}: {len(jobs)} scans"))

@@ -147,7 +147,8 @@ def leading_number(label: str) -> int | None:
 # wrong choice cannot pass unseen: table 三's rows must come in the form's order, and R2–R5
 # add them up.
 LABEL_LIKENESS, LABEL_MARGIN = 0.5, 0.15
-_PRINTED = tuple(normalize_label(label) for label in PRINTED_LABELS)
+LABEL_MOST, LABEL_WHOLE = 0.7, 0.9
+PRINTED = tuple(normalize_label(label) for label in PRINTED_LABELS)
 _IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -155,18 +156,29 @@ def closest_printed_label(text: str) -> str:
     """The form's printed label (normalized) that `text` misreads, or `text` unchanged when
     it is one already, is not a label (fewer than two ideographs) or is near none or two."""
     label = normalize_label(text)
-    if label in _PRINTED or len(_IDEOGRAPH.findall(label)) < 2:
+    if label in PRINTED or len(_IDEOGRAPH.findall(label)) < 2:
         return text
     likeness = sorted(
-        ((SequenceMatcher(None, label, printed).ratio(), printed) for printed in _PRINTED),
+        ((SequenceMatcher(None, label, printed).ratio(), printed) for printed in PRINTED),
         reverse=True,
     )
     (best, printed), (second, _) = likeness[0], likeness[1]
-    return printed if best >= LABEL_LIKENESS and best - second >= LABEL_MARGIN else text
+    if best < LABEL_LIKENESS or best - second < LABEL_MARGIN:
+        return text
+    return printed if len(label) >= _least_length(label) * len(printed) else text
+
+
+def _least_length(label: str) -> float:
+    """How much of a printed label a text must hold to be taken for it: a piece of a label
+    cut by a page break ("法规禁止公开") is left for the parser to join with its other
+    piece, and one the registries read already ("2.其他法律行政法规禁止") is taken for a whole
+    label only when nearly all of it is there."""
+    rows = (APPLICATION_ROW_LABELS, DISCLOSURE_ITEM_LABELS)  # the labels a page break cuts
+    return LABEL_WHOLE if any(match_row(r, label) for r in rows) else LABEL_MOST
 
 
 def is_printed_label(text: str) -> bool:
     """`text` is one of the form's printed labels, or a misreading of one, and no more: not
     a label with other text run on ("尚未审结总计", two heads read as one line)."""
     label, printed = normalize_label(text), normalize_label(closest_printed_label(text))
-    return printed in _PRINTED and len(label) <= len(printed) + 1
+    return printed in PRINTED and len(label) <= len(printed) + 1

@@ -26,7 +26,7 @@ import pypdfium2 as pdfium
 
 from extract.glyphs import Glyph, merged_regions, read_cells
 from extract.grid import OCR_METHOD, CellEdges, Grid
-from extract.labels import closest_printed_label, is_printed_label
+from extract.labels import PRINTED, closest_printed_label, is_printed_label, normalize_label
 from nianbao.errors import ReaderMissing, UnreadablePdf
 
 DPI = 200
@@ -450,7 +450,9 @@ def _blank_cells_read_again(
             for rows, image in ((first, page), (second, again)):
                 if not rows[r][c].strip():  # digits only: the ink is no zero mark (above)
                     text = _as_printed(_recognised(image, cell))
-                    rows[r][c] = text if _DIGITS.match(text) else ""
+                    # The recogniser reads a slash cut short by the cell's edge as 1.
+                    upright = text != "1" or _stands_upright(image, box)
+                    rows[r][c] = text if _DIGITS.match(text) and upright else ""
             if not (first[r][c].strip() and second[r][c].strip()):
                 unread.add((r, c))
         elif not (first[r][c] or second[r][c]):
@@ -505,13 +507,27 @@ def _without_specks(ink: np.ndarray, smallest: int) -> np.ndarray:
 def _is_slash(xs: np.ndarray, ys: np.ndarray) -> bool:
     """The ink is one thin straight stroke leaning right (50–80° from the baseline): a 1 stands
     upright, a 7 has its bar, so neither is one."""
+    elongation, angle = _axis(xs, ys)
+    return elongation >= SLASH_ELONGATION and 50 <= angle <= 80
+
+
+def _stands_upright(page: ScannedPage, box: tuple[int, int, int, int]) -> bool:
+    """The ink in `box` runs straight up and down (82–98° from the baseline), as a 1 does."""
+    k = page.dpi / DPI
+    left, top, right, bottom = (int(v * k) for v in box)
+    crop = (page.image if page.marks is None else page.marks)[top:bottom, left:right]
+    ys, xs = np.nonzero(_without_specks((crop < INK_LEVEL).astype(np.uint8), int(SPECK_PX * k * k)))
+    return len(xs) > 2 and 82 <= _axis(xs, ys)[1] <= 98
+
+
+def _axis(xs: np.ndarray, ys: np.ndarray) -> tuple[float, float]:
+    """The ink's length over its width, and its long axis's angle from the baseline (0–180°)."""
     spread = np.cov(np.vstack([xs, -ys]).astype(np.float64))
     values, vectors = np.linalg.eigh(spread)
-    if values[0] <= 0 or values[1] / values[0] < SLASH_ELONGATION**2:
-        return False
+    if values[0] <= 0:
+        return float("inf"), 90.0 if np.ptp(ys) >= np.ptp(xs) else 0.0
     vx, vy = vectors[:, 1]
-    angle = float(np.degrees(np.arctan2(vy, vx))) % 180
-    return 50 <= angle <= 80
+    return float(np.sqrt(values[1] / values[0])), float(np.degrees(np.arctan2(vy, vx))) % 180
 
 
 def _split_at_rules(
@@ -576,7 +592,21 @@ _DIGITS = re.compile(r"^[0-9][0-9,.]*$")
 
 
 def _printed(rows: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(_as_printed(t) for t in row) for row in rows)
+    return tuple(tuple(_as_printed(t) for t in _label_pieces_joined(row)) for row in rows)
+
+
+def _label_pieces_joined(row: tuple[str, ...]) -> tuple[str, ...]:
+    """A label cut in two cells (its last character set apart by a stroke taken for a rule:
+    "(六)其他处" | "理") as one, in the first cell, where the two read as one printed label of
+    the form and neither does alone."""
+    cells = list(row)
+    for c in range(len(cells) - 1):
+        head, tail = cells[c].strip(), cells[c + 1].strip()
+        if not (head and tail) or is_printed_label(head) and is_printed_label(tail):
+            continue
+        if normalize_label(head + tail) in PRINTED:
+            cells[c], cells[c + 1] = head + tail, ""
+    return tuple(cells)
 
 
 def _as_printed(text: str) -> str:

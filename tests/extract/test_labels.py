@@ -110,3 +110,8 @@ def test_a_misread_label_is_taken_for_the_printed_label_it_is_near(
 @pytest.mark.parametrize("text", ["1I", "理", "68", "本", "备注", "结果维持结果纠正"])
 def test_text_near_no_printed_label_or_not_a_label_is_left_as_read(text: str) -> None:
     assert closest_printed_label(text) == text
+
+
+@pytest.mark.parametrize("piece", ["法规禁止公开", "2.其他法律行政法规禁止"])
+def test_a_label_cut_by_a_page_break_is_left_for_the_parser_to_join(piece: str) -> None:
+    assert closest_printed_label(piece) == piece
