@@ -401,10 +401,9 @@ def parse_disclosure(grids: list[Grid]) -> list[Cell]:
                 continue
             measures = DISCLOSURE_MEASURES[item]
             columns = [heads.get(m, 1 + i) for i, m in enumerate(measures)]
-            if max(columns) >= len(row):
-                raise UnknownLayout(
-                    f"table 二 on page {grid.page}: row {row[0]!r} has too few cells"
-                )
+            if max(columns) >= len(row):  # a rule not seen: the row's values cannot be placed
+                cells.extend(_unplaced(grid, row, item, measures))
+                continue
             parse = parse_amount if item == "administrative_fees" else parse_count
             read = [
                 read_value(grid, r, c, parse, ("disclosure", item, m))
@@ -415,6 +414,16 @@ def parse_disclosure(grids: list[Grid]) -> list[Cell]:
                 read = [_refused(cell) for cell in read]
             cells.extend(read)
     return cells
+
+
+def _unplaced(grid: Grid, row: Row, item: str, measures: tuple[str, ...]) -> list[Cell]:
+    """The item's cells refused, what its row printed after the label kept as read: the row
+    has fewer cells than its measures' columns (a scan's rule between them not seen)."""
+    printed = " ".join(t for t in row[1:] if t.strip())
+    return [
+        Cell("disclosure", item, m, None, printed, grid.page, grid.order, "ambiguous")
+        for m in measures
+    ]
 
 
 def _measure_heads(row: Row) -> dict[str, int]:

@@ -41,7 +41,9 @@ RULE_PX, EDGE_COVER = 60, 0.6
 # down (at least SHORT_RULE_PX) is a rule when it runs from a rule across, through another,
 # into a third (its ends within TOUCH_PX of them): the side of two or more cells in a table
 # set tight (table 二's sections, table 四's two rows of heads). A character's stroke may
-# touch a rule in a tight cell, but never crosses one.
+# touch a rule in a tight cell, but never crosses one. So a one-row piece of a table (cut off
+# by a page break) has no column rules here: a seal's arc through it, taken for one, once
+# shifted its values by a column (table 二 refuses such a row, extract/layout.py).
 DOWN_RULE_PX, SHORT_RULE_PX, TOUCH_PX = 100, 16, 1
 MERGE_PX = 6  # strokes this close are one rule
 # Rules are erased with this much around them (a rule's grey fringe, read as 1 or — beside a

@@ -8,6 +8,7 @@ from extract.labels import (
     APPLICATION_ROW_LABELS,
     DISCLOSURE_ITEM_LABELS,
     closest_printed_label,
+    is_printed_label,
     match_row,
     normalize_label,
 )
@@ -115,3 +116,22 @@ def test_text_near_no_printed_label_or_not_a_label_is_left_as_read(text: str) ->
 @pytest.mark.parametrize("piece", ["法规禁止公开", "2.其他法律行政法规禁止"])
 def test_a_label_cut_by_a_page_break_is_left_for_the_parser_to_join(piece: str) -> None:
     assert closest_printed_label(piece) == piece
+
+
+# What OCR read across a stroke inside a label (tests/corpus/scan.py, 300 dpi): the label,
+# misread, with its numbering set apart; and text that is not one label.
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("本年新收政府言息公开请数量", True),
+        ("上年结转政府言息公开日请数量", True),
+        ("(一)予以公开", True),
+        ("结果维持结果纠正", False),  # two of table 四's heads read as one line
+        ("尚未审结总计", False),  # a head with another run on
+        ("法规禁止公开", False),  # a piece of a label
+    ],
+)
+def test_a_label_misread_whole_is_a_printed_label_and_more_or_less_is_not(
+    text: str, label: bool
+) -> None:
+    assert is_printed_label(text) is label
