@@ -24,8 +24,6 @@ NAN = math.nan
 Columns = dict[str, list[object]]
 Grid = dict[tuple[str, str], float]
 
-CELL_COLUMNS = ("table", "row", "col", "value", "raw", "page", "reading")
-
 
 def cells_frame(report: ExtractedReport) -> Columns:
     """One row per printed cell; `value` is NaN where the text is not a number."""

@@ -134,8 +134,8 @@ def _review_values_on_next_page(page_text: str) -> bool:
     return sum(1 for token in tail if _VALUE_TOKEN.match(token)) < REVIEW_CELLS
 
 
-def check_form_version(text: PdfText, pages: tuple[int, ...]) -> None:
-    check_form_text("".join(text.page_texts[p - 1] for p in pages))
+def check_form_version(text: PdfText) -> None:
+    check_form_text("".join(text.page_texts))
 
 
 def check_form_text(body: str) -> None:

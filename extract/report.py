@@ -44,7 +44,7 @@ def _pdf_report(path: Path) -> ExtractedReport:
     except NoTextLayer:
         return _scanned_report(path)
     agency, year = find_title(text)
-    check_form_version(text, tuple(range(1, text.pages + 1)))
+    check_form_version(text)
     pages = table_page_numbers(text)
     best: tuple[int, Parsed, str] | None = None
     for method in LATTICE_METHODS:  # fastest first; a slower one only if cells are missing

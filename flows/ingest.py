@@ -42,7 +42,7 @@ from flows.runners import (
     task_runner,
     workers_share_api,
 )
-from nianbao import alerts
+from nianbao import alerts, outcome_rules
 from nianbao.errors import EnvironmentBroken, TransientError
 from nianbao.identity import agency_id, load_aliases
 from nianbao.records import (
@@ -134,7 +134,7 @@ def load(results: list[FileResult], settings: Settings, run_id: str) -> list[Rep
     aliases = load_aliases(settings.aliases_file)
     loaded = _load_readable(results, settings, run_id, aliases)
     outcomes = [
-        _with_work_done(loaded.get(n) or _settle_unread(r, settings, run_id), r)
+        outcome_rules.with_work_done(loaded.get(n) or _settle_unread(r, settings, run_id), r)
         for n, r in enumerate(results)
     ]
     files = [r.source for r in results if isinstance(r.source, FetchedFile)]
@@ -159,22 +159,13 @@ def _label(result: FileResult) -> str:
     return f"{report.agency} {report.year} ({result.report_id})"
 
 
-def _with_work_done(outcome: ReportOutcome, result: FileResult) -> ReportOutcome:
-    source = result.source
-    downloaded = isinstance(source, FetchedFile) and not source.not_modified
-    extracted = result.report is not None or (result.reason is not None and downloaded)
-    return replace(outcome, downloaded=downloaded, extracted=extracted)
-
-
 def _settle_unread(result: FileResult, settings: Settings, run_id: str) -> ReportOutcome:
     """A file with no report: known from an earlier run, or quarantined with its reason."""
     if result.known:
-        return ReportOutcome(result.report_id, result.url, "unchanged")
-    reason = result.reason or "unreadable"
+        return outcome_rules.unread(result, newly_quarantined=False)
+    reason = outcome_rules.quarantine_reason(result)
     new = warehouse.quarantine_report(settings.db_path, result.source, reason, run_id)
-    return ReportOutcome(
-        result.report_id, result.url, "quarantined" if new else "unchanged", reason=reason
-    )
+    return outcome_rules.unread(result, newly_quarantined=new)
 
 
 def _load_readable(
@@ -185,7 +176,7 @@ def _load_readable(
     items = [_to_load(r, aliases) for _, r in readable]
     fresh = warehouse.load_reports(settings.db_path, items, run_id)
     return {
-        n: _loaded_outcome(r) if new else ReportOutcome(r.report_id, r.url, "unchanged")
+        n: outcome_rules.loaded(r) if new else outcome_rules.unchanged(r)
         for (n, r), new in zip(readable, fresh, strict=True)
     }  # not new: the same file under a second URL in this run
 
@@ -194,19 +185,6 @@ def _to_load(result: FileResult, aliases: dict[str, str]) -> ReportToLoad:
     assert result.report is not None and isinstance(result.source, FetchedFile)
     body = agency_id(result.url, result.report.agency, aliases)
     return ReportToLoad(result.source, result.report, result.checks, body)
-
-
-def _loaded_outcome(result: FileResult) -> ReportOutcome:
-    assert result.report is not None
-    failed = tuple(c.check_id for c in result.checks if not c.success)
-    return ReportOutcome(
-        result.report_id,
-        result.url,
-        "loaded",
-        result.report.agency,
-        result.report.year,
-        failed_checks=failed,
-    )
 
 
 def _likely_new(urls: list[str], cache: dict[str, CachedFetch], known: frozenset[str]) -> int:

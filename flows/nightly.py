@@ -7,7 +7,6 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 
 from flows.ingest import ingest
-from nianbao.records import RunSummary
 from nianbao.settings import load_settings
 from nianbao.sources import SourcesError, load_sources
 from warehouse import RunInProgress
@@ -36,17 +35,10 @@ def nightly(sources_file: str | None = None, db: str | None = None) -> list[str]
             else settings.model_copy(update={"rate_per_second": source.rate_per_second})
         )
         try:
-            lines.append(_line(source.name, ingest(source.listing, own, source.host)))
+            lines.append(f"{source.name}: {ingest(source.listing, own, source.host).line()}")
         except RunInProgress:
             raise
         except Exception as err:  # this portal's night failed; it is in `runs`, the rest go on
             logger.error("%s: %s", source.name, err)
             lines.append(f"{source.name}: failed: {err}")
     return lines
-
-
-def _line(name: str, summary: RunSummary) -> str:
-    return (
-        f"{name}: found {len(summary.outcomes)}, loaded {summary.count('loaded')}, "
-        f"quarantined {summary.count('quarantined')}, checks failed {summary.failed_checks}"
-    )

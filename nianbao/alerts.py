@@ -53,11 +53,7 @@ def compose(
     )
     msg["From"] = settings.alert_from
     msg["To"] = ", ".join(to if to is not None else settings.alert_to)
-    counts = (
-        f"run {summary.run_id} on {summary.source}: reports found {len(summary.outcomes)}, "
-        f"loaded {summary.count('loaded')}, unchanged {summary.count('unchanged')}, "
-        f"quarantined {summary.count('quarantined')}, checks failed {summary.failed_checks}"
-    )
+    counts = f"run {summary.run_id} on {summary.source}: {summary.line()}"
     lines = [counts, ""]
     blocks = []
     for f in findings:

@@ -376,15 +376,8 @@ def print_summary(summary: RunSummary) -> None:
         note = o.reason if o.status == "quarantined" else ", ".join(o.failed_checks)
         table.add_row(o.status, o.agency or "", str(o.year or ""), note or "", o.url)
     console.print(table)
-    console.print(
-        f"reports found: {len(summary.outcomes)}  loaded: {summary.count('loaded')}  "
-        f"unchanged: {summary.count('unchanged')}  quarantined: {summary.count('quarantined')}  "
-        f"checks failed: {summary.failed_checks}"
-    )
-    console.print(
-        f"downloaded: {summary.downloads}  extracted: {summary.extractions}  "
-        f"skipped items: {len(summary.skipped_items)} (view skipped_items)"
-    )
+    console.print(f"{summary.line()} (view skipped_items)")
+    console.print(f"downloaded {summary.downloads}, extracted {summary.extractions}")
     if summary.page_limit_reached:
         console.print(
             "[bold yellow]crawl stopped at its page limit (NIANBAO_MAX_CRAWL_PAGES):[/] "

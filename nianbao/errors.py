@@ -50,9 +50,5 @@ class UnsupportedFormVersion(TerminalError):
     pass
 
 
-class DeadLink(TerminalError):
-    pass
-
-
 class EnvironmentBroken(NianbaoError):
     """The run itself cannot go on (portal unreachable, warehouse unwritable)."""

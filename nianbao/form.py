@@ -54,11 +54,6 @@ DISCLOSURE_MEASURES: dict[str, tuple[str, ...]] = {
 TABLES: tuple[str, ...] = ("disclosure", "application", "review")
 
 
-def row_sort_key(row_code: str) -> int:
-    """Position of a table 三 row in form order (3.6 sits where 3.6.1 would)."""
-    return FORM_ROW_ORDER.index(row_code)
-
-
 # The labels and heads the form prints (SPEC §1), numbered as the form numbers them: what a
 # misread label of a scanned report is compared with (extract/ocr.py). Publishers' own
 # wordings are matched by the registries in extract/labels.py.

@@ -158,9 +158,6 @@ class ExtractedReport:
     unread: tuple[UnreadTable, ...] = ()
     stated: tuple[StatedCount, ...] = ()  # application counts stated in the prose (R8)
 
-    def table(self, name: str) -> tuple[Cell, ...]:
-        return tuple(c for c in self.cells if c.table == name)
-
 
 @dataclass(frozen=True)
 class FileResult:
@@ -251,6 +248,14 @@ class RunSummary:
     @property
     def extractions(self) -> int:
         return sum(o.extracted for o in self.outcomes)
+
+    def line(self) -> str:
+        """The run in one line, as the CLI, the nightly log and the alert mail say it."""
+        return (
+            f"reports found {len(self.outcomes)}, loaded {self.count('loaded')}, "
+            f"unchanged {self.count('unchanged')}, quarantined {self.count('quarantined')}, "
+            f"checks failed {self.failed_checks}, skipped items {len(self.skipped_items)}"
+        )
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,6 @@
-"""Numbered SQL migrations, each applied once in its own transaction and recorded."""
+"""Numbered SQL migrations, each applied once in its own transaction and recorded; then the
+views (warehouse/views/<name>.sql, each its one current definition, as dbt models are)
+re-created, so that a view changes in one place and every warehouse takes it."""
 
 from __future__ import annotations
 
@@ -15,30 +17,41 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 
 def migration_files() -> list[tuple[int, str, str]]:
     """(number, file name, SQL) of every migration shipped in the package, in order."""
-    folder = resources.files("warehouse") / "migrations"
-    found = [
-        (int(f.name.split("_", 1)[0]), f.name, f.read_text(encoding="utf-8"))
-        for f in folder.iterdir()
-        if f.name.endswith(".sql")
-    ]
-    return sorted(found)
+    return sorted((int(name.split("_", 1)[0]), name, sql) for name, sql in _sql_files("migrations"))
+
+
+def view_files() -> list[tuple[str, str]]:
+    """(view name, its CREATE OR REPLACE VIEW) of every view shipped in the package."""
+    return sorted((name.removesuffix(".sql"), sql) for name, sql in _sql_files("views"))
+
+
+def _sql_files(folder: str) -> list[tuple[str, str]]:
+    files = (resources.files("warehouse") / folder).iterdir()
+    return [(f.name, f.read_text(encoding="utf-8")) for f in files if f.name.endswith(".sql")]
 
 
 def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply the migrations this file has not had yet; returns their names."""
+    """Apply the migrations this file has not had yet, then the views; returns the
+    migrations' names."""
     con.execute(_LEDGER)
     done = {row[0] for row in con.execute("SELECT id FROM schema_migrations").fetchall()}
     applied = []
     for number, name, sql in migration_files():
         if number in done:
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.execute(sql)
-            con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [number, name])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
+        record = f"INSERT INTO schema_migrations VALUES ({number}, '{name}', now())"
+        _in_transaction(con, [sql, record])
         applied.append(name)
+    _in_transaction(con, [sql for _, sql in view_files()])
     return applied
+
+
+def _in_transaction(con: duckdb.DuckDBPyConnection, statements: list[str]) -> None:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for sql in statements:
+            con.execute(sql)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise

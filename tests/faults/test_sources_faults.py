@@ -31,8 +31,8 @@ def test_a_503_attachment_in_the_first_portal_does_not_stop_the_second(
             encoding="utf-8",
         )
         lines = nightly(str(sources), str(tmp_path / "w.duckdb"))
-    assert lines[0].startswith("A: found 2, loaded 1, quarantined 1")
-    assert lines[1].startswith("B: found 1, loaded 1")
+    assert lines[0].startswith("A: reports found 2, loaded 1, unchanged 0, quarantined 1")
+    assert lines[1].startswith("B: reports found 1, loaded 1")
     db = tmp_path / "w.duckdb"
     assert query_db(db, "SELECT outcome FROM runs ORDER BY started_at") == [("ok",), ("ok",)]
     (reason,) = query_db(db, "SELECT reason FROM reports WHERE status = 'quarantined'")[0]

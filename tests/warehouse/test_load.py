@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pytest
 
 import warehouse
 from nianbao.records import CheckResult, FetchedFile, FetchFailure, ReportToLoad
 from tests.conftest import real_truth
 from tests.expectations.test_relations import report_from_truth
-from warehouse.migrate import migration_files
+from warehouse.migrate import migration_files, view_files
 
 
 def _fetched(sha: str, url: str = "http://127.0.0.1/r.pdf") -> FetchedFile:
@@ -44,6 +45,28 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
         "disclosure_stats",
         "dq_results",
     } <= views
+
+
+@pytest.mark.parametrize(("name", "sql"), view_files())
+def test_each_view_file_defines_its_view_and_no_migration_does(name: str, sql: str) -> None:
+    assert f"CREATE OR REPLACE VIEW {name} AS" in sql
+    assert not any(f"VIEW {name} " in m for _, _, m in migration_files())
+    con = duckdb.connect(":memory:")
+    warehouse.apply_migrations(con)
+    assert con.execute(f"SELECT count(*) FROM {name}").fetchone() == (0,)
+
+
+def test_a_warehouse_migrated_before_takes_the_current_views(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    with warehouse.open_warehouse(db) as con:
+        con.execute("CREATE OR REPLACE VIEW reports AS SELECT report_id FROM report_files")
+    con = duckdb.connect(str(db))
+    try:
+        warehouse.apply_migrations(con)
+        columns = [r[0] for r in con.execute("DESCRIBE reports").fetchall()]
+    finally:
+        con.close()
+    assert "agency_id" in columns and "fetched_from" in columns
 
 
 def test_load_is_idempotent_per_file(tmp_path: Path) -> None:

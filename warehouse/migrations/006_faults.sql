@@ -4,11 +4,6 @@
 -- The URL the bytes came from, when a redirect on the portal's host led there (NULL: source_url).
 ALTER TABLE report_files ADD COLUMN fetched_from VARCHAR;
 
-CREATE OR REPLACE VIEW reports AS
-SELECT report_id, agency_id, agency, year, source_url, sha256, status, reason, fetched_at,
-       pages, form_rows, method, loaded_at, coalesce(fetched_from, source_url) AS fetched_from
-FROM report_files;
-
 -- Every listing item or page a crawl saw and did not take, and why: nothing is dropped silently.
 CREATE TABLE crawl_skips (
     run_id   VARCHAR NOT NULL,
@@ -18,9 +13,6 @@ CREATE TABLE crawl_skips (
     reason   VARCHAR NOT NULL,
     seen_at  TIMESTAMPTZ NOT NULL
 );
-
-CREATE VIEW skipped_items AS
-SELECT run_id, source, title, url, reason, seen_at FROM crawl_skips;
 
 -- A crawl that stopped at its page limit has not seen the whole column.
 ALTER TABLE runs ADD COLUMN page_limit_reached BOOLEAN;
