@@ -193,10 +193,10 @@ def validate_reports(
 ) -> list[tuple[CheckResult, ...]]:
     """R1–R6 on several (report, label) at once: each suite runs once over all their rows.
 
-    A GX validation costs ~40 ms whatever its size (measured), so a batch of reports shares
+    A GX validation costs about the same whatever its size, so a batch of reports shares
     three of them; each report's rows are told apart by their place in the joined frame.
     """
-    if not reports:  # no GX import (~2 s) for a batch with nothing to judge
+    if not reports:  # no GX import (seconds) for a batch with nothing to judge
         return []
     from great_expectations.core.run_identifier import RunIdentifier
 

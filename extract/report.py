@@ -49,7 +49,7 @@ def _pdf_report(path: Path) -> ExtractedReport:
     best: tuple[int, Parsed, str] | None = None
     for method in LATTICE_METHODS:  # fastest first; a slower one only if cells are missing
         parsed = parse_grids(read_grids(path, pages, method))
-        # Reading by position (~0.02 s) comes before rendering pages for 'combined' (~1 s).
+        # Reading by position (cheap) comes before rendering pages for 'combined' (dear).
         parsed = _with_unruled_tables(path, pages, parsed)
         missing = _missing_cell_count(parsed[0])
         if best is None or missing < best[0]:

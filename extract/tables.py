@@ -16,7 +16,7 @@ from extract.grid import CellEdges, Grid
 from nianbao.errors import UnreadablePdf
 
 # Fastest first: 'vector' reads the PDF's own ruled strokes without rendering the page
-# (measured 0.065–0.09 s/page vs 0.28–0.32 for the raster default, same cells); 'combined'
+# (about a quarter of the raster default's time, same cells: bench/extract.py); 'combined'
 # also renders the page, for tables whose rules are drawn faintly or as images.
 # boxes_flow=None skips the layout's reading-order pass over text boxes, which lattice does
 # not use (it places text lines by position): extraction of the corpus and the real reports

@@ -1,8 +1,8 @@
 """The server the extraction workers are forked from, preloaded once (see flows/runners.py).
 
-`nianbao run` starts it before importing Prefect, so that its imports and GX build (~4 s of
-CPU, at `nice` 10) run on the other core while Prefect's own start-up takes ~9 s, instead of
-between the download of the first files and their reading.
+`nianbao run` starts it before importing Prefect, so that its imports and GX build (at `nice`
+10) run on the other core during Prefect's own start-up, instead of between the download of the
+first files and their reading (bench/README.md, "Why the run is built as it is").
 """
 
 from __future__ import annotations

@@ -5,8 +5,9 @@ processes, starting while paced downloads go on → load (DuckDB), in the flow's
 each worker's results arrive → R7 and Data Docs (in a worker) → alert mail → run summary.
 
 The flow's process only downloads, loads and keeps count: with 2 workers on 2 cores, any
-CPU it spends is taken from the workers (GX's import and judging there cost them ~2 s of
-102 files' ~5 s, measured); the workers' forkserver builds GX once, before they fork.
+CPU it spends is taken from the workers (judging in the flow's process cost them a large share
+of a run: bench/README.md, "Why the run is built as it is"); the workers' forkserver builds GX
+once, before they fork.
 """
 
 from __future__ import annotations
@@ -196,7 +197,7 @@ def _start_early(runner: TaskRunner[Any], likely_new: int) -> None:
     """When the crawl lists files never fetched before, start what reading and judging them
     needs while they download (at 2 requests a second, long before they are needed): the
     workers' forkserver (it builds GX), or when they are read in this process, the GX import
-    (~2 s) in a thread. A night with nothing new starts neither."""
+    (seconds) in a thread. A night with nothing new starts neither."""
     if likely_new == 0:
         return
     if _judges_here(runner):
@@ -447,8 +448,8 @@ def _read_and_load(
 
     def record(batch: JudgedBatch) -> None:
         judged = _judged(list(batch.results)) if here else batch.results
-        # quote: Prefect would walk every cell of every report to track task inputs (measured
-        # 2.6 s of the flow's CPU on 102 reports); a batch's inputs need no tracking.
+        # quote: Prefect would walk every cell of every report to track task inputs (seconds of
+        # the flow's CPU on a hundred reports); a batch's inputs need no tracking.
         results = cast(list[FileResult], quote(list(judged)))
         for outcome in load(results, settings, run_id):
             outcomes[outcome.url] = outcome

@@ -44,7 +44,7 @@ class _Forkserver:
 class ForkserverTaskRunner(ProcessPoolTaskRunner):
     """Prefect's process pool with its workers forked from one server process that has
     imported Prefect, camelot and pandas once, where each spawned worker would import them
-    itself (~2 s of CPU each, measured). Should Prefect stop asking `multiprocessing` for its
+    itself (seconds of CPU each). Should Prefect stop asking `multiprocessing` for its
     context in `__enter__`, this falls back to Prefect's spawned workers, unchanged.
     """
 
@@ -63,8 +63,7 @@ class ForkserverTaskRunner(ProcessPoolTaskRunner):
 
     def _fork_workers_now(self) -> None:
         """Fork every worker on entering, while the files download: the pool would fork
-        each at its first task, which then started ~0.5 s after it was submitted (measured;
-        ~0.25 s once forked)."""
+        each at its first task, which then started late (twice as late as once forked)."""
         executor = getattr(self, "_executor", None)
         if executor is not None:
             for _ in range(self._max_workers):
@@ -85,8 +84,8 @@ def workers_share_api(runner: TaskRunner[Any]) -> Iterator[None]:
     """Point worker processes (and the forkserver they fork from) at this run's Prefect API
     while they are started: they keep the environment they started with.
 
-    Without PREFECT_API_URL a worker starts a temporary Prefect server of its own (~6 s
-    each, measured) and its task runs land in another database.
+    Without PREFECT_API_URL a worker starts a temporary Prefect server of its own (seconds
+    each) and its task runs land in another database.
     """
     if isinstance(runner, ThreadPoolTaskRunner) or os.environ.get("PREFECT_API_URL"):
         yield
@@ -109,8 +108,8 @@ def task_rounds(files: int, workers: int, smallest: int, rounds: int = 3) -> lis
     """Files per extraction task, round by round: one task per worker in each of `rounds`
     rounds, each round half the size of the one before (4/7, 2/7, 1/7 of the files).
 
-    Every task run costs Prefect's context and API calls (~0.15 s of a worker's CPU,
-    measured), so there are few tasks; the small last round keeps the workers finishing
+    Every task run costs Prefect's context and API calls on a worker's CPU, so there are
+    few tasks; the small last round keeps the workers finishing
     together rather than one idling while the other reads a big last task.
     """
     workers = max(workers, 1)
@@ -130,8 +129,8 @@ def task_rounds(files: int, workers: int, smallest: int, rounds: int = 3) -> lis
 def task_chunks(files: list[FetchedFile], settings: Settings) -> Iterator[list[FetchedFile]]:
     """The files in tasks of `task_rounds`, biggest files in the first round, and within a
     round dealt so that its tasks carry about the same bytes: bytes (pages) cost the time,
-    and contiguous slices of a sorted list gave the first task of 340 files 37 % more
-    reading than the second (measured: 9.96 s against 7.24 s)."""
+    and contiguous slices of a sorted list gave the first task a third more reading than the
+    second."""
     ordered = sorted(files, key=lambda f: f.size, reverse=True)
     start = 0
     for sizes in task_rounds(len(files), settings.workers, settings.files_per_task):
@@ -156,11 +155,10 @@ def _even_bytes(files: list[FetchedFile], sizes: list[int]) -> list[list[Fetched
 def fetch_batches(urls: list[str], settings: Settings) -> list[list[str]]:
     """The URLs in download batches; between two, the flow hands new files to idle workers.
 
-    Paced downloads (2 a second by default) are slower than reading (~0.1 s a file), so
-    reading keeps up with them, a batch (two tasks' worth per worker: 6 s at 2 a second)
-    at a time; a fetch task run costs the flow ~15 ms. Unpaced (a local mirror), all come
-    in one batch and are read in planned rounds: reading alongside was measured slower
-    there (102 files, 2 workers: 7.8 s against 7.3 s).
+    Paced downloads (2 a second by default) are slower than reading a file, so reading keeps
+    up with them, a batch (two tasks' worth per worker) at a time; a fetch task run costs
+    the flow little. Unpaced (a local mirror), all come in one batch and are read in planned
+    rounds: reading alongside was slower there.
     """
     if settings.rate_per_second <= 0:
         return [urls] if urls else []

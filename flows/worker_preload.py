@@ -14,8 +14,8 @@ import extract.report  # noqa: E402, F401  camelot, pdfium, pandas
 import flows.ingest  # noqa: E402, F401  the tasks, Prefect
 
 # Entry points of installed Prefect collections (prefect-dask imports dask): loaded by the
-# first task run of each worker otherwise (~0.6 s of its CPU, measured).
+# first task run of each worker otherwise, on its CPU.
 load_prefect_collections()
 
-# The GX context and suites (~2 s of imports): the workers judge what they read.
+# The GX context and suites (seconds of imports): the workers judge what they read.
 expectations.build()

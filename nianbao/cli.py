@@ -274,9 +274,8 @@ def _ingest_or_exit(source: str | None, settings: Settings) -> RunSummary:
 
 def _start_workers_early(settings: Settings) -> None:
     """Start the extraction workers' forkserver before Prefect: its imports then overlap
-    Prefect's start-up. A night with nothing new pays its CPU (~4 s with the GX build, on the
-    other core at low priority) but not its time (measured: empty-portal runs 9.62 s with
-    the GX build, 9.76 s without, 6 runs each)."""
+    Prefect's start-up. A night with nothing new pays its CPU (the GX build, on the other
+    core at low priority) but not its time."""
     if settings.workers > 1 and not settings.dask_address:
         from flows import forkserver
 
