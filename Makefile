@@ -44,7 +44,7 @@ fuzz: setup corpus-tools
 
 ## corpus: regenerate data/sample_portal and data/sample_truth from their seed
 corpus: setup corpus-tools
-	$(PY) -m tests.corpus
+	$(PY) -m corpus
 
 # The corpus is drawn with TrueType (WenQuanYi Zen Hei, AR PL UMing) and OpenType/CFF (Noto CJK)
 # fonts, half of it printed from .docx by LibreOffice; the fuzzer also prints HTML with headless

@@ -23,9 +23,9 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 import camelot  # noqa: E402
 
+from corpus.score import truth_cells  # noqa: E402
 from extract.pdf import read_pdf_text  # noqa: E402
 from extract.report import extract_report  # noqa: E402
-from tests.conftest import truth_cells  # noqa: E402
 
 REAL = REPO.parent / "shared" / "real"
 SAMPLE = REPO / "data" / "sample_portal"

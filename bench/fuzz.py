@@ -4,7 +4,7 @@ tune on and one never looked at while working (issue 12).
     python bench/fuzz.py [--train 0-99] [--test 100000-100299] [--jobs 2] [--keep DIR]
                          [--as printed|page|docx]
 
-Each seed draws a report and its layout (tests/corpus/fuzz.py: renderer, font, size, margins,
+Each seed draws a report and its layout (corpus/fuzz.py: renderer, font, size, margins,
 label widths, numbering, brackets, zero marks, header repetition, rows breaking across pages,
 rules, padding, ...); it is rendered, read by nianbao's extractor (extract_report), judged by
 its checks (R1–R6, Great Expectations) and compared with the truth, cell by cell:
@@ -61,7 +61,7 @@ def _span(text: str) -> range:
 def render(seed: int, folder: str, how: str = "printed") -> tuple[int, str, float]:
     """Draw seed's report and publish it `how` (printed to PDF, as a page, as a .docx);
     (seed, file path, seconds)."""
-    from tests.corpus.fuzz import PUBLISHERS, fuzz_report
+    from corpus.fuzz import PUBLISHERS, fuzz_report
 
     suffix = {"printed": ".pdf", "page": ".html", "docx": ".docx"}[how]
     path = Path(folder) / f"fuzz-{seed}{suffix}"
@@ -88,7 +88,7 @@ def read(seed: int, path: str) -> tuple[int, object, float]:
 
 def judge(seeds: list[int], folder: str, jobs: int, how: str = "printed") -> list[Outcome]:
     import expectations
-    from tests.corpus.fuzz import fuzz_report
+    from corpus.fuzz import fuzz_report
 
     with ProcessPoolExecutor(jobs) as pool:
         n = len(seeds)
@@ -107,7 +107,7 @@ def judge(seeds: list[int], folder: str, jobs: int, how: str = "printed") -> lis
         fuzzed = fuzz_report(seed)
         outcome = _compare(fuzzed, report, checks.get(seed, ()), seconds)
         if how == "page":  # the printed layout does not matter on a page; its markup does
-            from tests.corpus.fuzz import cms_dimensions
+            from corpus.fuzz import cms_dimensions
 
             keep = ("form_rows", "zero_mark", "numbering", "brackets", "digits", "has_table2")
             outcome.dims = {k: v for k, v in outcome.dims.items() if k in keep}
@@ -218,7 +218,7 @@ def write_slice(seeds: list[int], folder: Path, jobs: int) -> None:
     renderer; manifest.json lists them with their drawn dimensions."""
     import json
 
-    from tests.corpus.fuzz import fuzz_report
+    from corpus.fuzz import fuzz_report
 
     folder.mkdir(parents=True, exist_ok=True)
     with ProcessPoolExecutor(jobs) as pool:

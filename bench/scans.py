@@ -4,7 +4,7 @@ set and judged on another never looked at.
     python bench/scans.py [--tuned 0-15] [--unseen 0-39] [--jobs 2] [--slice DIR ...]
 
 - tuned: the sample portal's reports (data/sample_portal), each scanned with a look drawn from
-  its index (tests/corpus/scan.py: 150–300 dpi, ±1.5° skew, blur, noise, JPEG, a red seal);
+  its index (corpus/scan.py: 150–300 dpi, ±1.5° skew, blur, noise, JPEG, a red seal);
 - unseen: the committed fuzz slice (data/fuzz_slice, seeds 400000–400039, four renderers),
   each scanned with a look drawn from seed 900000 + its index;
 - each --slice DIR: a folder `bench/fuzz.py --test A-B --write-slice DIR` wrote (PDFs, truth,
@@ -51,9 +51,9 @@ def unseen_sources(folder: Path = REPO / "data/fuzz_slice") -> list[tuple[Path, 
 
 
 def read_scan(job: tuple[str, str, int, str]) -> dict:
+    from corpus.scan import draw_scan_look, scanned_pdf
     from extract.report import extract_report
     from nianbao.errors import TerminalError
-    from tests.corpus.scan import draw_scan_look, scanned_pdf
 
     pdf, truth_path, look_seed, folder = job
     rng = random.Random(look_seed)

@@ -23,8 +23,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from corpus.score import format_score, score  # noqa: E402
 from nianbao.portal import serve_folder  # noqa: E402
-from tests.corpus.score import format_score, score  # noqa: E402
 
 
 def run_nianbao(source: str, db: Path) -> float:

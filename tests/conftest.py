@@ -61,16 +61,6 @@ def query_db(db: Path, sql: str, params: list | None = None) -> list[tuple]:
         con.close()
 
 
-def truth_cells(truth: dict) -> dict[tuple[str, str, str], float]:
-    """(table, row, col) → value for every printed value of a truth file."""
-    return {
-        (table, row, col): float(value)
-        for table in ("application", "review", "disclosure")
-        for row, cols in truth[table].items()
-        for col, value in cols.items()
-    }
-
-
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
     """One temporary Prefect server for the whole session (it costs ~9 s to start)."""

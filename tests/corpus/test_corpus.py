@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from corpus.fonts import FONTS
+from corpus.model import SPECIALS, truth_files
 from expectations import validate_report
 from nianbao.form import (
     APPLICANT_CODES,
@@ -18,8 +20,6 @@ from nianbao.form import (
     ROW_CODES_25,
 )
 from tests.conftest import SAMPLE_PORTAL, SAMPLE_TRUTH
-from tests.corpus.fonts import FONTS
-from tests.corpus.model import SPECIALS, truth_files
 from tests.expectations.test_relations import report_from_truth
 
 COMMITTED = {

@@ -3,7 +3,7 @@ data/fuzz_slice and data/fuzz_cases are its output, read by tests/extract)."""
 
 from __future__ import annotations
 
-from tests.corpus.fuzz import PRINTERS, RENDERERS, fuzz_report
+from corpus.fuzz import PRINTERS, RENDERERS, fuzz_report
 
 
 def test_every_renderer_a_seed_can_draw_has_a_printer() -> None:

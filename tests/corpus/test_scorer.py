@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from corpus.score import format_score, score
 from flows.ingest import ingest
 from nianbao.portal import serve_folder
 from nianbao.settings import load_settings
 from tests.conftest import SAMPLE_PORTAL, SAMPLE_TRUTH
-from tests.corpus.score import format_score, score
 
 # Reports that nianbao reads exactly today, across both renderers, both forms, a planted
 # mistake and a GBK page; and every special file. Widen as extraction improves.

@@ -1,5 +1,5 @@
 """Each failure class issue 12 names (and those the fuzzer found since), on a generated
-report that has it: data/fuzz_cases, drawn by tests/corpus/fuzz.py from tuned seeds and
+report that has it: data/fuzz_cases, drawn by corpus/fuzz.py from tuned seeds and
 rendered by the renderer the seed drew (headless Chromium, LibreOffice, XeLaTeX),
 written by `bench/fuzz.py`'s write_slice. Each test first shows that the report really has
 the hazard (the code path that meets it is taken), then that every printed value is read

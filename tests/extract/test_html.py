@@ -7,16 +7,17 @@ from pathlib import Path
 
 import pytest
 
+from corpus.document import report_document
+from corpus.fuzz import PUBLISHERS, fuzz_report
+from corpus.render_cms import draw_cms_look, to_cms_page
+from corpus.score import truth_cells
 from extract.grid import HTML_METHOD, Grid
 from extract.html import content_sha256, read_html
 from extract.layout import read_value
 from extract.report import extract_report
 from extract.values import parse_count
 from nianbao.errors import NotAPdf
-from tests.conftest import real_file, real_truth, truth_cells
-from tests.corpus.document import report_document
-from tests.corpus.fuzz import PUBLISHERS, fuzz_report
-from tests.corpus.render_cms import draw_cms_look, to_cms_page
+from tests.conftest import real_file, real_truth
 
 # Seeds drawn for these tests only, never tuned on (bench/fuzz.py --as page tunes on 0–199).
 UNSEEN = range(710000, 710016)

@@ -86,7 +86,7 @@ def test_disclosure_item_variant(label: str, code: str | None) -> None:
     assert match_row(DISCLOSURE_ITEM_LABELS, normalize_label(label)) == code
 
 
-# What OCR made of printed labels on scans (tests/corpus/scan.py), and the form's label it is.
+# What OCR made of printed labels on scans (corpus/scan.py), and the form's label it is.
 MISREAD_LABELS = [
     ("[一)序以公", "(一)予以公开"),
     ("(一)于以公开", "(一)予以公开"),
@@ -118,7 +118,7 @@ def test_a_label_cut_by_a_page_break_is_left_for_the_parser_to_join(piece: str) 
     assert closest_printed_label(piece) == piece
 
 
-# What OCR read across a stroke inside a label (tests/corpus/scan.py, 300 dpi): the label,
+# What OCR read across a stroke inside a label (corpus/scan.py, 300 dpi): the label,
 # misread, with its numbering set apart; and text that is not one label.
 @pytest.mark.parametrize(
     ("text", "label"),

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import numpy as np
 
+from corpus.scan import draw_scan_look, scanned_pdf
 from extract.ocr import DPI, ScannedPage, _read_across, _rule_masks, _zero_mark
 from extract.report import extract_report
 from tests.conftest import REPO, SAMPLE_PORTAL, SAMPLE_TRUTH, sample_manifest
-from tests.corpus.scan import draw_scan_look, scanned_pdf
 
 # A scan made here from a committed report of the fuzz slice (seeds nobody tuned on), with a
 # scan look drawn from a seed bench/scans.py does not use.

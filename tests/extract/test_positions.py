@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from corpus.score import truth_cells
 from extract.positions import Chunk, _bands, place_chunks
 from extract.report import extract_report
-from tests.conftest import SAMPLE_PORTAL, sample_manifest, sample_truth, truth_cells
+from tests.conftest import SAMPLE_PORTAL, sample_manifest, sample_truth
 
 SIZE = 10.0
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from corpus.score import truth_cells
 from extract.report import extract_report
-from tests.conftest import REAL_REPORTS, real_file, real_pdf, real_truth, truth_cells
+from tests.conftest import REAL_REPORTS, real_file, real_pdf, real_truth
 
 
 @pytest.mark.parametrize("name", REAL_REPORTS)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from corpus.score import truth_cells
 from extract.report import extract_report
-from tests.conftest import SAMPLE_PORTAL, sample_manifest, sample_truth, truth_cells
+from tests.conftest import SAMPLE_PORTAL, sample_manifest, sample_truth
 
 LOADED = [m for m in sample_manifest() if m["kind"] == "report"]
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import docx
 import pytest
 
+from corpus.fuzz import PUBLISHERS, fuzz_report
 from extract.report import extract_report
 from nianbao.errors import ReaderMissing
 from tests.conftest import REPO
-from tests.corpus.fuzz import PUBLISHERS, fuzz_report
 
 # Seeds drawn for these tests only, never tuned on (bench/fuzz.py --as docx tunes on 0–199).
 UNSEEN = range(720000, 720016)

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from corpus.fuzz import PUBLISHERS, fuzz_report
+from corpus.score import truth_cells
 from extract.crawl import NOT_A_REPORT, SAME_REPORT, UNCLEAR_PAGE
 from flows.ingest import ingest
 from nianbao.portal import serve_folder
 from nianbao.settings import load_settings
-from tests.conftest import SAMPLE_PORTAL, query_db, sample_manifest, truth_cells
-from tests.corpus.fuzz import PUBLISHERS, fuzz_report
+from tests.conftest import SAMPLE_PORTAL, query_db, sample_manifest
 from tests.flows.test_ingest import warehouse_cells
 
 # Two drawn reports of different bodies, from seeds no reader was tuned on.

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from corpus.score import score, truth_cells
 from flows import forkserver
 from flows.ingest import _likely_new, ingest
 from nianbao.cli import app
@@ -21,9 +22,7 @@ from tests.conftest import (
     query_db,
     real_truth,
     sample_truth,
-    truth_cells,
 )
-from tests.corpus.score import score
 
 VIEWS = ("reports", "application_stats", "review_stats", "disclosure_stats", "dq_results")
 STATS = {

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from corpus.score import truth_cells
 from nianbao.cli import app
-from tests.conftest import real_file, real_truth, truth_cells
+from tests.conftest import real_file, real_truth
 
 
 def test_read_prints_a_page_reports_tables() -> None:

@@ -287,3 +287,13 @@ def format_score(s: CorpusScore) -> str:
         )
     lines.append(f"special files as expected: {sum(sp.ok for sp in s.specials)}/{len(s.specials)}")
     return "\n".join(lines)
+
+
+def truth_cells(truth: dict) -> dict[tuple[str, str, str], float]:
+    """(table, row, col) → value for every printed value of a truth file."""
+    return {
+        (table, row, col): float(value)
+        for table in ("application", "review", "disclosure")
+        for row, cols in truth[table].items()
+        for col, value in cols.items()
+    }

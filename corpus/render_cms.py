@@ -14,7 +14,7 @@ import html
 import random
 from dataclasses import dataclass
 
-from tests.corpus.document import Document, Heading, Para, RuledTable, span_attributes
+from corpus.document import Document, Heading, Para, RuledTable, span_attributes
 
 _TITLES = (
     "{agency}{year}年度政府信息公开工作年度报告",

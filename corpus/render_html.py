@@ -14,8 +14,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.corpus.document import Document, Heading, Para, RuledTable, span_attributes
-from tests.corpus.fonts import FONTS
+from corpus.document import Document, Heading, Para, RuledTable, span_attributes
+from corpus.fonts import FONTS
 
 
 @dataclass(frozen=True)

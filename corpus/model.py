@@ -31,7 +31,7 @@ class Style:
     """How one publisher prints its report; every field is recorded in the truth."""
 
     renderer: str  # 'docx-libreoffice' | 'reportlab'
-    font: str  # key of tests/corpus/fonts.py FONTS
+    font: str  # key of corpus/fonts.py FONTS
     font_size: float  # 9–12 pt, table text
     margin_mm: int
     prose_paragraphs: int  # pushes table 三 down the page: where it breaks

@@ -20,8 +20,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from tests.corpus.document import Document, Heading, Para, RuledTable
-from tests.corpus.fonts import FONTS
+from corpus.document import Document, Heading, Para, RuledTable
+from corpus.fonts import FONTS
 
 
 def _set_fonts(run_or_style: object, family: str, size: float | None = None) -> None:

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from tests.corpus.document import PROSE, Document, report_document
-from tests.corpus.fonts import FONTS
-from tests.corpus.model import (
+from corpus.document import PROSE, Document, report_document
+from corpus.fonts import FONTS
+from corpus.model import (
     Report,
     Style,
     consistent_application,
@@ -24,7 +24,7 @@ from tests.corpus.model import (
     failing_relations,
     plant,
 )
-from tests.corpus.render_html import Look
+from corpus.render_html import Look
 
 RENDERER_FONTS = {
     "reportlab": ("wqy-zenhei", "ar-pl-uming"),
@@ -162,19 +162,19 @@ def _statement(seed: int, report: Report) -> tuple[str, bool]:
 
 
 def _reportlab(doc: Document, path: Path, look: Look) -> None:
-    from tests.corpus.render_reportlab import render_pdf
+    from corpus.render_reportlab import render_pdf
 
     render_pdf(doc, path)
 
 
 def _chromium(doc: Document, path: Path, look: Look) -> None:
-    from tests.corpus.render_html import render_pdf
+    from corpus.render_html import render_pdf
 
     render_pdf(doc, path, look)
 
 
 def _libreoffice(doc: Document, path: Path, look: Look) -> None:
-    from tests.corpus.render_docx import build_docx, convert_to_pdf
+    from corpus.render_docx import build_docx, convert_to_pdf
 
     docx = path.with_suffix(".docx")
     build_docx(doc, docx)
@@ -183,7 +183,7 @@ def _libreoffice(doc: Document, path: Path, look: Look) -> None:
 
 
 def _xelatex(doc: Document, path: Path, look: Look) -> None:
-    from tests.corpus.render_latex import render_pdf
+    from corpus.render_latex import render_pdf
 
     render_pdf(doc, path, look)
 
@@ -212,7 +212,7 @@ def _as_printed(fuzzed: FuzzedReport, folder: Path) -> Path:
 
 def _as_page(fuzzed: FuzzedReport, folder: Path) -> Path:
     """The report as its portal's detail page, in a CMS's markup drawn from the seed."""
-    from tests.corpus.render_cms import draw_cms_look, to_cms_page
+    from corpus.render_cms import draw_cms_look, to_cms_page
 
     rng = random.Random(f"cms-{fuzzed.seed}")
     look = draw_cms_look(rng)  # the look first: cms_dimensions draws the same
@@ -224,7 +224,7 @@ def _as_page(fuzzed: FuzzedReport, folder: Path) -> Path:
 
 
 def _as_word(fuzzed: FuzzedReport, folder: Path) -> Path:
-    from tests.corpus.render_docx import build_docx
+    from corpus.render_docx import build_docx
 
     path = folder / f"fuzz-{fuzzed.seed}.docx"
     build_docx(fuzzed.document(), path)
@@ -233,7 +233,7 @@ def _as_word(fuzzed: FuzzedReport, folder: Path) -> Path:
 
 def cms_dimensions(seed: int) -> dict[str, object]:
     """The page's drawn markup dimensions (the view counter left out), for the scorer."""
-    from tests.corpus.render_cms import draw_cms_look
+    from corpus.render_cms import draw_cms_look
 
     look = asdict(draw_cms_look(random.Random(f"cms-{seed}")))
     return {f"cms_{k}": v for k, v in look.items() if k not in ("views",)}

@@ -26,8 +26,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from tests.corpus.document import Document, Heading, Para, RuledTable
-from tests.corpus.fonts import FONTS
+from corpus.document import Document, Heading, Para, RuledTable
+from corpus.fonts import FONTS
 
 
 @cache

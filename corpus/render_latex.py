@@ -11,9 +11,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from tests.corpus.document import Document, Heading, Para, RuledTable
-from tests.corpus.fonts import FONTS
-from tests.corpus.render_html import Look
+from corpus.document import Document, Heading, Para, RuledTable
+from corpus.fonts import FONTS
+from corpus.render_html import Look
 
 SPECIAL = {c: "\\" + c for c in "&%$#_{}"} | {"~": r"\textasciitilde{}", "^": r"\^{}"}
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from corpus.model import Report, Style, rows_of
 from nianbao.form import APPLICANT_CODES, DISCLOSURE_MEASURES, OUTCOME_CODES, PROCEEDING_CODES
-from tests.corpus.model import Report, Style, rows_of
 
 Span = tuple[int, int, int, int]  # first col, first row, last col, last row
 

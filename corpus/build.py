@@ -1,6 +1,6 @@
 """Render the corpus and lay it out as a government CMS column (the bundled sample portal).
 
-python -m tests.corpus          # rewrite data/sample_portal and data/sample_truth (make corpus)
+python -m corpus          # rewrite data/sample_portal and data/sample_truth (make corpus)
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from tests.corpus.document import prose_only_document, report_document, trial_format_document
-from tests.corpus.fonts import missing_fonts
-from tests.corpus.model import (
+from corpus.document import prose_only_document, report_document, trial_format_document
+from corpus.fonts import missing_fonts
+from corpus.model import (
     SEED,
     SPECIALS,
     Report,
@@ -27,11 +27,11 @@ from tests.corpus.model import (
     scanned_report,
     seed_report,
 )
-from tests.corpus.render_docx import build_docx, convert_to_pdf
-from tests.corpus.render_reportlab import render_pdf
-from tests.corpus.scan import ScanLook, scanned_pdf
+from corpus.render_docx import build_docx, convert_to_pdf
+from corpus.render_reportlab import render_pdf
+from corpus.scan import ScanLook, scanned_pdf
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 PORTAL = REPO / "data" / "sample_portal"
 TRUTH = REPO / "data" / "sample_truth"
 SEED_TEXT = REPO.parent / "shared" / "reference" / "seed-report-2024.txt"
@@ -133,7 +133,7 @@ def _render_to_bytes(document: object, encrypt: str | None = None) -> bytes:
         return path.read_bytes()
 
 
-# How the sample portal's scan was scanned (tests/corpus/scan.py draws others for bench/).
+# How the sample portal's scan was scanned (corpus/scan.py draws others for bench/).
 SCAN_LOOK = ScanLook(dpi=200, skew=0.6, blur=0.5, noise=4.0, jpeg=75, stamp_corner="top-right")
 
 
