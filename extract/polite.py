@@ -97,37 +97,10 @@ class Politeness:
         return Protego.parse(response.text), ""
 
 
-_RUNS: dict[str, Politeness] = {}
-_RUNS_LOCK = threading.Lock()
-
-
-def run_politeness(
-    run_id: str,
-    user_agent: str,
-    rate_per_second: float,
-    respect_robots: bool,
-    timeout: float,
-    deadline_seconds: float = 300.0,
-) -> Politeness:
-    """The run's one Politeness, shared by every client it opens (one per download batch):
-    a new client must neither reset a host's pace nor read its robots.txt again."""
-    with _RUNS_LOCK:
-        if run_id not in _RUNS:
-            _RUNS[run_id] = Politeness(
-                user_agent, rate_per_second, respect_robots, timeout, deadline_seconds
-            )
-        return _RUNS[run_id]
-
-
-def end_run(run_id: str) -> None:
-    """Forget the run's pace and robots.txt rules (a long-lived `serve` reads them anew)."""
-    with _RUNS_LOCK:
-        _RUNS.pop(run_id, None)
-
-
 def polite_client(politeness: Politeness) -> httpx.Client:
     """An httpx client paced per host and honouring robots.txt as `politeness` says; a
-    run's clients share one (run_politeness), so its pace and rules carry over. Redirects are
+    run's clients share the run's one, so that a new client neither resets a host's pace
+    nor reads its robots.txt again. Redirects are
     followed by extract.http.open_response, which keeps them on the allowed host."""
     return httpx.Client(
         transport=DeadlineTransport(politeness.deadline_seconds),

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-import httpx
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, PrefectWrappedFuture, as_completed
@@ -33,7 +32,7 @@ import warehouse
 from extract import crawl_portal, fetch_report, read_fetched
 from extract.fetch import clear_partial_downloads
 from extract.http import Limits
-from extract.polite import end_run, polite_client, run_politeness
+from extract.polite import Politeness, polite_client
 from flows.runners import (
     ForkserverTaskRunner,
     even_tasks,
@@ -63,16 +62,15 @@ from nianbao.records import (
 from nianbao.settings import Settings
 
 
-def _client(settings: Settings, run_id: str) -> httpx.Client:
-    politeness = run_politeness(
-        run_id,
+def _politeness(settings: Settings) -> Politeness:
+    """The run's pace per host and robots.txt rules, shared by every client it opens."""
+    return Politeness(
         settings.user_agent,
         settings.rate_per_second,
         settings.respect_robots,
         settings.http_timeout_seconds,
         settings.request_deadline_seconds,
     )
-    return polite_client(politeness)
 
 
 def _limits(settings: Settings) -> Limits:
@@ -87,11 +85,11 @@ def _limits(settings: Settings) -> Limits:
 
 @task(name="crawl", cache_policy=NO_CACHE)
 def crawl(
-    source: str, settings: Settings, run_id: str, allowed_host: str | None = None
+    source: str, settings: Settings, politeness: Politeness, allowed_host: str | None = None
 ) -> CrawlResult:
     """The portal's report links; every page is tried again while it fails transiently, and
     a listing that still fails means the portal cannot be crawled tonight."""
-    with _client(settings, run_id) as client:
+    with polite_client(politeness) as client:
         try:
             return crawl_portal(
                 client, source, settings.max_crawl_pages, allowed_host, _limits(settings)
@@ -105,13 +103,13 @@ def fetch(
     urls: list[str],
     settings: Settings,
     cache: dict[str, CachedFetch],
-    run_id: str,
+    politeness: Politeness,
     allowed_host: str,
 ) -> list[FetchedFile | FetchFailure]:
     """Download what changed (conditional GETs: a 304 downloads nothing), in the flow's
     process; a URL that fails is a FetchFailure with its reason, never the batch's end."""
     limits = _limits(settings)
-    with _client(settings, run_id) as client:
+    with polite_client(politeness) as client:
         return [
             fetch_report(client, url, settings.raw_folder, cache.get(url), allowed_host, limits)
             for url in urls
@@ -236,8 +234,6 @@ def ingest(source: str, settings: Settings, allowed_host: str | None = None) -> 
     except BaseException as err:  # SIGTERM and Ctrl-C too: the run is on record as failed
         _record_failed_run(settings, run_id, source, err)
         raise
-    finally:
-        end_run(run_id)
     return summary
 
 
@@ -394,7 +390,8 @@ def _ingest_files(
     source: str, settings: Settings, run_id: str, allowed_host: str | None = None
 ) -> RunSummary:
     logger = get_run_logger()
-    found = crawl(source, settings, run_id, allowed_host)
+    politeness = _politeness(settings)
+    found = crawl(source, settings, politeness, allowed_host)
     urls = [link.url for link in found.links]
     logger.info(
         "crawl: %d report file(s) on %d page(s) of %s", len(urls), found.pages_visited, source
@@ -413,7 +410,9 @@ def _ingest_files(
     runner = task_runner(settings, expected)
     _start_early(runner, expected)
     with workers_share_api(runner), runner:
-        outcomes, gx_results = _read_and_load(runner, urls, settings, run_id, known, cache, host)
+        outcomes, gx_results = _read_and_load(
+            runner, urls, settings, run_id, known, cache, (politeness, host)
+        )
         ordered = tuple(outcomes[url] for url in urls)
         summary = RunSummary(
             run_id,
@@ -436,7 +435,7 @@ def _read_and_load(
     run_id: str,
     known: frozenset[str],
     cache: dict[str, CachedFetch],
-    host: str,
+    fetching: tuple[Politeness, str],  # the run's pace, and the host downloads must stay on
 ) -> tuple[dict[str, ReportOutcome], list[GxResult]]:
     """Download in batches and read while downloading: between batches, a worker with
     nothing to do gets the new files; once all are in, the rest go out in rounds. The
@@ -465,7 +464,7 @@ def _read_and_load(
     reading: list[PrefectFuture[JudgedBatch]] = []
     batches = fetch_batches(urls, settings)
     for n, batch in enumerate(batches, start=1):
-        settled = arrivals.sort(fetch(batch, settings, cache, run_id, host))
+        settled = arrivals.sort(fetch(batch, settings, cache, *fetching))
         if settled:
             record(JudgedBatch(tuple(settled)))
         if n == len(batches):
