@@ -24,7 +24,7 @@ from nianbao.records import (
     RunSummary,
     SkippedItem,
 )
-from warehouse.migrate import apply_migrations
+from warehouse.migrate import apply_migrations, query
 
 
 @contextmanager
@@ -487,36 +487,12 @@ def continuity_pairs(db_path: str | Path, report_ids: list[str]) -> list[tuple[o
     if not report_ids:
         return []
     with open_warehouse(db_path) as con:
-        return con.execute(
-            """SELECT cur.report_id, cur.agency_id, cur.year, c2.col_key,
-                      CAST(c2.value AS DOUBLE) AS carried_in, CAST(c4.value AS DOUBLE) AS carried_out_last_year,
-                      prev.report_id AS last_year_report
-               FROM report_files cur
-               JOIN report_files prev ON prev.agency_id = cur.agency_id AND prev.year = cur.year - 1
-               JOIN report_cells c2 ON c2.report_id = cur.report_id AND c2.table_name = 'application' AND c2.row_key = '2'
-               JOIN report_cells c4 ON c4.report_id = prev.report_id AND c4.table_name = 'application'
-                                   AND c4.row_key = '4' AND c4.col_key = c2.col_key
-               WHERE cur.status = 'loaded' AND prev.status = 'loaded'
-                 AND (cur.report_id IN (SELECT unnest(?)) OR prev.report_id IN (SELECT unnest(?)))
-               ORDER BY cur.report_id, c2.col_key""",
-            [report_ids, report_ids],
-        ).fetchall()
+        return con.execute(query("continuity_pairs"), [report_ids]).fetchall()
 
 
 def pending_findings(db_path: str | Path) -> list[Finding]:
     with open_warehouse(db_path) as con:
-        rows = con.execute(
-            """SELECT a.finding_key, a.report_id, a.check_id, r.agency, r.year, r.source_url, r.reason,
-                      coalesce(d.severity, 'error'), coalesce(d.details, '')
-               FROM alerts a
-               JOIN report_files r USING (report_id)
-               LEFT JOIN (SELECT report_id, check_id, severity, details,
-                                 row_number() OVER (PARTITION BY report_id, check_id ORDER BY checked_at DESC) AS n
-                          FROM dq_checks WHERE NOT success) d
-                 ON d.report_id = a.report_id AND d.check_id = a.check_id AND d.n = 1
-               WHERE a.alerted_at IS NULL
-               ORDER BY r.agency NULLS LAST, r.year, a.check_id NULLS FIRST"""
-        ).fetchall()
+        rows = con.execute(query("pending_findings")).fetchall()
     return [Finding(*row) for row in rows]
 
 

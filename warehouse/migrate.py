@@ -25,6 +25,11 @@ def view_files() -> list[tuple[str, str]]:
     return sorted((name.removesuffix(".sql"), sql) for name, sql in _sql_files("views"))
 
 
+def query(name: str) -> str:
+    """The SQL of warehouse/queries/<name>.sql: the long queries live in files, as views do."""
+    return (resources.files("warehouse") / "queries" / f"{name}.sql").read_text(encoding="utf-8")
+
+
 def _sql_files(folder: str) -> list[tuple[str, str]]:
     files = (resources.files("warehouse") / folder).iterdir()
     return [(f.name, f.read_text(encoding="utf-8")) for f in files if f.name.endswith(".sql")]

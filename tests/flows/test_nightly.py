@@ -15,7 +15,6 @@ from pathlib import Path
 import duckdb
 import pytest
 from aiosmtpd.controller import Controller
-from corpus.test_scorer import slice_portal
 
 import warehouse
 from flows.ingest import ingest
@@ -23,6 +22,7 @@ from nianbao.errors import EnvironmentBroken
 from nianbao.portal import serve_folder
 from nianbao.settings import load_settings
 from tests.conftest import REAL_NAMES, REAL_REPORTS, SAMPLE_PORTAL, query_db, real_pdf, real_truth
+from tests.corpus.test_scorer import slice_portal
 
 _query = query_db
 
