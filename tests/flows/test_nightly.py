@@ -264,7 +264,9 @@ def test_nightly_runs_every_source_and_survives_a_dead_one(
         encoding="utf-8",
     )
     lines = nightly(str(sources), str(tmp_path / "w.duckdb"))
-    assert lines[0].startswith(f"real: found {len(REAL_REPORTS)}, loaded {len(REAL_REPORTS)}")
+    assert lines[0].startswith(
+        f"real: reports found {len(REAL_REPORTS)}, loaded {len(REAL_REPORTS)}"
+    )
     assert lines[1].startswith("gone: failed: portal unreachable")
     assert _query(tmp_path / "w.duckdb", "SELECT outcome FROM runs ORDER BY started_at") == [
         ("ok",),
