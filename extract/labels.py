@@ -156,7 +156,7 @@ def closest_printed_label(text: str) -> str:
     """The form's printed label (normalized) that `text` misreads, or `text` unchanged when
     it is one already, is not a label (fewer than two ideographs) or is near none or two."""
     label = normalize_label(text)
-    if label in PRINTED or len(_IDEOGRAPH.findall(label)) < 2:
+    if label in PRINTED:
         return text
     printed = _nearest_printed(label)
     return printed if printed and len(label) >= _least_length(label) * len(printed) else text
@@ -164,7 +164,9 @@ def closest_printed_label(text: str) -> str:
 
 def _nearest_printed(label: str) -> str | None:
     """The printed label `label` is at least LABEL_LIKENESS like, with no other within
-    LABEL_MARGIN of it."""
+    LABEL_MARGIN of it; None for text of fewer than two ideographs (no label)."""
+    if len(_IDEOGRAPH.findall(label)) < 2:
+        return None
     likeness = sorted(
         ((SequenceMatcher(None, label, printed).ratio(), printed) for printed in PRINTED),
         reverse=True,
@@ -190,5 +192,5 @@ def is_printed_label(text: str) -> bool:
     label = normalize_label(text)
     if label in PRINTED:
         return True
-    printed = _nearest_printed(label) if len(_IDEOGRAPH.findall(label)) >= 2 else None
+    printed = _nearest_printed(label)
     return printed is not None and LABEL_MOST * len(printed) <= len(label) <= len(printed) + 1

@@ -480,13 +480,8 @@ def _zero_mark(page: ScannedPage, box: tuple[int, int, int, int]) -> str | None:
     """What is printed in `box` (pixels at DPI) of the page's image when the detector found
     nothing there: '' (nothing but scanner specks), '—' (one flat stroke) or '/' (one thin
     stroke leaning right), the form's zero marks; None for any other ink (a thin 1, say)."""
-
     k = page.dpi / DPI
-    left, top, right, bottom = (int(v * k) for v in box)
-    crop = (page.image if page.marks is None else page.marks)[top:bottom, left:right]
-    if crop.size == 0:
-        return ""
-    dark = _without_specks((crop < INK_LEVEL).astype(np.uint8), int(SPECK_PX * k * k))
+    dark = _ink(page, box)
     if int(dark.sum()) < INK_PX * k * k:
         return ""
     ys, xs = np.nonzero(dark)
@@ -494,6 +489,17 @@ def _zero_mark(page: ScannedPage, box: tuple[int, int, int, int]) -> str | None:
     if height <= DASH_MAX_PX * k and width >= 2 * height:
         return "—"
     return "/" if _is_slash(xs, ys) else None
+
+
+def _ink(page: ScannedPage, box: tuple[int, int, int, int]) -> np.ndarray:
+    """The dark pixels (0/1) in `box` (pixels at DPI) of the image with only the rules' own
+    pixels erased, scanner specks cleared."""
+    k = page.dpi / DPI
+    left, top, right, bottom = (int(v * k) for v in box)
+    crop = (page.image if page.marks is None else page.marks)[top:bottom, left:right]
+    if crop.size == 0:
+        return np.zeros((0, 0), np.uint8)
+    return _without_specks((crop < INK_LEVEL).astype(np.uint8), int(SPECK_PX * k * k))
 
 
 def _without_specks(ink: np.ndarray, smallest: int) -> np.ndarray:
@@ -515,10 +521,7 @@ def _is_slash(xs: np.ndarray, ys: np.ndarray) -> bool:
 
 def _stands_upright(page: ScannedPage, box: tuple[int, int, int, int]) -> bool:
     """The ink in `box` runs straight up and down (82–98° from the baseline), as a 1 does."""
-    k = page.dpi / DPI
-    left, top, right, bottom = (int(v * k) for v in box)
-    crop = (page.image if page.marks is None else page.marks)[top:bottom, left:right]
-    ys, xs = np.nonzero(_without_specks((crop < INK_LEVEL).astype(np.uint8), int(SPECK_PX * k * k)))
+    ys, xs = np.nonzero(_ink(page, box))
     return len(xs) > 2 and 82 <= _axis(xs, ys)[1] <= 98
 
 

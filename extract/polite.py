@@ -100,8 +100,8 @@ class Politeness:
 def polite_client(politeness: Politeness) -> httpx.Client:
     """An httpx client paced per host and honouring robots.txt as `politeness` says; a
     run's clients share the run's one, so that a new client neither resets a host's pace
-    nor reads its robots.txt again. Redirects are
-    followed by extract.http.open_response, which keeps them on the allowed host."""
+    nor reads its robots.txt again. Redirects are followed by extract.http.open_response,
+    which keeps them on the allowed host."""
     return httpx.Client(
         transport=DeadlineTransport(politeness.deadline_seconds),
         timeout=politeness.timeout,

@@ -44,18 +44,20 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
     for number, name, sql in migration_files():
         if number in done:
             continue
-        record = f"INSERT INTO schema_migrations VALUES ({number}, '{name}', now())"
-        _in_transaction(con, [sql, record])
+        record = "INSERT INTO schema_migrations VALUES (?, ?, now())"
+        _in_transaction(con, [(sql, []), (record, [number, name])])
         applied.append(name)
-    _in_transaction(con, [sql for _, sql in view_files()])
+    _in_transaction(con, [(sql, []) for _, sql in view_files()])
     return applied
 
 
-def _in_transaction(con: duckdb.DuckDBPyConnection, statements: list[str]) -> None:
+def _in_transaction(
+    con: duckdb.DuckDBPyConnection, statements: list[tuple[str, list[object]]]
+) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
-        for sql in statements:
-            con.execute(sql)
+        for sql, parameters in statements:
+            con.execute(sql, parameters)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
