@@ -148,6 +148,7 @@ def leading_number(label: str) -> int | None:
 # add them up.
 LABEL_LIKENESS, LABEL_MARGIN = 0.5, 0.15
 LABEL_MOST, LABEL_WHOLE = 0.7, 0.9
+LABEL_ALIKE = 0.75
 PRINTED = tuple(normalize_label(label) for label in PRINTED_LABELS)
 _IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
 
@@ -192,5 +193,15 @@ def is_printed_label(text: str) -> bool:
     label = normalize_label(text)
     if label in PRINTED:
         return True
-    printed = _nearest_printed(label)
+    printed = _nearest_printed(label) or _alike_printed(label)
     return printed is not None and LABEL_MOST * len(printed) <= len(label) <= len(printed) + 1
+
+
+def _alike_printed(label: str) -> str | None:
+    """The printed label `label` is at least LABEL_ALIKE like, another alike or not: a label
+    is told from other text even where two labels are too alike to tell which it misreads
+    ("、年新收政府言息公开E请数量": rows 1 and 2 of table 三)."""
+    if len(_IDEOGRAPH.findall(label)) < 2:
+        return None
+    best, printed = max((SequenceMatcher(None, label, p).ratio(), p) for p in PRINTED)
+    return printed if best >= LABEL_ALIKE else None

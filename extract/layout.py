@@ -401,7 +401,9 @@ def parse_disclosure(grids: list[Grid]) -> list[Cell]:
                 continue
             measures = DISCLOSURE_MEASURES[item]
             columns = [heads.get(m, 1 + i) for i, m in enumerate(measures)]
-            if max(columns) >= len(row):  # a rule not seen: the row's values cannot be placed
+            # A rule not seen: the row has too few cells, a head names two measures, or two
+            # measures fall in one column; its values cannot be placed.
+            if max(columns) >= len(row) or _MERGED in columns or len(set(columns)) < len(columns):
                 cells.extend(_unplaced(grid, row, item, measures))
                 continue
             parse = parse_amount if item == "administrative_fees" else parse_count
@@ -427,13 +429,19 @@ def _unplaced(grid: Grid, row: Row, item: str, measures: tuple[str, ...]) -> lis
 
 
 def _measure_heads(row: Row) -> dict[str, int]:
-    """measure → column, for a header row of table 二 (信息内容 本年制发件数 …)."""
-    found = {}
+    """measure → column, for a header row of table 二 (信息内容 本年制发件数 …); _MERGED for
+    the measures of a head that names two (the rule between their columns not seen)."""
+    found: dict[str, int] = {}
     for c, text in enumerate(row):
-        measure = match_row(DISCLOSURE_MEASURE_LABELS, normalize_label(text))
-        if measure is not None and measure not in found:
-            found[measure] = c
+        label = normalize_label(text)
+        named = [e.code for e in DISCLOSURE_MEASURE_LABELS if e.pattern.search(label)]
+        for measure in named:
+            if measure not in found:
+                found[measure] = c if len(named) == 1 else _MERGED
     return found
+
+
+_MERGED = -1
 
 
 def _refused(cell: Cell) -> Cell:

@@ -39,13 +39,15 @@ RULE_PX, EDGE_COVER = 60, 0.6
 # Down the page a rule is taken only this long (12.7 mm): a column of characters set one
 # above another (table 四's heads) lines up strokes longer than RULE_PX. A shorter stroke
 # down (at least SHORT_RULE_PX) is a rule when it runs from a rule across, through another,
-# into a third (its ends within TOUCH_PX of them): the side of two or more cells in a table
-# set tight (table 二's sections, table 四's two rows of heads). A character's stroke may
+# into a third (its ends within TOUCH_PX of them; strokes of characters set tight in two rows
+# one above the other can cross a rule and run a little past two more): the side of two or
+# more cells in a table set tight (table 二's sections, table 四's two rows of heads). A character's stroke may
 # touch a rule in a tight cell, but never crosses one. So a one-row piece of a table (cut off
 # by a page break) has no column rules here: a seal's arc through it, taken for one, once
 # shifted its values by a column (table 二 refuses such a row, extract/layout.py).
 DOWN_RULE_PX, SHORT_RULE_PX, TOUCH_PX = 100, 16, 1
 MERGE_PX = 6  # strokes this close are one rule
+ROW_PX = 20  # the least height of a row (2.5 mm)
 # Rules are erased with this much around them (a rule's grey fringe, read as 1 or — beside a
 # value, is what OCR would otherwise add to it), and a cell is cut this far inside its rules.
 ERASE_PX, INSET_PX = 7, 4
@@ -155,7 +157,7 @@ def _read_across(
     across = np.zeros(count, np.uint8)
     for i in range(1, count):
         x, y, w, h, _ = stats[i]
-        for text, _, (left, top, right, bottom) in boxes:
+        for text, _, (left, top, right, bottom) in [*boxes, *_runs_on_a_line(boxes)]:
             if not is_printed_label(text):
                 continue
             left, top, right, bottom = left * k, top * k, right * k, bottom * k
@@ -164,6 +166,40 @@ def _read_across(
                 across[i] = 255
                 break
     return across[labels]
+
+
+def _runs_on_a_line(
+    boxes: tuple[tuple[str, float, tuple[float, float, float, float]], ...],
+) -> list[tuple[str, float, tuple[float, float, float, float]]]:
+    """Boxes read on one line, each close after the last, as one box with their text run
+    together: a label whose strokes were erased where they lined up with the row below (two
+    labels alike, centred) is read in pieces ("年新收政府" "言息公开" "请数量")."""
+    runs: list[list[tuple[str, float, tuple[float, float, float, float]]]] = []
+    for box in sorted(boxes, key=lambda b: b[2][0]):
+        left, top, _, bottom = box[2]
+        height = bottom - top
+        for run in runs:
+            last = run[-1][2]
+            centre, last_centre = (top + bottom) / 2, (last[1] + last[3]) / 2
+            if abs(centre - last_centre) < height / 2 and 0 <= left - last[2] < 2.5 * height:
+                run.append(box)
+                break
+        else:
+            runs.append([box])
+    return [
+        (
+            "".join(text for text, _, _ in run),
+            min(score for _, score, _ in run),
+            (
+                run[0][2][0],
+                min(b[1] for _, _, b in run),
+                run[-1][2][2],
+                max(b[3] for _, _, b in run),
+            ),
+        )
+        for run in runs
+        if len(run) > 1
+    ]
 
 
 def _box(found: list, scale: float) -> tuple[str, float, tuple[float, float, float, float]]:
@@ -196,7 +232,9 @@ def _skew(grey: np.ndarray) -> float:
     distinct."""
     import cv2
 
-    ink = (grey < 160).astype(np.uint8) * 255
+    # Ink as the cells read it: a thin grey rule (0.5 px, scanned at 150 dpi) is lighter than
+    # black print by far, and a page whose rules were missed was read 0.9° askew.
+    ink = (grey < INK_LEVEL).astype(np.uint8) * 255
     w = grey.shape[1]
     lines = cv2.HoughLinesP(ink, 1, np.pi / 1800, 200, minLineLength=w // 3, maxLineGap=5)
     segments = np.asarray(lines if lines is not None else [], dtype=np.float64).reshape(-1, 4)
@@ -338,6 +376,7 @@ def _grid(
     xs = _rule_positions(vertical[top:bottom, left:right], axis=0, offset=left)
     if len(ys) < 2 or len(xs) < 2:
         return None
+    ys = _open_ends(vertical[top:bottom, left:right], xs, ys, top, left, page.dpi / DPI)
     edges = [
         [_cell_edges(page, xs[c], xs[c + 1], ys[r], ys[r + 1]) for c in range(len(xs) - 1)]
         for r in range(len(ys) - 1)
@@ -359,6 +398,7 @@ def _grid(
     first_rows, second_rows, unread = _blank_cells_read_again(
         page, again, (_printed(first.rows), _printed(second.rows)), regions, xs, ys
     )
+    first_rows = _labels_from_either(first_rows, second_rows)
     ambiguous = first.ambiguous | second.ambiguous | unread
     inside = [s for text, s, box in page.boxes if _within(box, bounds)]
     return Grid(
@@ -373,6 +413,44 @@ def _grid(
         whitespace=None,
         confidence=round(float(np.mean(inside)), 3) if inside else None,
     )
+
+
+def _open_ends(
+    vertical: np.ndarray, xs: list[int], ys: list[int], top: int, left: int, k: float
+) -> list[int]:
+    """`ys` with an edge added where the column rules run on a row's height and more past the
+    first (or last) rule across: a table broken over pages is drawn with no rule across at the
+    break (Chromium), and the row there would be lost with it."""
+    down = [(vertical[:, max(x - left - 2, 0) : x - left + 3] > 0).any(axis=1) for x in xs]
+    ruled = np.nonzero(np.sum(down, axis=0) >= max(2, len(xs) // 2))[0]
+    if not len(ruled):
+        return ys
+    first, last = top + int(ruled[0]), top + int(ruled[-1])
+    row = ROW_PX * k
+    return [
+        *([first] if ys[0] - first >= row else []),
+        *ys,
+        *([last] if last - ys[-1] >= row else []),
+    ]
+
+
+def _labels_from_either(
+    first: tuple[tuple[str, ...], ...], second: tuple[tuple[str, ...], ...]
+) -> tuple[tuple[str, ...], ...]:
+    """The first reading, with a label it misread beyond knowing taken from the second where
+    that reads a printed label (labels place rows and columns; only values must agree)."""
+    return tuple(
+        tuple(
+            b if _IDEOGRAPHS.search(a) and not _known(a) and _known(b) else a
+            for a, b in zip(row_a, row_b, strict=True)
+        )
+        for row_a, row_b in zip(first, second, strict=True)
+    )
+
+
+def _known(text: str) -> bool:
+    """`text` is a printed label of the form, or a misreading of one that tells which."""
+    return normalize_label(closest_printed_label(text)) in PRINTED
 
 
 def _rule_positions(mask: np.ndarray, axis: int, offset: int) -> list[int]:
@@ -440,9 +518,15 @@ def _blank_cells_read_again(
     first, second = [list(map(list, rows)) for rows in readings]
     unread = set()
     for (r, c), (r1, c1) in _extents(regions).items():
+        inside = (xs[c] - 3, ys[r] - 3, xs[c1 + 1] + 4, ys[r1 + 1] + 4)
+        box = (xs[c] + INSET_PX, ys[r] + INSET_PX, xs[c1 + 1] - INSET_PX, ys[r1 + 1] - INSET_PX)
+        for rows, image in ((first, page), (second, again)):
+            if _garbled(rows[r][c]):
+                rows[r][c] = _read_beside_rules(image, inside) or rows[r][c]
+            elif rows[r][c].strip() == "1" and not _stands_upright(image, box):
+                rows[r][c] = _zero_mark(image, box) or ""  # a slash, blurred, read as 1
         if first[r][c].strip() and second[r][c].strip():
             continue
-        box = (xs[c] + INSET_PX, ys[r] + INSET_PX, xs[c1 + 1] - INSET_PX, ys[r1 + 1] - INSET_PX)
         marks = {_zero_mark(page, box), _zero_mark(again, box)}
         if marks == {""}:
             continue  # blank in both images
@@ -454,7 +538,10 @@ def _blank_cells_read_again(
                     text = _as_printed(_recognised(image, cell))
                     # The recogniser reads a slash cut short by the cell's edge as 1.
                     upright = text != "1" or _stands_upright(image, box)
-                    rows[r][c] = text if _DIGITS.match(text) and upright else ""
+                    if _DIGITS.match(text) and upright:
+                        rows[r][c] = text
+                    else:
+                        rows[r][c] = _read_beside_rules(image, inside)
             if not (first[r][c].strip() and second[r][c].strip()):
                 unread.add((r, c))
         elif not (first[r][c] or second[r][c]):
@@ -464,6 +551,82 @@ def _blank_cells_read_again(
         tuple(tuple(row) for row in second),
         unread,
     )
+
+
+def _garbled(text: str) -> bool:
+    """A cell read as a letter or two, or a sign: no value of the form, no label (labels are
+    ideographs). A digit printed tight against a rule reads so once the rule's fringe is
+    erased with a slice of it (a 0 becomes C)."""
+    text = text.strip()
+    return bool(_GARBLED.match(text)) and not (_DIGITS.match(text) or _DASHES.match(text))
+
+
+def _read_beside_rules(page: ScannedPage, box: tuple[int, int, int, int]) -> str:
+    """The digits in `box` (a cell, pixels at DPI, its rules' fringe inside it) when the page's
+    reading found none: recognised alone, the ink that touches an erased rule drawn on into
+    it a stroke's width (a 0 printed tight against its rule loses the part that ran into
+    it), or a 0 told by its shape when that is all the cell holds (the recogniser reads a
+    lone full-width 0 as "a"). '' when neither reads a number, or for a 1 that does not
+    stand upright (a slash cut short)."""
+    import cv2
+
+    if page.marks is None:
+        return ""
+    k = page.dpi / DPI
+    left, top, right, bottom = (int(v * k) for v in box)
+    grey = page.marks[top:bottom, left:right].copy()
+    rules = page.rules[0][top:bottom, left:right] | page.rules[1][top:bottom, left:right]
+    erased = cv2.dilate(rules, np.ones((3, 3), np.uint8)) > 0
+    dark = _glyphs_inside(grey, erased, k)
+    ys, xs = np.nonzero(dark)
+    if len(ys) < 3 or _is_slash(xs, ys):  # a slash drawn on into its rule reads as 7
+        return ""
+    # Drawn on only into the column rules: a digit set tight against its cell's side; a
+    # stroke drawn up into the rule above would be a bar (a / read as 7).
+    erased &= cv2.dilate(page.rules[1][top:bottom, left:right], np.ones((3, 3), np.uint8)) > 0
+    drawn = dark.copy()
+    for _ in range(max(2, round(2 * k))):
+        drawn |= cv2.dilate(drawn.astype(np.uint8), _CROSS).astype(bool) & erased
+    grey[drawn & ~dark] = int(np.percentile(grey[dark], 10))
+    ys, xs = np.nonzero(drawn)
+    text = _as_printed(_recognised_ink(grey, (ys.min(), xs.min(), ys.max(), xs.max()), k))
+    if not _DIGITS.match(text):
+        return "0" if _is_lone_zero(drawn, k) else ""
+    return "" if text == "1" and not _stands_upright(page, box) else text
+
+
+def _glyphs_inside(grey: np.ndarray, erased: np.ndarray, k: float) -> np.ndarray:
+    """The ink (bool) of the cell inside its rules: specks cleared, and ink beyond an erased
+    rule (the fringe, a neighbour's digit set tight on the other side) left out."""
+    import cv2
+
+    dark = _without_specks((grey < INK_LEVEL).astype(np.uint8), int(SPECK_PX * k * k))
+    _, pieces = cv2.connectedComponents((~erased).astype(np.uint8), connectivity=4)
+    h, w = pieces.shape
+    middle = pieces[h // 2, w // 2]  # the cell's own white, walled in by its rules
+    inside = dark.astype(bool) & (pieces == middle) if middle else dark.astype(bool)
+    inside[:, inside.mean(axis=0) > 0.8] = False  # a rule's grey fringe left beside it
+    inside[inside.mean(axis=1) > 0.8, :] = False
+    return inside
+
+
+def _is_lone_zero(ink: np.ndarray, k: float) -> bool:
+    """The ink is one upright oval round one hole at its middle, the hole most of its height:
+    a 0 (a 6 or 9 has its hole low or high, an 8 two, a 4 a small one)."""
+    import cv2
+
+    contours, hierarchy = cv2.findContours(
+        ink.astype(np.uint8), cv2.RETR_CCOMP, cv2.CHAIN_APPROX_NONE
+    )
+    if len(contours) != 2 or hierarchy[0][0][3] != -1 or hierarchy[0][1][3] != 0:
+        return False
+    x, y, w, h = cv2.boundingRect(contours[0])
+    hx, hy, hw, hh = cv2.boundingRect(contours[1])
+    middle = abs((hy + hh / 2) - (y + h / 2)) <= 0.12 * h
+    return h >= 8 * k and 1.1 <= h / w <= 3.0 and hh >= 0.55 * h and hw >= 0.3 * w and middle
+
+
+_CROSS = np.array([[0, 1, 0], [1, 1, 1], [0, 1, 0]], np.uint8)
 
 
 def _extents(regions: Any) -> dict[tuple[int, int], tuple[int, int]]:
@@ -566,8 +729,6 @@ def _recognised(page: ScannedPage, box: tuple[float, float, float, float]) -> st
     """The text in `box` (pixels at DPI) of the page's image, by the recogniser alone: cut
     to its ink and scaled to the height the recogniser reads best (a lone 1 with the cell's
     white around it is read as the ideograph 一)."""
-    import cv2
-
     k = page.dpi / DPI
     left, top, right, bottom = (int(v * k) for v in box)
     crop = page.image[max(top - 2, 0) : bottom + 2, left + 3 : right - 3]
@@ -576,10 +737,18 @@ def _recognised(page: ScannedPage, box: tuple[float, float, float, float]) -> st
     ys, xs = np.nonzero(_without_specks((crop < INK_LEVEL).astype(np.uint8), int(SPECK_PX * k * k)))
     if not len(ys):
         return ""
+    return _recognised_ink(crop, (ys.min(), xs.min(), ys.max(), xs.max()), k)
+
+
+def _recognised_ink(crop: np.ndarray, ink: tuple[int, int, int, int], k: float) -> str:
+    """The text of the ink's extent (top, left, bottom, right) in `crop`, with a white margin,
+    scaled to RECOGNISED_PX high and recognised alone."""
+    import cv2
+
+    top, left, bottom, right = ink
     pad = int(4 * k)
-    crop = crop[
-        max(ys.min() - pad, 0) : ys.max() + pad + 1, max(xs.min() - pad, 0) : xs.max() + pad + 1
-    ]
+    crop = cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+    crop = crop[top : bottom + 2 * pad + 1, left : right + 2 * pad + 1]
     scale = RECOGNISED_PX / crop.shape[0]
     crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     padded = cv2.copyMakeBorder(crop, 8, 8, 8, 8, cv2.BORDER_CONSTANT, value=255)
@@ -594,6 +763,11 @@ def _recognised(page: ScannedPage, box: tuple[float, float, float, float]) -> st
 _DASHES = re.compile(r"^[一_－-]{1,2}$")
 _ZEROS = re.compile(r"^[0-9Oo]+$")
 _DIGITS = re.compile(r"^[0-9][0-9,.]*$")
+# A label's numbering 1、 with its 、 misread as a stroke or a comma (a seal's arc through
+# it): "3/其他".
+_NUMBERING_MISREAD = re.compile(r"^(\d)[/|\\,，;；:：'`](?=[\u4e00-\u9fff])")
+_IDEOGRAPHS = re.compile(r"[\u4e00-\u9fff]{2}")
+_GARBLED = re.compile(r"^(?:[^\u4e00-\u9fff]{1,2}|口)$")
 
 
 def _printed(rows: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
@@ -617,7 +791,7 @@ def _label_pieces_joined(row: tuple[str, ...]) -> tuple[str, ...]:
 def _as_printed(text: str) -> str:
     """A value's marks as printed, a label as the form prints it when OCR misread it a
     little (labels.closest_printed_label)."""
-    text = closest_printed_label(text.strip())
+    text = closest_printed_label(_NUMBERING_MISREAD.sub(r"\1、", text.strip()))
     if _DASHES.match(text):
         return "—"
     if _ZEROS.match(text):

@@ -36,3 +36,15 @@ def test_the_other_rows_are_read() -> None:
     cells = _parsed()
     assert [v[0] for (row, _), v in cells.items() if row == "normative_documents"] == [1, 3, 61]
     assert cells[("administrative_license", "decisions")][0] == 28059
+
+
+def test_a_head_that_names_two_measures_refuses_them_rather_than_shift_a_column() -> None:
+    # The rule between 本年制发件数 and 本年废止件数 not seen (a 0.5 px rule, scanned): the
+    # heads merge, and so do the values; 现行有效件数's 5 must not be read as 废止.
+    rows = (
+        ("信息内容", "本年制发件数 本年废止件数", "现行有效件数"),
+        ("规章", "1 0", "5"),
+    )
+    grid = Grid(1, 0, rows, rows, frozenset(), frozenset(), "ocr", None, None, 0.9)
+    cells = {c.col: (c.value, c.reading) for c in parse_disclosure([grid])}
+    assert cells == {m: (None, "ambiguous") for m in ("issued", "repealed", "in_force")}

@@ -10,7 +10,17 @@ from pathlib import Path
 import numpy as np
 
 from corpus.scan import draw_scan_look, scanned_pdf
-from extract.ocr import DPI, ScannedPage, _read_across, _rule_masks, _zero_mark
+from extract.ocr import (
+    DPI,
+    ScannedPage,
+    _as_printed,
+    _is_lone_zero,
+    _labels_from_either,
+    _open_ends,
+    _read_across,
+    _rule_masks,
+    _zero_mark,
+)
 from extract.report import extract_report
 from tests.conftest import REPO, SAMPLE_PORTAL, SAMPLE_TRUTH, sample_manifest
 
@@ -120,3 +130,62 @@ def test_a_short_rule_ocr_read_a_line_of_text_across_is_a_character_not_a_rule()
     beside = (("规章", 0.9, (120.0, 38.0, 190.0, 58.0)),)
     assert _read_across(short, across_rows_1_2, 1.0)[40:55, 200:202].all()
     assert not _read_across(short, beside, 1.0).any()
+
+
+def test_a_label_misread_in_pieces_across_a_stroke_taken_for_a_rule_still_vetoes_it() -> None:
+    # The rule's pixels erased before OCR, the label reads in three pieces, and rows 1 and 2
+    # are too alike for the misreading to tell which it is: still a label, not a rule.
+    _, _, short = _rule_masks(_tight_table(), 1.0)
+    pieces = (
+        ("、年新收政府", 0.9, (120.0, 38.0, 196.0, 58.0)),
+        ("言息公开", 0.9, (206.0, 38.0, 250.0, 58.0)),
+        ("E请数量", 0.9, (255.0, 38.0, 290.0, 58.0)),
+    )
+    assert _read_across(short, pieces, 1.0)[40:55, 200:202].all()
+    assert not _read_across(short, pieces[:1], 1.0).any()  # one piece alone is no label
+
+
+def _oval(hole_from: float, hole_to: float) -> np.ndarray:
+    """An upright ring 24 px high, 14 wide, its hole running between the given fractions
+    of its height."""
+    ink = np.zeros((40, 30), bool)
+    yy, xx = np.mgrid[0:40, 0:30]
+    ink[((yy - 20) / 12) ** 2 + ((xx - 15) / 7) ** 2 <= 1] = True
+    top, bottom = 8 + int(24 * hole_from), 8 + int(24 * hole_to)
+    ink[top:bottom, 12:18] = False
+    return ink
+
+
+def test_a_lone_zero_is_told_by_its_one_tall_hole_in_the_middle() -> None:
+    assert _is_lone_zero(_oval(0.2, 0.8), 1.0)
+    assert not _is_lone_zero(_oval(0.55, 0.85), 1.0)  # a hole low and short: a 6
+    assert not _is_lone_zero(_oval(0.15, 0.45), 1.0)  # high: a 9
+    two_holes = _oval(0.2, 0.8)
+    two_holes[19:21, 10:20] = True  # a bar across the middle: an 8
+    assert not _is_lone_zero(two_holes, 1.0)
+    open_ring = _oval(0.2, 0.8)
+    open_ring[14:26, 17:] = False  # a C (a 0 cut by its rule, not drawn on): not told as 0
+    assert not _is_lone_zero(open_ring, 1.0)
+
+
+def test_numbering_misread_as_a_stroke_is_the_forms_numbering() -> None:
+    assert _as_printed("3/其他") == "3、其他"  # a seal's arc through the 、
+    assert _as_printed("3/4") == "3/4"  # not a label: left as read
+
+
+def test_a_label_the_first_reading_misread_beyond_knowing_comes_from_the_second() -> None:
+    first = (("、年新收政府言息公开E请数量", "4"), ("二、上年结转政府信息公开申请数量", "0"))
+    second = (("一、本年新收政府信息公开申请数量", "7"), ("二、上年结转政府信息公开申请数", "0"))
+    assert _labels_from_either(first, second) == (
+        ("一、本年新收政府信息公开申请数量", "4"),  # values stay the first reading's
+        ("二、上年结转政府信息公开申请数量", "0"),
+    )
+
+
+def test_a_table_broken_over_pages_without_a_rule_at_the_break_keeps_its_first_row() -> None:
+    vertical = np.zeros((200, 300), np.uint8)
+    for x in (10, 100, 200, 290):
+        vertical[5:195, x - 1 : x + 1] = 255  # the columns run from the page's top
+    xs = [10, 100, 200, 290]
+    assert _open_ends(vertical, xs, [40, 80, 194], 0, 0, 1.0) == [5, 40, 80, 194]
+    assert _open_ends(vertical, xs, [8, 80, 194], 0, 0, 1.0) == [8, 80, 194]  # closed
