@@ -33,6 +33,7 @@ from extract import crawl_portal, fetch_report, read_fetched
 from extract.fetch import clear_partial_downloads
 from extract.http import Limits
 from extract.polite import Politeness, polite_client
+from flows.run import Run
 from flows.runners import (
     ForkserverTaskRunner,
     even_tasks,
@@ -60,6 +61,7 @@ from nianbao.records import (
     RunSummary,
 )
 from nianbao.settings import Settings
+from warehouse import Warehouse
 
 
 def _politeness(settings: Settings) -> Politeness:
@@ -128,17 +130,17 @@ def read(files: list[FetchedFile], judge: bool) -> JudgedBatch:
 
 
 @task(name="load", cache_policy=NO_CACHE)
-def load(results: list[FileResult], settings: Settings, run_id: str) -> list[ReportOutcome]:
+def load(results: list[FileResult], run: Run) -> list[ReportOutcome]:
     """Record judged results: the batch's reports in one warehouse transaction."""
-    aliases = load_aliases(settings.aliases_file)
-    loaded = _load_readable(results, settings, run_id, aliases)
+    aliases = load_aliases(run.settings.aliases_file)
+    loaded = _load_readable(results, run, aliases)
     outcomes = [
-        outcome_rules.with_work_done(loaded.get(n) or _settle_unread(r, settings, run_id), r)
+        outcome_rules.with_work_done(loaded.get(n) or _settle_unread(r, run), r)
         for n, r in enumerate(results)
     ]
     files = [r.source for r in results if isinstance(r.source, FetchedFile)]
-    warehouse.retire_failures(settings.db_path, files)
-    warehouse.remember_fetches(settings.db_path, files)
+    run.store.retire_failures(files)
+    run.store.remember_fetches(files)
     return outcomes
 
 
@@ -158,22 +160,22 @@ def _label(result: FileResult) -> str:
     return f"{report.agency} {report.year} ({result.report_id})"
 
 
-def _settle_unread(result: FileResult, settings: Settings, run_id: str) -> ReportOutcome:
+def _settle_unread(result: FileResult, run: Run) -> ReportOutcome:
     """A file with no report: known from an earlier run, or quarantined with its reason."""
     if result.known:
         return outcome_rules.unread(result, newly_quarantined=False)
     reason = outcome_rules.quarantine_reason(result)
-    new = warehouse.quarantine_report(settings.db_path, result.source, reason, run_id)
+    new = run.store.quarantine_report(result.source, reason, run.run_id)
     return outcome_rules.unread(result, newly_quarantined=new)
 
 
 def _load_readable(
-    results: list[FileResult], settings: Settings, run_id: str, aliases: dict[str, str]
+    results: list[FileResult], run: Run, aliases: dict[str, str]
 ) -> dict[int, ReportOutcome]:
     """Load the batch's new reports together; their outcomes by position in `results`."""
     readable = [(n, r) for n, r in enumerate(results) if r.report is not None and not r.known]
     items = [_to_load(r, aliases) for _, r in readable]
-    fresh = warehouse.load_reports(settings.db_path, items, run_id)
+    fresh = run.store.load_reports(items, run.run_id)
     return {
         n: outcome_rules.loaded(r) if new else outcome_rules.unchanged(r)
         for (n, r), new in zip(readable, fresh, strict=True)
@@ -220,15 +222,14 @@ def ingest(source: str, settings: Settings, allowed_host: str | None = None) -> 
             settings.db_path, settings.lock_wait_seconds, on_published=journal.clear
         ) as work:
             warehouse.verify(work, shown_as=settings.db_path)  # `serve` checks nothing before
-            with warehouse.held_open(work):  # the copy is the run's own: no reader waits on it
-                local = _on_copy(settings, work)
-                clear_partial_downloads(local.raw_folder)
-                warehouse.start_run(work, run_id, source)
-                _replay_journal(work, journal, settings.alert_to)
-                summary = _ingest_files(source, local, run_id, allowed_host)
-                summary = replace(summary, db_path=str(settings.db_path))
-                warehouse.finish_run(work, summary, "ok")
-                alert(summary, local, journal)
+            with Warehouse.open(work) as store:  # the copy is the run's own: no reader waits
+                run = Run(run_id, source, settings, store)
+                clear_partial_downloads(settings.raw_folder)
+                store.start_run(run_id, source)
+                _replay_journal(store, journal, settings.alert_to)
+                summary = _ingest_files(run, allowed_host)
+                store.finish_run(summary, "ok")
+                alert(summary, run, journal)
     except warehouse.RunInProgress:
         raise
     except BaseException as err:  # SIGTERM and Ctrl-C too: the run is on record as failed
@@ -242,18 +243,11 @@ def _journal_path(db_path: Path) -> Path:
     return real.with_name(real.name + ".alerts-sent")
 
 
-def _replay_journal(work: Path, journal: alerts.SentJournal, recipients: list[str]) -> None:
+def _replay_journal(store: Warehouse, journal: alerts.SentJournal, recipients: list[str]) -> None:
     """Mailings an earlier run made but did not publish (it was killed, or its publish
     failed): recorded now, so that they are not mailed again."""
     for run_id, sent in journal.entries():
-        warehouse.record_deliveries(work, run_id, sent, recipients)
-
-
-def _on_copy(settings: Settings, work: Path) -> Settings:
-    """The run's settings, writing to the working copy; files stay beside the real warehouse."""
-    return settings.model_copy(
-        update={"db_path": work, "raw_dir": settings.raw_folder, "docs_dir": settings.docs_folder}
-    )
+        store.record_deliveries(run_id, sent, recipients)
 
 
 def _failure_message(err: BaseException) -> str:
@@ -269,10 +263,13 @@ def _record_failed_run(settings: Settings, run_id: str, source: str, err: BaseEx
     warehouse can still be written: a full disk may forbid even that)."""
     message = _failure_message(err)
     try:
-        with warehouse.working_copy(settings.db_path, settings.lock_wait_seconds) as work:
-            warehouse.start_run(work, run_id, source)
+        with (
+            warehouse.working_copy(settings.db_path, settings.lock_wait_seconds) as work,
+            Warehouse.open(work) as store,
+        ):
+            store.start_run(run_id, source)
             empty = RunSummary(run_id, source, str(settings.db_path), (), 0)
-            warehouse.finish_run(work, empty, "failed", message)
+            store.finish_run(empty, "failed", message)
     except Exception as second:  # the first failure is the one to report
         get_run_logger().error("the failed run could not be recorded either: %s", second)
 
@@ -283,14 +280,12 @@ def check_continuity(pairs: list[tuple[object, ...]]) -> dict[str, CheckResult]:
     return expectations.validate_continuity(pairs)
 
 
-def _with_continuity(
-    summary: RunSummary, settings: Settings, run_id: str, runner: TaskRunner[Any]
-) -> RunSummary:
+def _with_continuity(summary: RunSummary, run: Run, runner: TaskRunner[Any]) -> RunSummary:
     """R7 for the reports loaded now, against last year's and next year's of the same body."""
     loaded = [o.report_id for o in summary.outcomes if o.status == "loaded"]
-    pairs = warehouse.continuity_pairs(settings.db_path, loaded)
+    pairs = run.store.continuity_pairs(loaded)
     results = runner.submit(check_continuity, {"pairs": pairs}).result() if pairs else {}
-    warehouse.record_checks(settings.db_path, run_id, results)
+    run.store.record_checks(run.run_id, results)
     failed = {rid for rid, r in results.items() if not r.success}
     outcomes = tuple(
         replace(o, failed_checks=(*o.failed_checks, "R7"))
@@ -321,14 +316,15 @@ def _data_docs(
 
 
 @task(name="alert", cache_policy=NO_CACHE)
-def alert(summary: RunSummary, settings: Settings, journal: alerts.SentJournal) -> int:
+def alert(summary: RunSummary, run: Run, journal: alerts.SentJournal) -> int:
     """Mail the findings each recipient has not had; what the server did not take (down, or
     a recipient refused) stays pending for the next run. Each mailing is journalled the moment
     the server takes it, so a run killed before publishing does not mail it again."""
     logger = get_run_logger()
+    settings = run.settings
     # findings every recipient already had (a mailing replayed from the journal) are settled
-    warehouse.settle_alerts(settings.db_path, summary.run_id, settings.alert_to)
-    pending = warehouse.pending_findings(settings.db_path)
+    run.store.settle_alerts(summary.run_id, settings.alert_to)
+    pending = run.store.pending_findings()
     if not pending:
         return 0
     if not settings.smtp_host or not settings.alert_to:
@@ -337,11 +333,11 @@ def alert(summary: RunSummary, settings: Settings, journal: alerts.SentJournal) 
             len(pending),
         )
         return 0
-    had = warehouse.delivered(settings.db_path, [f.finding_key for f in pending])
+    had = run.store.delivered([f.finding_key for f in pending])
     sent = 0
     for group, findings in alerts.mailings(pending, settings.alert_to, had):
         try:
-            took = _mail(group, findings, summary, settings, journal)
+            took = _mail(group, findings, summary, run, journal)
         except (OSError, smtplib.SMTPException) as err:
             logger.warning(
                 "alert mail to %s not sent (%s: %s); %d finding(s) stay pending",
@@ -365,11 +361,12 @@ def _mail(
     group: list[str],
     findings: list[Finding],
     summary: RunSummary,
-    settings: Settings,
+    run: Run,
     journal: alerts.SentJournal,
 ) -> list[str]:
     """Mail `findings` to `group`; who the server took it for, on record (journal, then the
     warehouse) the moment it took it."""
+    settings = run.settings
     docs = settings.docs_folder / summary.run_id / "index.html"
     message = alerts.compose(findings, summary, settings, docs if docs.exists() else None, group)
     keys = [f.finding_key for f in findings]
@@ -380,16 +377,15 @@ def _mail(
         if took:
             journal.append(summary.run_id, took, keys)
             pairs = [(k, who) for k in keys for who in took]
-            warehouse.record_deliveries(settings.db_path, summary.run_id, pairs, settings.alert_to)
+            run.store.record_deliveries(summary.run_id, pairs, settings.alert_to)
 
     alerts.send(message, settings, accepted)
     return took
 
 
-def _ingest_files(
-    source: str, settings: Settings, run_id: str, allowed_host: str | None = None
-) -> RunSummary:
+def _ingest_files(run: Run, allowed_host: str | None = None) -> RunSummary:
     logger = get_run_logger()
+    source, settings, run_id = run.source, run.settings, run.run_id
     politeness = _politeness(settings)
     found = crawl(source, settings, politeness, allowed_host)
     urls = [link.url for link in found.links]
@@ -402,17 +398,15 @@ def _ingest_files(
             "the column was not seen whole",
             settings.max_crawl_pages,
         )
-    warehouse.record_skips(settings.db_path, run_id, source, list(found.skipped_items))
+    run.store.record_skips(run_id, source, list(found.skipped_items))
     host = allowed_host or urlsplit(source).hostname or ""
-    known = frozenset(warehouse.known_report_ids(settings.db_path))
-    cache = warehouse.fetch_cache(settings.db_path)
+    known = frozenset(run.store.known_report_ids())
+    cache = run.store.fetch_cache()
     expected = _likely_new(urls, cache, known)
     runner = task_runner(settings, expected)
     _start_early(runner, expected)
     with workers_share_api(runner), runner:
-        outcomes, gx_results = _read_and_load(
-            runner, urls, settings, run_id, known, cache, (politeness, host)
-        )
+        outcomes, gx_results = _read_and_load(runner, urls, run, known, cache, (politeness, host))
         ordered = tuple(outcomes[url] for url in urls)
         summary = RunSummary(
             run_id,
@@ -423,7 +417,7 @@ def _ingest_files(
             found.skipped_items,
             found.page_limit_reached,
         )
-        summary = _with_continuity(summary, settings, run_id, runner)
+        summary = _with_continuity(summary, run, runner)
         _data_docs(summary, settings, gx_results, runner)
     return summary
 
@@ -431,8 +425,7 @@ def _ingest_files(
 def _read_and_load(
     runner: TaskRunner[Any],
     urls: list[str],
-    settings: Settings,
-    run_id: str,
+    run: Run,
     known: frozenset[str],
     cache: dict[str, CachedFetch],
     fetching: tuple[Politeness, str],  # the run's pace, and the host downloads must stay on
@@ -441,6 +434,7 @@ def _read_and_load(
     nothing to do gets the new files; once all are in, the rest go out in rounds. The
     outcome of every URL, and GX's results of judging the files read."""
     logger = get_run_logger()
+    settings = run.settings
     outcomes: dict[str, ReportOutcome] = {}
     gx_results: list[GxResult] = []
     here = _judges_here(runner)  # else the workers judge what they read
@@ -450,7 +444,7 @@ def _read_and_load(
         # quote: Prefect would walk every cell of every report to track task inputs (seconds of
         # the flow's CPU on a hundred reports); a batch's inputs need no tracking.
         results = cast(list[FileResult], quote(list(judged)))
-        for outcome in load(results, settings, run_id):
+        for outcome in load(results, run):
             outcomes[outcome.url] = outcome
             logger.info(
                 "[%d/%d] %s %s", len(outcomes), len(urls), outcome.status, _describe(outcome)

@@ -1,52 +1,15 @@
 """Stage 3: the DuckDB warehouse: migrations, loading, and the SPEC §3 views."""
 
-from warehouse.load import (
-    continuity_pairs,
-    delivered,
-    fetch_cache,
-    finish_run,
-    held_open,
-    known_report_ids,
-    load_report,
-    load_reports,
-    open_warehouse,
-    pending_findings,
-    quarantine_report,
-    record_checks,
-    record_deliveries,
-    record_skips,
-    remember_fetches,
-    retire_failures,
-    settle_alerts,
-    start_run,
-    verify,
-)
 from warehouse.migrate import apply_migrations
 from warehouse.publish import RunInProgress, check_location, real_path, working_copy
+from warehouse.store import Warehouse, verify
 
 __all__ = [
     "RunInProgress",
-    "working_copy",
+    "Warehouse",
+    "apply_migrations",
     "check_location",
     "real_path",
-    "delivered",
-    "record_deliveries",
-    "record_skips",
-    "retire_failures",
-    "settle_alerts",
-    "pending_findings",
-    "apply_migrations",
-    "continuity_pairs",
-    "fetch_cache",
-    "remember_fetches",
-    "record_checks",
-    "finish_run",
-    "held_open",
-    "known_report_ids",
-    "load_report",
-    "load_reports",
-    "open_warehouse",
-    "quarantine_report",
-    "start_run",
     "verify",
+    "working_copy",
 ]

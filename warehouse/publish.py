@@ -22,7 +22,6 @@ from pathlib import Path
 import duckdb
 
 from nianbao.errors import EnvironmentBroken, NianbaoError
-from warehouse.load import forget_migrations
 
 
 class RunInProgress(NianbaoError):
@@ -134,7 +133,6 @@ def working_copy(
     work = _sidecar(db_path, ".next")
     with _exclusive(_sidecar(db_path, ".lock"), wait_seconds):
         _discard(work)
-        forget_migrations(work)
         _copy(db_path, work)
         try:
             yield work

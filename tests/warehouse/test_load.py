@@ -10,14 +10,32 @@ import duckdb
 import pytest
 
 import warehouse
-from nianbao.records import CheckResult, FetchedFile, FetchFailure, ReportToLoad
+from nianbao.records import (
+    CheckResult,
+    ExtractedReport,
+    FetchedFile,
+    FetchFailure,
+    ReportToLoad,
+)
 from tests.conftest import real_truth
 from tests.expectations.test_relations import report_from_truth
+from warehouse import Warehouse
 from warehouse.migrate import migration_files, view_files
 
 
 def _fetched(sha: str, url: str = "http://127.0.0.1/r.pdf") -> FetchedFile:
     return FetchedFile(url, sha * 4, f"/tmp/{sha}.pdf", 1, "application/pdf", datetime.now(UTC))
+
+
+def _load(
+    db: Path,
+    fetched: FetchedFile,
+    report: ExtractedReport,
+    checks: tuple[CheckResult, ...],
+    run_id: str,
+) -> bool:
+    with Warehouse.open(db) as store:
+        return store.load_report(fetched, report, checks, run_id)
 
 
 def _rows(db: Path, sql: str) -> list[tuple]:
@@ -30,7 +48,7 @@ def _rows(db: Path, sql: str) -> list[tuple]:
 
 def test_migrations_apply_once(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
-    with warehouse.open_warehouse(db) as con:
+    with Warehouse.open(db) as store, store.connection() as con:
         first = [
             r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY id").fetchall()
         ]
@@ -58,7 +76,7 @@ def test_each_view_file_defines_its_view_and_no_migration_does(name: str, sql: s
 
 def test_a_warehouse_migrated_before_takes_the_current_views(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
-    with warehouse.open_warehouse(db) as con:
+    with Warehouse.open(db) as store, store.connection() as con:
         con.execute("CREATE OR REPLACE VIEW reports AS SELECT report_id FROM report_files")
     con = duckdb.connect(str(db))
     try:
@@ -73,8 +91,8 @@ def test_load_is_idempotent_per_file(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     report = report_from_truth(real_truth("hongze-district-2024"))
     checks = (CheckResult("R1", True, "error"),)
-    assert warehouse.load_report(db, _fetched("a" * 16), report, checks, "run1") is True
-    assert warehouse.load_report(db, _fetched("a" * 16), report, checks, "run2") is False
+    assert _load(db, _fetched("a" * 16), report, checks, "run1") is True
+    assert _load(db, _fetched("a" * 16), report, checks, "run2") is False
     assert _rows(db, "SELECT count(*) FROM application_stats") == [(161,)]
     assert _rows(db, "SELECT count(*) FROM dq_results") == [(1,)]
 
@@ -84,8 +102,8 @@ def test_newer_file_supersedes_older_for_same_body_and_year(tmp_path: Path) -> N
     truth = real_truth("hongze-district-2024")
     old = report_from_truth(truth)
     fixed = report_from_truth(truth, {("application", "1", "natural_person"): 96})
-    warehouse.load_report(db, _fetched("1" * 16), old, (), "run1")
-    warehouse.load_report(db, _fetched("2" * 16), fixed, (), "run2")
+    _load(db, _fetched("1" * 16), old, (), "run1")
+    _load(db, _fetched("2" * 16), fixed, (), "run2")
     statuses = dict(_rows(db, "SELECT sha256, status FROM reports"))
     assert statuses == {"1" * 64: "superseded", "2" * 64: "loaded"}
     assert _rows(
@@ -101,7 +119,7 @@ def test_a_batch_loads_like_one_report_at_a_time(tmp_path: Path) -> None:
     second = report_from_truth(truth, {("application", "1", "natural_person"): 95})
     third = report_from_truth(truth, {("application", "1", "natural_person"): 96})
     other = report_from_truth(real_truth("huaian-city-2024"))
-    warehouse.load_report(db, _fetched("1" * 16), first, (), "run1")
+    _load(db, _fetched("1" * 16), first, (), "run1")
     failed = CheckResult("R3", False, "error", ({"row": "1"},), "does not add up")
     batch = [
         ReportToLoad(_fetched("2" * 16), second, (failed,), first.agency),
@@ -110,7 +128,8 @@ def test_a_batch_loads_like_one_report_at_a_time(tmp_path: Path) -> None:
         ReportToLoad(_fetched("3" * 16), third, (), first.agency),
         ReportToLoad(_fetched("3" * 16), third, (), first.agency),  # the same file twice
     ]
-    assert warehouse.load_reports(db, batch, "run2") == [True, False, True, True, False]
+    with Warehouse.open(db) as store:
+        assert store.load_reports(batch, "run2") == [True, False, True, True, False]
     # each older file is replaced by the next one loaded after it, the newest stays
     assert _rows(db, "SELECT left(sha256, 1), status, reason FROM reports ORDER BY 1") == [
         ("1", "superseded", "replaced by newer file " + "2" * 16),
@@ -140,8 +159,9 @@ def test_a_batch_loads_like_one_report_at_a_time(tmp_path: Path) -> None:
 def test_quarantine_keeps_reason_and_url(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     failure = FetchFailure("http://127.0.0.1/gone.pdf", "dead link: HTTP 404", datetime.now(UTC))
-    assert warehouse.quarantine_report(db, failure, failure.reason, "run1") is True
-    assert warehouse.quarantine_report(db, failure, failure.reason, "run2") is False
+    with Warehouse.open(db) as store:
+        assert store.quarantine_report(failure, failure.reason, "run1") is True
+        assert store.quarantine_report(failure, failure.reason, "run2") is False
     assert _rows(db, "SELECT status, reason, source_url FROM reports") == [
         ("quarantined", "dead link: HTTP 404", "http://127.0.0.1/gone.pdf")
     ]
@@ -149,35 +169,40 @@ def test_quarantine_keeps_reason_and_url(tmp_path: Path) -> None:
 
 def test_disclosure_fee_keeps_its_decimals(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
-    warehouse.load_report(
-        db, _fetched("3" * 16), report_from_truth(real_truth("hongze-district-2023")), (), "r"
-    )
+    _load(db, _fetched("3" * 16), report_from_truth(real_truth("hongze-district-2023")), (), "r")
     assert _rows(
         db,
         "SELECT CAST(value AS VARCHAR) FROM disclosure_stats WHERE item_code = 'administrative_fees'",
     ) == [("7730.280000",)]
 
 
-def test_held_open_reuses_one_connection_and_publishes_on_close(tmp_path: Path) -> None:
+def test_one_warehouse_one_connection_its_cursors_on_other_threads(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     clean = report_from_truth(real_truth("huaian-city-2024"))
-    with warehouse.held_open(db):
-        with warehouse.open_warehouse(db) as first, warehouse.open_warehouse(db) as second:
+    with Warehouse.open(db) as store:
+        with store.connection() as first, store.connection() as second:
             assert first is second
-        assert warehouse.load_report(db, _fetched("a"), clean, (), "run1")
-        seen: list[int] = []
+        assert store.load_report(_fetched("a"), clean, (), "run1")
+        seen: list[tuple[int, bool]] = []
 
         def count_elsewhere() -> None:  # another thread gets a cursor of the same database
-            with warehouse.open_warehouse(db) as con:
-                seen.append(_count(con))
+            with store.connection() as con:
+                seen.append((_count(con), con is first))
 
         worker = threading.Thread(target=count_elsewhere)
         worker.start()
         worker.join()
-        assert seen == [1]
-    assert _rows(db, "SELECT count(*) FROM report_files") == [(1,)]
-    with warehouse.open_warehouse(db) as con:  # after the block: a connection of its own
-        assert _count(con) == 1
+        assert seen == [(1, False)]
+    assert _rows(db, "SELECT count(*) FROM report_files") == [(1,)]  # closed: others may open it
+
+
+def test_a_transaction_that_fails_leaves_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    with Warehouse.open(db) as store:
+        with pytest.raises(duckdb.Error), store.transaction() as con:
+            con.execute("INSERT INTO runs (run_id, source, started_at) VALUES ('r', 's', now())")
+            con.execute("INSERT INTO no_such_table VALUES (1)")
+        assert store.rows("SELECT count(*) FROM runs") == [(0,)]
 
 
 def _count(con: duckdb.DuckDBPyConnection) -> int:

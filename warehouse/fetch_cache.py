@@ -1,0 +1,51 @@
+"""Validators of the files URLs served last, for conditional GETs."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from nianbao.records import CachedFetch, FetchedFile
+from warehouse.connection import Connected, registered
+
+
+class FetchCache(Connected):
+    """URL → the sha256, ETag and Last-Modified of the good file it served last."""
+
+    def fetch_cache(self) -> dict[str, CachedFetch]:
+        """URL → validators of the file it served last (for conditional GETs)."""
+        with self.connection() as con:
+            rows = con.execute(
+                "SELECT url, sha256, etag, last_modified FROM fetch_cache"
+            ).fetchall()
+        return {url: CachedFetch(sha, etag, modified) for url, sha, etag, modified in rows}
+
+    def remember_fetches(self, fetched: list[FetchedFile]) -> None:
+        """Store new or changed validators of good files; an unchanged URL changes no row.
+
+        A file that was quarantined (cut short, unreadable) keeps no validators: with them the
+        next night would get a 304 and keep the bad file for ever, where it should download again.
+        """
+        fresh = [f for f in fetched if not f.not_modified and (f.etag or f.last_modified)]
+        if not fresh:
+            return
+        frame = pd.DataFrame(
+            {
+                "url": [f.url for f in fresh],
+                "report_id": [f.report_id for f in fresh],
+                "sha256": [f.sha256 for f in fresh],
+                "etag": [f.etag for f in fresh],
+                "last_modified": [f.last_modified for f in fresh],
+                "fetched_at": [f.fetched_at for f in fresh],
+            }
+        ).drop_duplicates("url", keep="last")
+        with self.transaction() as con, registered(con, "fetched", frame):
+            con.execute(
+                """INSERT INTO fetch_cache
+                   SELECT url, sha256, etag, last_modified, fetched_at FROM fetched
+                   WHERE report_id IN (
+                       SELECT report_id FROM report_files WHERE status <> 'quarantined')
+                   ON CONFLICT (url) DO UPDATE SET sha256 = excluded.sha256, etag = excluded.etag,
+                       last_modified = excluded.last_modified, fetched_at = excluded.fetched_at
+                   WHERE fetch_cache.sha256 <> excluded.sha256 OR fetch_cache.etag <> excluded.etag
+                      OR fetch_cache.last_modified <> excluded.last_modified"""
+            )
