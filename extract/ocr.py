@@ -484,7 +484,14 @@ def _covered(mask: np.ndarray, at: int, start: int, end: int, along_y: bool) -> 
     lo, hi = start + pad, end - pad
     if hi <= lo:
         return True
-    band = mask[lo:hi, max(at - 3, 0) : at + 4] if along_y else mask[max(at - 3, 0) : at + 4, lo:hi]
+    # Strokes within MERGE_PX are one rule, placed at their middle: a column's rule set a few
+    # pixels aside below its heads (LaTeX) is still its rule.
+    near = MERGE_PX
+    band = (
+        mask[lo:hi, max(at - near, 0) : at + near + 1]
+        if along_y
+        else mask[max(at - near, 0) : at + near + 1, lo:hi]
+    )
     line = band.max(axis=1 if along_y else 0) > 0
     return bool(line.mean() >= EDGE_COVER)
 
