@@ -13,9 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 import warehouse
+from cli import app
 from extract.fetch import fetch_report
 from extract.polite import Politeness, polite_client
-from nianbao.cli import app
 from nianbao.errors import EnvironmentBroken
 from tests.conftest import query_db
 from tests.faults import server as srv

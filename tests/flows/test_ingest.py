@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from cli import app
 from corpus.score import score, truth_cells
 from flows import forkserver
 from flows.ingest import _likely_new, ingest
-from nianbao.cli import app
 from nianbao.records import CachedFetch, FetchFailure
 from nianbao.settings import load_settings
 from tests.conftest import (

@@ -21,7 +21,7 @@ from nianbao.records import ExtractedReport, RunSummary
 from nianbao.settings import Settings
 
 if TYPE_CHECKING:
-    from nianbao.prefect_server import PrefectServer
+    from cli.prefect_server import PrefectServer
 
 app = typer.Typer(
     help=(
@@ -202,12 +202,12 @@ def _stop_on_sigterm() -> None:
 @contextmanager
 def _prefect_api() -> Iterator[Callable[[], None]]:
     """PREFECT_API_URL for the block: the server it names, or a temporary one of this
-    command's own (nianbao/prefect_server.py) that cannot outlive it. Yields the function
+    command's own (cli/prefect_server.py) that cannot outlive it. Yields the function
     that waits until it answers: start-up work can go on meanwhile."""
     if _api_url_given():
         yield lambda: None
         return
-    from nianbao.prefect_server import PrefectServer
+    from cli.prefect_server import PrefectServer
 
     server = PrefectServer()
     server.start()
@@ -341,7 +341,7 @@ def _check_sources_or_exit(path: Path) -> None:
 
 def _start_prefect_server(port: int) -> PrefectServer:
     """A Prefect server (API, scheduler, UI) on 127.0.0.1 for as long as `serve` runs."""
-    from nianbao.prefect_server import PrefectServer
+    from cli.prefect_server import PrefectServer
 
     server = PrefectServer(port, ui=True)
     console.print(

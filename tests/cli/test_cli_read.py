@@ -7,8 +7,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from cli import app
 from corpus.score import truth_cells
-from nianbao.cli import app
 from tests.conftest import real_file, real_truth
 
 

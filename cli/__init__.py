@@ -1,0 +1,6 @@
+"""The command line on top of the pipeline (`nianbao run`, `serve`, `read`): the one package
+that imports the stages and flows; nothing below imports it."""
+
+from cli.app import app
+
+__all__ = ["app"]
