@@ -7,12 +7,12 @@ a failure is a warning about the pair of reports, not a doubt about either's cel
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
-from expectations.suites import _CONTEXT_LOCK, _plain, _source
+from expectations.gx import PROCESS
+from expectations.suites import _plain
 from nianbao.records import CheckResult
 
 COLUMNS = (
@@ -27,21 +27,23 @@ COLUMNS = (
 TITLE = "上年结转 (row 2) = last year's 结转下年度 (row 4), same body"
 
 
-@cache
-def _target() -> Any:
-    import great_expectations as gx
+def _target() -> tuple[Any, Any]:
+    """(batch definition, R7's expectation), registered once per process."""
 
-    batch_definition = (
-        _source()
-        .add_dataframe_asset(name="continuity")
-        .add_batch_definition_whole_dataframe("whole")
-    )
-    expectation = gx.expectations.ExpectColumnPairValuesToBeEqual(
-        column_A="carried_in",
-        column_B="carried_out_last_year",
-        ignore_row_if="either_value_is_missing",
-    )
-    return batch_definition, expectation
+    def register(context: Any, source: Any) -> tuple[Any, Any]:
+        import great_expectations as gx
+
+        batch_definition = source.add_dataframe_asset(
+            name="continuity"
+        ).add_batch_definition_whole_dataframe("whole")
+        expectation = gx.expectations.ExpectColumnPairValuesToBeEqual(
+            column_A="carried_in",
+            column_B="carried_out_last_year",
+            ignore_row_if="either_value_is_missing",
+        )
+        return batch_definition, expectation
+
+    return cast(tuple[Any, Any], PROCESS.registered("continuity", register))
 
 
 def validate_continuity(pairs: Sequence[Sequence[object]]) -> dict[str, CheckResult]:
@@ -49,8 +51,7 @@ def validate_continuity(pairs: Sequence[Sequence[object]]) -> dict[str, CheckRes
     if not pairs:
         return {}
     frame = pd.DataFrame(list(pairs), columns=list(COLUMNS))
-    with _CONTEXT_LOCK:
-        batch_definition, expectation = _target()
+    batch_definition, expectation = _target()
     outcome = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(
         expectation, result_format={"result_format": "COMPLETE"}
     )

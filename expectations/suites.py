@@ -9,17 +9,15 @@ validated once with its suite; GX's unexpected rows become the cells named in
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from expectations import frames
+from expectations.gx import PROCESS
 from nianbao.records import CheckResult, ExtractedReport, GxResult
 
 TITLES: dict[str, str] = {
@@ -108,76 +106,47 @@ SUITES: tuple[Suite, ...] = (
     ),
 )
 
-_CONTEXT_LOCK = threading.Lock()
-_BUILT = threading.Event()
-_WARMING_LOCK = threading.Lock()
-_warming: threading.Thread | None = None
+
+def _target(name: str) -> Any:
+    """The validation definition of one suite, registered once per process (one keeps each
+    result for Data Docs, where a bare batch.validate would not)."""
+
+    def register(context: Any, source: Any) -> Any:
+        import great_expectations as gx
+
+        batch_definition = source.add_dataframe_asset(
+            name=name
+        ).add_batch_definition_whole_dataframe("whole")
+        suite = next(s for s in SUITES if s.name == name)
+        gx_suite = context.suites.add(
+            gx.ExpectationSuite(name=f"nianbao-{name}", expectations=suite.expectations())
+        )
+        return context.validation_definitions.add(
+            gx.ValidationDefinition(data=batch_definition, suite=gx_suite, name=f"nianbao-{name}")
+        )
+
+    return PROCESS.registered(f"suite-{name}", register)
 
 
-def warm_up() -> None:
-    """Build the GX context (it takes seconds) in a background thread, e.g. while files
-    download; at most one such thread per process, however often it is asked for."""
-    global _warming
-    with _WARMING_LOCK:
-        if _warming is not None or _BUILT.is_set():
-            return
-        _warming = threading.Thread(target=_validation_targets, name="gx-warm-up", daemon=True)
-        _warming.start()
-
-
-@cache
-def _context() -> Any:
-    # No network here or on most servers that run nianbao: GX must not phone home.
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    return context
-
-
-@cache
-def _source() -> Any:
-    return _context().data_sources.add_pandas("nianbao")
-
-
-@cache
-def _target(name: str) -> tuple[Any, Any]:
-    """(batch definition, expectation suite) of one suite, registered once per process."""
-    import great_expectations as gx
-
-    context = _context()
-    batch_definition = (
-        _source().add_dataframe_asset(name=name).add_batch_definition_whole_dataframe("whole")
-    )
-    suite = next(s for s in SUITES if s.name == name)
-    gx_suite = context.suites.add(
-        gx.ExpectationSuite(name=f"nianbao-{name}", expectations=suite.expectations())
-    )
-    # A validation definition (not a bare batch.validate) keeps each result for Data Docs.
-    validation = context.validation_definitions.add(
-        gx.ValidationDefinition(data=batch_definition, suite=gx_suite, name=f"nianbao-{name}")
-    )
-    return batch_definition, validation
-
-
-def _validation_targets() -> dict[str, tuple[Any, Any]]:
-    with _CONTEXT_LOCK:
-        targets = {s.name: _target(s.name) for s in SUITES}
-    _BUILT.set()
-    return targets
+def _validation_targets() -> dict[str, Any]:
+    return {s.name: _target(s.name) for s in SUITES}
 
 
 def build() -> None:
     """Build the GX context and suites now, in this thread: e.g. in the workers' forkserver,
     so that every worker forked from it judges without building its own."""
-    _validation_targets()
+    PROCESS.build(_validation_targets)
+
+
+def warm_up() -> None:
+    """Build the GX context and suites (seconds) in a background thread, e.g. while files
+    download."""
+    PROCESS.warm_up(_validation_targets)
 
 
 def is_warm() -> bool:
     """The GX context is built: validating now will not wait seconds for it."""
-    return _BUILT.is_set()
+    return PROCESS.is_warm()
 
 
 def validate_report(report: ExtractedReport, label: str | None = None) -> tuple[CheckResult, ...]:
@@ -200,7 +169,7 @@ def validate_reports(
         return []
     from great_expectations.core.run_identifier import RunIdentifier
 
-    targets = _validation_targets()
+    targets = PROCESS.build(_validation_targets)
     run_id = RunIdentifier(run_name=_run_name([label for _, label in reports]))
     results: list[list[CheckResult]] = [[] for _ in reports]
     for suite in SUITES:
@@ -209,7 +178,7 @@ def validate_reports(
         joined = _joined(
             parts, [label for (_, label), n in zip(reports, sizes, strict=True) for _ in range(n)]
         )
-        _, validation = targets[suite.name]
+        validation = targets[suite.name]
         outcome = validation.run(
             batch_parameters={"dataframe": joined}, result_format="COMPLETE", run_id=run_id
         )
@@ -267,44 +236,15 @@ def _plain(value: object) -> object:
     return value
 
 
-_TAKEN: set[tuple[str, ...]] = set()
-
-
 def take_results() -> tuple[GxResult, ...]:
     """The GX validation results this process recorded and has not handed over yet, as
     plain data: workers judge, and one process builds Data Docs from all their results."""
-    if not _BUILT.is_set():
-        return ()
-    with _CONTEXT_LOCK:
-        store = _context().validation_results_store
-        keys = [(store.key_to_tuple(k), k) for k in store.list_keys()]
-        taken = tuple((t, store.serialize(store.get(k))) for t, k in keys if t not in _TAKEN)
-        _TAKEN.update(t for t, _ in taken)
-    return taken
+    return PROCESS.results_not_taken()
 
 
 def build_docs(folder: Path, results: Sequence[GxResult] = ()) -> Path | None:
     """Great Expectations Data Docs into `folder`, of `results` (take_results of the
     processes that judged) and of every report validated by this process."""
-    site = f"nianbao-{abs(hash(str(folder.resolve())))}"  # one site per folder (per run)
-    _validation_targets()  # the suites, which the site shows beside the results
-    with _CONTEXT_LOCK:
-        context = _context()
-        store = context.validation_results_store
-        for key, value in results:
-            store.set(store.tuple_to_key(key), store.deserialize(value))
-        if site not in context.get_site_names():
-            context.add_data_docs_site(
-                site_name=site,
-                site_config={
-                    "class_name": "SiteBuilder",
-                    "store_backend": {
-                        "class_name": "TupleFilesystemStoreBackend",
-                        "base_directory": str(folder),
-                    },
-                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-                },
-            )
-        context.build_data_docs(site_names=[site])
-    index = folder / "index.html"
-    return index if index.exists() else None
+    build()  # the suites, which the site shows beside the results
+    PROCESS.add_results(results)
+    return PROCESS.build_docs(folder)

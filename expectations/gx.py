@@ -1,0 +1,127 @@
+"""Great Expectations in this process: its context, data source and validation targets,
+built once (it takes seconds) and kept for the process's life.
+
+GX's context lives in the process, so this object does too: the workers' forkserver builds it
+before forking (flows/worker_preload.py) and every worker inherits it built; the flow's
+process builds it in a thread while files download when it judges them itself."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from nianbao.records import GxResult
+
+T = TypeVar("T")
+
+
+class GxProcess:
+    """The process's GX context and what is registered in it, each made on first use."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()  # GX's context is not safe to change from two threads
+        self._built = threading.Event()
+        self._warming: threading.Thread | None = None
+        self._context: Any = None
+        self._source: Any = None
+        self._registered: dict[str, Any] = {}
+        self._taken: set[tuple[str, ...]] = set()
+
+    @contextmanager
+    def locked(self) -> Iterator[Any]:
+        """The context, for the block alone."""
+        with self._lock:
+            yield self._made_context()
+
+    def registered(self, name: str, make: Callable[[Any, Any], Any]) -> Any:
+        """What `make(context, data_source)` registers under `name`, made once."""
+        with self._lock:
+            if name not in self._registered:
+                self._registered[name] = make(self._made_context(), self._made_source())
+            return self._registered[name]
+
+    def build(self, make_all: Callable[[], T]) -> T:
+        """Build now, in this thread: what `make_all` registers (every suite), made once."""
+        made = make_all()
+        self._built.set()
+        return made
+
+    def warm_up(self, make_all: Callable[[], object]) -> None:
+        """Build in a background thread, e.g. while files download; at most one such thread,
+        however often it is asked for."""
+        with self._lock:
+            if self._warming is not None or self._built.is_set():
+                return
+            self._warming = threading.Thread(
+                target=self.build, args=(make_all,), name="gx-warm-up", daemon=True
+            )
+            self._warming.start()
+
+    def is_warm(self) -> bool:
+        """Built: validating now will not wait seconds for it."""
+        return self._built.is_set()
+
+    def results_not_taken(self) -> tuple[GxResult, ...]:
+        """The validation results this process recorded and has not handed over yet, as plain
+        data: workers judge, and one process builds Data Docs from all their results."""
+        if not self._built.is_set():
+            return ()
+        with self.locked() as context:
+            store = context.validation_results_store
+            keys = [(store.key_to_tuple(k), k) for k in store.list_keys()]
+            taken = tuple(
+                (t, store.serialize(store.get(k))) for t, k in keys if t not in self._taken
+            )
+            self._taken.update(t for t, _ in taken)
+        return taken
+
+    def add_results(self, results: Sequence[GxResult]) -> None:
+        """Other processes' results (results_not_taken), for Data Docs built here."""
+        with self.locked() as context:
+            store = context.validation_results_store
+            for key, value in results:
+                store.set(store.tuple_to_key(key), store.deserialize(value))
+
+    def build_docs(self, folder: Path) -> Path | None:
+        """Data Docs of every result this process holds into `folder`; its index page."""
+        site = f"nianbao-{abs(hash(str(folder.resolve())))}"  # one site per folder (per run)
+        with self.locked() as context:
+            if site not in context.get_site_names():
+                context.add_data_docs_site(
+                    site_name=site,
+                    site_config={
+                        "class_name": "SiteBuilder",
+                        "store_backend": {
+                            "class_name": "TupleFilesystemStoreBackend",
+                            "base_directory": str(folder),
+                        },
+                        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                    },
+                )
+            context.build_data_docs(site_names=[site])
+        index = folder / "index.html"
+        return index if index.exists() else None
+
+    def _made_context(self) -> Any:
+        if self._context is None:
+            # No network here or on most servers that run nianbao: GX must not phone home.
+            os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+            import great_expectations as gx
+            from great_expectations.data_context.types.base import ProgressBarsConfig
+
+            self._context = gx.get_context(mode="ephemeral")
+            self._context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        return self._context
+
+    def _made_source(self) -> Any:
+        if self._source is None:
+            self._source = self._made_context().data_sources.add_pandas("nianbao")
+        return self._source
+
+
+# The one per process (see the module's docstring for why it is per process).
+PROCESS = GxProcess()
