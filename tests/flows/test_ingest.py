@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 from cli import app
 from corpus.score import score, truth_cells
 from flows import forkserver
-from flows.ingest import _likely_new, ingest
+from flows.ingest import ingest
+from flows.pool import _likely_new
 from nianbao.records import CachedFetch, FetchFailure
 from nianbao.settings import load_settings
 from tests.conftest import (

@@ -1,0 +1,251 @@
+"""Reading and loading the downloaded files: where they are read (the flow's own thread or
+worker processes), in which tasks, and when each batch's results are loaded.
+
+Downloads go in batches when paced; between batches a worker with nothing to do gets the new
+files; once all are in, the rest go out in planned rounds (flows/runners.py). The flow's
+process only downloads, loads and keeps count: with 2 workers on 2 cores, any CPU it spends is
+taken from the workers (bench/README.md, "Why the run is built as it is").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import replace
+from typing import Any, cast
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture, PrefectWrappedFuture, as_completed
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
+
+import expectations
+from extract import read_fetched
+from extract.polite import Politeness
+from flows.download import fetch
+from flows.run import Run
+from flows.runners import (
+    ForkserverTaskRunner,
+    even_tasks,
+    fetch_batches,
+    start_forkserver,
+    task_chunks,
+    task_runner,
+    workers_share_api,
+)
+from nianbao.records import (
+    CachedFetch,
+    FetchedFile,
+    FetchFailure,
+    FileResult,
+    GxResult,
+    JudgedBatch,
+    ReportOutcome,
+)
+
+
+class ReadPool:
+    """Where the run's files are read and judged, chosen by how many may be new: the flow's
+    own thread for a few, worker processes forked from a preloaded server for more
+    (flows/runners.py); started early (while files download) and stopped with the block."""
+
+    def __init__(
+        self,
+        run: Run,
+        urls: list[str],
+        known: frozenset[str],
+        cache: dict[str, CachedFetch],
+        fetching: tuple[Politeness, str],  # the run's pace, and the host downloads must stay on
+    ) -> None:
+        self._plan = (run, urls, known, cache, fetching)
+        self._expected = _likely_new(urls, cache, known)
+        self.runner = task_runner(run.settings, self._expected)
+        self._stack = ExitStack()
+
+    def __enter__(self) -> ReadPool:
+        _start_early(self.runner, self._expected)
+        self._stack.enter_context(workers_share_api(self.runner))
+        self._stack.enter_context(self.runner)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
+
+    def run(self, work: Any, parameters: dict[str, Any]) -> Any:
+        """One task run where files are read (a worker, when there are workers); its result."""
+        return self.runner.submit(work, parameters).result()
+
+    def read_and_load(
+        self, load: Callable[[list[FileResult]], list[ReportOutcome]]
+    ) -> tuple[dict[str, ReportOutcome], list[GxResult]]:
+        """Every URL downloaded, read, judged and handed to `load` batch by batch: each URL's
+        outcome, and GX's results of judging (for Data Docs)."""
+        run, urls, known, cache, fetching = self._plan
+        return _read_and_load(self.runner, urls, run, known, cache, fetching, load)
+
+
+@task(name="read", cache_policy=NO_CACHE)
+def read(files: list[FetchedFile], judge: bool) -> JudgedBatch:
+    """Read the tables of a few new files, and in a worker process validate them (GX)
+    together too, GX's results going back with them for Data Docs. In the flow's process
+    (a small run, one worker) the flow judges as it loads, alongside the next reading."""
+    results = [read_fetched(f) for f in files]
+    if not judge:
+        return JudgedBatch(tuple(results))
+    return JudgedBatch(tuple(_judged(results)), expectations.take_results())
+
+
+def _judged(results: list[FileResult]) -> list[FileResult]:
+    """The results with their checks: the batch's new reports validated together."""
+    readable = [(n, r.report) for n, r in enumerate(results) if r.report is not None]
+    checks = expectations.validate_reports([(rep, _label(results[n])) for n, rep in readable])
+    judged = list(results)
+    for (n, _), found in zip(readable, checks, strict=True):
+        judged[n] = replace(results[n], checks=found)
+    return judged
+
+
+def _label(result: FileResult) -> str:
+    report = result.report
+    assert report is not None
+    return f"{report.agency} {report.year} ({result.report_id})"
+
+
+def _likely_new(urls: list[str], cache: dict[str, CachedFetch], known: frozenset[str]) -> int:
+    """Links that may bring a file to read: never fetched, and not a link recorded as dead."""
+    return sum(1 for url in urls if url not in cache and FetchFailure.id_for(url) not in known)
+
+
+def _start_early(runner: TaskRunner[Any], likely_new: int) -> None:
+    """When the crawl lists files never fetched before, start what reading and judging them
+    needs while they download (at 2 requests a second, long before they are needed): the
+    workers' forkserver (it builds GX), or when they are read in this process, the GX import
+    (seconds) in a thread. A night with nothing new starts neither."""
+    if likely_new == 0:
+        return
+    if _judges_here(runner):
+        expectations.warm_up()
+    elif isinstance(runner, ForkserverTaskRunner):
+        start_forkserver(runner)
+
+
+def _judges_here(runner: TaskRunner[Any]) -> bool:
+    """Files are read in this process (a thread), so judged here too: while the next ones
+    are read, as before the workers, rather than after them in the same thread."""
+    return isinstance(runner, ThreadPoolTaskRunner)
+
+
+def _read_and_load(
+    runner: TaskRunner[Any],
+    urls: list[str],
+    run: Run,
+    known: frozenset[str],
+    cache: dict[str, CachedFetch],
+    fetching: tuple[Politeness, str],  # the run's pace, and the host downloads must stay on
+    load: Callable[[list[FileResult]], list[ReportOutcome]],
+) -> tuple[dict[str, ReportOutcome], list[GxResult]]:
+    """Download in batches and read while downloading: between batches, a worker with
+    nothing to do gets the new files; once all are in, the rest go out in rounds. The
+    outcome of every URL, and GX's results of judging the files read."""
+    logger = get_run_logger()
+    settings = run.settings
+    outcomes: dict[str, ReportOutcome] = {}
+    gx_results: list[GxResult] = []
+    here = _judges_here(runner)  # else the workers judge what they read
+
+    def record(batch: JudgedBatch) -> None:
+        judged = _judged(list(batch.results)) if here else batch.results
+        # quote: Prefect would walk every cell of every report to track task inputs (seconds of
+        # the flow's CPU on a hundred reports); a batch's inputs need no tracking.
+        results = cast(list[FileResult], quote(list(judged)))
+        for outcome in load(results):
+            outcomes[outcome.url] = outcome
+            logger.info(
+                "[%d/%d] %s %s", len(outcomes), len(urls), outcome.status, _describe(outcome)
+            )
+        gx_results.extend(batch.gx_results)
+
+    if not urls:
+        return outcomes, gx_results
+    arrivals = _Arrivals(set(known), here)
+    slots = 1 if here else max(settings.workers, 1)
+    reading: list[PrefectFuture[JudgedBatch]] = []
+    batches = fetch_batches(urls, settings)
+    for n, batch in enumerate(batches, start=1):
+        settled = arrivals.sort(fetch(batch, settings, cache, *fetching))
+        if settled:
+            record(JudgedBatch(tuple(settled)))
+        if n == len(batches):
+            break  # all are in: the rest go out in planned rounds
+        if not here or expectations.is_warm():  # else judging here would hold up the downloads
+            reading = _record_finished(reading, record)
+        idle = slots - len(reading)
+        if arrivals.waiting and idle > 0:
+            for files in even_tasks(arrivals.take(), idle):
+                reading.append(runner.submit(read, {"files": files, "judge": not here}))
+    tasks = task_chunks(arrivals.take(), settings)
+    reading += [runner.submit(read, {"files": c, "judge": not here}) for c in tasks]
+    for future in as_completed(reading):
+        record(future.result())
+    return outcomes, gx_results
+
+
+class _Arrivals:
+    """Downloaded files sorted out as they come: new ones wait to be read; a file recorded
+    before (or met twice in this run) or a failed download is settled at once."""
+
+    def __init__(self, known: set[str], judged_here: bool) -> None:
+        self.seen = known
+        self.judged_here = judged_here
+        self.waiting: list[FetchedFile] = []
+
+    def sort(self, sources: list[FetchedFile | FetchFailure]) -> list[FileResult]:
+        settled = []
+        for source in sources:
+            if source.report_id in self.seen:
+                settled.append(FileResult(source.url, source, known=True))
+            elif isinstance(source, FetchFailure):
+                settled.append(FileResult(source.url, source, reason=source.reason))
+            else:
+                self.waiting.append(source)
+            self.seen.add(source.report_id)
+        if self.waiting and self.judged_here:
+            expectations.warm_up()  # if the crawl saw nothing new (changed ETags): build it now
+        return settled
+
+    def take(self) -> list[FetchedFile]:
+        """Every file waiting to be read, handed over."""
+        taken, self.waiting = self.waiting, []
+        return taken
+
+
+def _record_finished(
+    reading: list[PrefectFuture[JudgedBatch]],
+    record: Callable[[JudgedBatch], None],
+) -> list[PrefectFuture[JudgedBatch]]:
+    """Load what the workers have finished; the futures still running."""
+    running = []
+    for future in reading:
+        if _done(future):
+            record(future.result())
+        else:
+            running.append(future)
+    return running
+
+
+def _done(future: PrefectFuture[Any]) -> bool:
+    """Finished, asking the runner's own future (a thread, process or Dask one), where
+    `future.state` would ask the Prefect API on every look."""
+    if isinstance(future, PrefectWrappedFuture):
+        return bool(future.wrapped_future.done())
+    return future.state.is_final()
+
+
+def _describe(outcome: ReportOutcome) -> str:
+    if outcome.status == "quarantined":
+        return f"{outcome.url}: {outcome.reason}"
+    if outcome.status == "loaded":
+        flags = f" (failed: {', '.join(outcome.failed_checks)})" if outcome.failed_checks else ""
+        return f"{outcome.agency} {outcome.year}{flags}"
+    return outcome.url
