@@ -3,9 +3,8 @@
 crawl → plan where files are read → download, read and judge (GX), load each batch as it is
 judged → R7 across years → Data Docs → run summary → alert mail.
 
-Where and when files are read is flows/pool.py's (the flow's thread or worker processes,
-reading while paced downloads go on); what a run writes goes to a working copy of the
-warehouse, published when the run ends (warehouse/publish.py).
+Where and when files are read is flows/pool.py's (a thread or worker processes); a run writes
+to a working copy of the warehouse, published when the run ends (warehouse/publish.py).
 """
 
 from __future__ import annotations
