@@ -137,7 +137,7 @@ def _scanned_page(
     boxes = tuple(_box(r, DPI / dpi) for r in result or ())
     vertical &= ~_read_across(short, boxes, dpi / DPI)
     marks = grey.copy()
-    marks[cv2.dilate(horizontal | vertical, np.ones((3, 3), np.uint8)) > 0] = 255
+    marks[_erased(horizontal | vertical)] = 255
     return ScannedPage(number, clean, (horizontal, vertical), boxes, skew, dpi, marks)
 
 
@@ -155,11 +155,11 @@ def _read_across(
 
     count, labels, stats, _ = cv2.connectedComponentsWithStats(short, connectivity=8)
     across = np.zeros(count, np.uint8)
+    # The lines read as labels, looked for once: each short rule is tried against them all.
+    printed = [box for text, _, box in (*boxes, *_runs_on_a_line(boxes)) if is_printed_label(text)]
     for i in range(1, count):
         x, y, w, h, _ = stats[i]
-        for text, _, (left, top, right, bottom) in [*boxes, *_runs_on_a_line(boxes)]:
-            if not is_printed_label(text):
-                continue
+        for left, top, right, bottom in printed:
             left, top, right, bottom = left * k, top * k, right * k, bottom * k
             overlap = min(bottom, y + h) - max(top, y)
             if left < x - 4 * k and right > x + w + 4 * k and overlap > 0.5 * (bottom - top):
@@ -582,15 +582,14 @@ def _read_beside_rules(page: ScannedPage, box: tuple[int, int, int, int]) -> str
     k = page.dpi / DPI
     left, top, right, bottom = (int(v * k) for v in box)
     grey = page.marks[top:bottom, left:right].copy()
-    rules = page.rules[0][top:bottom, left:right] | page.rules[1][top:bottom, left:right]
-    erased = cv2.dilate(rules, np.ones((3, 3), np.uint8)) > 0
-    dark = _glyphs_inside(grey, erased, k)
+    across, down = (_erased(mask[top:bottom, left:right]) for mask in page.rules)
+    dark = _glyphs_inside(_ink(page, box).astype(bool), across | down)
     ys, xs = np.nonzero(dark)
     if len(ys) < 3 or _is_slash(xs, ys):  # a slash drawn on into its rule reads as 7
         return ""
     # Drawn on only into the column rules: a digit set tight against its cell's side; a
     # stroke drawn up into the rule above would be a bar (a / read as 7).
-    erased &= cv2.dilate(page.rules[1][top:bottom, left:right], np.ones((3, 3), np.uint8)) > 0
+    erased = down
     drawn = dark.copy()
     for _ in range(max(2, round(2 * k))):
         drawn |= cv2.dilate(drawn.astype(np.uint8), _CROSS).astype(bool) & erased
@@ -602,16 +601,22 @@ def _read_beside_rules(page: ScannedPage, box: tuple[int, int, int, int]) -> str
     return "" if text == "1" and not _stands_upright(page, box) else text
 
 
-def _glyphs_inside(grey: np.ndarray, erased: np.ndarray, k: float) -> np.ndarray:
-    """The ink (bool) of the cell inside its rules: specks cleared, and ink beyond an erased
-    rule (the fringe, a neighbour's digit set tight on the other side) left out."""
+def _erased(rules: np.ndarray) -> np.ndarray:
+    """Where `rules` (a mask) were erased from ScannedPage.marks: their pixels and one around."""
     import cv2
 
-    dark = _without_specks((grey < INK_LEVEL).astype(np.uint8), int(SPECK_PX * k * k))
+    return cv2.dilate(rules, np.ones((3, 3), np.uint8)) > 0
+
+
+def _glyphs_inside(dark: np.ndarray, erased: np.ndarray) -> np.ndarray:
+    """The ink (bool, specks cleared) of the cell inside its rules: ink beyond an erased rule
+    (the fringe, a neighbour's digit set tight on the other side) left out."""
+    import cv2
+
     _, pieces = cv2.connectedComponents((~erased).astype(np.uint8), connectivity=4)
     h, w = pieces.shape
     middle = pieces[h // 2, w // 2]  # the cell's own white, walled in by its rules
-    inside = dark.astype(bool) & (pieces == middle) if middle else dark.astype(bool)
+    inside = dark & (pieces == middle) if middle else dark.copy()
     inside[:, inside.mean(axis=0) > 0.8] = False  # a rule's grey fringe left beside it
     inside[inside.mean(axis=1) > 0.8, :] = False
     return inside
