@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -18,10 +17,9 @@ class Connected:
     A DuckDB connection is not shared between threads, its cursors are: the thread that
     opened the warehouse uses the connection, any other a cursor of it."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self._con = con
         self._owner = threading.get_ident()
-        self.path = path
 
     @contextmanager
     def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -44,6 +42,7 @@ class Connected:
             con.execute("COMMIT")
 
     def rows(self, sql: str, parameters: list[Any] | None = None) -> list[tuple[Any, ...]]:
+        """The rows a query returns."""
         with self.connection() as con:
             return con.execute(sql, parameters or []).fetchall()
 

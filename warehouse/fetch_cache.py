@@ -13,10 +13,7 @@ class FetchCache(Connected):
 
     def fetch_cache(self) -> dict[str, CachedFetch]:
         """URL → validators of the file it served last (for conditional GETs)."""
-        with self.connection() as con:
-            rows = con.execute(
-                "SELECT url, sha256, etag, last_modified FROM fetch_cache"
-            ).fetchall()
+        rows = self.rows("SELECT url, sha256, etag, last_modified FROM fetch_cache")
         return {url: CachedFetch(sha, etag, modified) for url, sha, etag, modified in rows}
 
     def remember_fetches(self, fetched: list[FetchedFile]) -> None:

@@ -16,18 +16,15 @@ class Findings(Connected):
     """Failed checks and quarantined files waiting to be mailed, and the mailings made."""
 
     def pending_findings(self) -> list[Finding]:
-        with self.connection() as con:
-            rows = con.execute(query("pending_findings")).fetchall()
-        return [Finding(*row) for row in rows]
+        return [Finding(*row) for row in self.rows(query("pending_findings"))]
 
     def delivered(self, keys: list[str]) -> set[tuple[str, str]]:
         """(finding_key, recipient) of the findings `keys` already mailed to someone."""
-        with self.connection() as con:
-            rows = con.execute(
-                """SELECT finding_key, recipient FROM alert_deliveries
-                   WHERE finding_key IN (SELECT unnest(?))""",
-                [keys],
-            ).fetchall()
+        rows = self.rows(
+            """SELECT finding_key, recipient FROM alert_deliveries
+               WHERE finding_key IN (SELECT unnest(?))""",
+            [keys],
+        )
         return {(key, who) for key, who in rows}
 
     def record_deliveries(

@@ -15,8 +15,7 @@ class RunLedger(Connected):
 
     def known_report_ids(self) -> set[str]:
         """Reports already recorded (loaded, superseded or quarantined): a run skips them."""
-        with self.connection() as con:
-            return {r[0] for r in con.execute("SELECT report_id FROM report_files").fetchall()}
+        return {r[0] for r in self.rows("SELECT report_id FROM report_files")}
 
     def start_run(self, run_id: str, source: str) -> None:
         with self.connection() as con:

@@ -109,8 +109,7 @@ class Reports(Connected):
         per applicant column, this year's 上年结转 (row 2) beside last year's 结转下年度 (row 4)."""
         if not report_ids:
             return []
-        with self.connection() as con:
-            return con.execute(query("continuity_pairs"), [report_ids]).fetchall()
+        return self.rows(query("continuity_pairs"), [report_ids])
 
 
 def _not_recorded(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[bool]:

@@ -27,7 +27,7 @@ class Warehouse(RunLedger, Reports, Findings, FetchCache):
         path = Path(db_path)
         con = _connect(path)
         try:
-            yield cls(con, path)
+            yield cls(con)
         finally:
             con.close()
 
