@@ -87,8 +87,8 @@ def read(seed: int, path: str) -> tuple[int, object, float]:
 
 
 def judge(seeds: list[int], folder: str, jobs: int, how: str = "printed") -> list[Outcome]:
-    import expectations
     from corpus.fuzz import fuzz_report
+    from expectations import Validator
 
     with ProcessPoolExecutor(jobs) as pool:
         n = len(seeds)
@@ -99,7 +99,7 @@ def judge(seeds: list[int], folder: str, jobs: int, how: str = "printed") -> lis
     checks = dict(
         zip(
             [seed for seed, _ in readable],
-            expectations.validate_reports([(rep, f"fuzz {seed}") for seed, rep in readable]),
+            Validator().validate_reports([(rep, f"fuzz {seed}") for seed, rep in readable]),
             strict=True,
         )
     )

@@ -70,12 +70,12 @@ def read_scan(job: tuple[str, str, int, str]) -> dict:
 
 
 def judge(jobs: list[tuple[str, str, int, str]], workers: int) -> list[dict]:
-    import expectations
+    from expectations import Validator
 
     with ProcessPoolExecutor(workers) as pool:
         results = list(pool.map(read_scan, jobs))
     readable = [r for r in results if not isinstance(r["report"], str)]
-    checks = expectations.validate_reports([(r["report"], str(r["job"][2])) for r in readable])
+    checks = Validator().validate_reports([(r["report"], str(r["job"][2])) for r in readable])
     for r, c in zip(readable, checks, strict=True):
         r["failed"] = {x.check_id for x in c if not x.success and x.severity == "error"}
     for r in results:

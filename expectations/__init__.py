@@ -1,23 +1,5 @@
-"""Stage 2: judge an extracted report against the arithmetic the form promises."""
+"""Stage 2: validate an extracted report against the arithmetic the form promises."""
 
-from expectations.continuity import validate_continuity
-from expectations.suites import (
-    build,
-    build_docs,
-    is_warm,
-    take_results,
-    validate_report,
-    validate_reports,
-    warm_up,
-)
+from expectations.validator import Validator
 
-__all__ = [
-    "build",
-    "build_docs",
-    "is_warm",
-    "take_results",
-    "validate_continuity",
-    "validate_report",
-    "validate_reports",
-    "warm_up",
-]
+__all__ = ["Validator"]

@@ -11,7 +11,7 @@ from typing import Any, cast
 
 import pandas as pd
 
-from expectations.gx import PROCESS
+from expectations.gx import GxProcess
 from expectations.suites import _plain
 from nianbao.records import CheckResult
 
@@ -27,8 +27,8 @@ COLUMNS = (
 TITLE = "上年结转 (row 2) = last year's 结转下年度 (row 4), same body"
 
 
-def _target() -> tuple[Any, Any]:
-    """(batch definition, R7's expectation), registered once per process."""
+def _target(gx_process: GxProcess) -> tuple[Any, Any]:
+    """(batch definition, R7's expectation), registered once in the GX context."""
 
     def register(context: Any, source: Any) -> tuple[Any, Any]:
         import great_expectations as gx
@@ -43,15 +43,15 @@ def _target() -> tuple[Any, Any]:
         )
         return batch_definition, expectation
 
-    return cast(tuple[Any, Any], PROCESS.registered("continuity", register))
+    return cast(tuple[Any, Any], gx_process.registered("continuity", register))
 
 
-def validate_continuity(pairs: Sequence[Sequence[object]]) -> dict[str, CheckResult]:
+def validate_continuity(
+    gx_process: GxProcess, pairs: Sequence[Sequence[object]]
+) -> dict[str, CheckResult]:
     """report_id → its R7 result, for every report that has last year's report to compare with."""
-    if not pairs:
-        return {}
     frame = pd.DataFrame(list(pairs), columns=list(COLUMNS))
-    batch_definition, expectation = _target()
+    batch_definition, expectation = _target(gx_process)
     outcome = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(
         expectation, result_format={"result_format": "COMPLETE"}
     )

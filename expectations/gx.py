@@ -1,9 +1,5 @@
-"""Great Expectations in this process: its context, data source and validation targets,
-built once (it takes seconds) and kept for the process's life.
-
-GX's context lives in the process, so this object does too: the workers' forkserver builds it
-before forking (flows/worker_preload.py) and every worker inherits it built; the flow's
-process builds it in a thread while files download when it judges them itself."""
+"""A Great Expectations context with its data source and validation targets, built once (it
+takes seconds) and kept for the life of the Validator that owns it (expectations/validator.py)."""
 
 from __future__ import annotations
 
@@ -20,7 +16,7 @@ T = TypeVar("T")
 
 
 class GxProcess:
-    """The process's GX context and what is registered in it, each made on first use."""
+    """A GX context and what is registered in it, each made on first use."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()  # GX's context is not safe to change from two threads
@@ -121,7 +117,3 @@ class GxProcess:
         if self._source is None:
             self._source = self._made_context().data_sources.add_pandas("nianbao")
         return self._source
-
-
-# The one per process (see the module's docstring for why it is per process).
-PROCESS = GxProcess()

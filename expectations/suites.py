@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from expectations import frames
-from expectations.gx import PROCESS
-from nianbao.records import CheckResult, ExtractedReport, GxResult
+from expectations.gx import GxProcess
+from nianbao.records import CheckResult, ExtractedReport
 
 TITLES: dict[str, str] = {
     "R1": "every value is a number ≥ 0 (counts whole)",
@@ -107,9 +106,9 @@ SUITES: tuple[Suite, ...] = (
 )
 
 
-def _target(name: str) -> Any:
-    """The validation definition of one suite, registered once per process (one keeps each
-    result for Data Docs, where a bare batch.validate would not)."""
+def _target(gx_process: GxProcess, name: str) -> Any:
+    """The validation definition of one suite, registered once in the GX context (one keeps
+    each result for Data Docs, where a bare batch.validate would not)."""
 
     def register(context: Any, source: Any) -> Any:
         import great_expectations as gx
@@ -125,51 +124,24 @@ def _target(name: str) -> Any:
             gx.ValidationDefinition(data=batch_definition, suite=gx_suite, name=f"nianbao-{name}")
         )
 
-    return PROCESS.registered(f"suite-{name}", register)
+    return gx_process.registered(f"suite-{name}", register)
 
 
-def _validation_targets() -> dict[str, Any]:
-    return {s.name: _target(s.name) for s in SUITES}
-
-
-def build() -> None:
-    """Build the GX context and suites now, in this thread: e.g. in the workers' forkserver,
-    so that every worker forked from it judges without building its own."""
-    PROCESS.build(_validation_targets)
-
-
-def warm_up() -> None:
-    """Build the GX context and suites (seconds) in a background thread, e.g. while files
-    download."""
-    PROCESS.warm_up(_validation_targets)
-
-
-def is_warm() -> bool:
-    """The GX context is built: validating now will not wait seconds for it."""
-    return PROCESS.is_warm()
-
-
-def validate_report(report: ExtractedReport, label: str | None = None) -> tuple[CheckResult, ...]:
-    """R1–R6 on one report, one result per relation, in check order.
-
-    `label` names the report's results in Data Docs (default: body and year).
-    """
-    return validate_reports([(report, label or f"{report.agency} {report.year}")])[0]
+def validation_targets(gx_process: GxProcess) -> dict[str, Any]:
+    """Every suite's validation definition, by suite name."""
+    return {s.name: _target(gx_process, s.name) for s in SUITES}
 
 
 def validate_reports(
-    reports: Sequence[tuple[ExtractedReport, str]],
+    targets: dict[str, Any], reports: Sequence[tuple[ExtractedReport, str]]
 ) -> list[tuple[CheckResult, ...]]:
     """R1–R6 on several (report, label) at once: each suite runs once over all their rows.
 
     A GX validation costs about the same whatever its size, so a batch of reports shares
     three of them; each report's rows are told apart by their place in the joined frame.
     """
-    if not reports:  # no GX import (seconds) for a batch with nothing to judge
-        return []
     from great_expectations.core.run_identifier import RunIdentifier
 
-    targets = PROCESS.build(_validation_targets)
     run_id = RunIdentifier(run_name=_run_name([label for _, label in reports]))
     results: list[list[CheckResult]] = [[] for _ in reports]
     for suite in SUITES:
@@ -234,17 +206,3 @@ def _plain(value: object) -> object:
     if isinstance(value, float):
         return int(value) if value.is_integer() else value
     return value
-
-
-def take_results() -> tuple[GxResult, ...]:
-    """The GX validation results this process recorded and has not handed over yet, as
-    plain data: workers judge, and one process builds Data Docs from all their results."""
-    return PROCESS.results_not_taken()
-
-
-def build_docs(folder: Path, results: Sequence[GxResult] = ()) -> Path | None:
-    """Great Expectations Data Docs into `folder`, of `results` (take_results of the
-    processes that judged) and of every report validated by this process."""
-    build()  # the suites, which the site shows beside the results
-    PROCESS.add_results(results)
-    return PROCESS.build_docs(folder)

@@ -66,11 +66,9 @@ class Limits:
 
 # ---- the deadline, under httpx --------------------------------------------------------------
 
-_deadline = threading.local()
 
-
-def _remaining(timeout: float | None) -> float | None:
-    at = getattr(_deadline, "at", None)
+def _remaining(deadline: threading.local, timeout: float | None) -> float | None:
+    at = getattr(deadline, "at", None)
     if at is None:
         return timeout
     left = at - time.monotonic()
@@ -80,14 +78,15 @@ def _remaining(timeout: float | None) -> float | None:
 
 
 class _DeadlineStream(httpcore.NetworkStream):
-    def __init__(self, inner: httpcore.NetworkStream) -> None:
+    def __init__(self, inner: httpcore.NetworkStream, deadline: threading.local) -> None:
         self._inner = inner
+        self._deadline = deadline
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _remaining(timeout))
+        return self._inner.read(max_bytes, _remaining(self._deadline, timeout))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, _remaining(timeout))
+        self._inner.write(buffer, _remaining(self._deadline, timeout))
 
     def close(self) -> None:
         self._inner.close()
@@ -98,8 +97,9 @@ class _DeadlineStream(httpcore.NetworkStream):
         server_hostname: str | None = None,
         timeout: float | None = None,
     ) -> httpcore.NetworkStream:
+        timeout = _remaining(self._deadline, timeout)
         return _DeadlineStream(
-            self._inner.start_tls(ssl_context, server_hostname, _remaining(timeout))
+            self._inner.start_tls(ssl_context, server_hostname, timeout), self._deadline
         )
 
     def get_extra_info(self, info: str) -> Any:
@@ -107,6 +107,9 @@ class _DeadlineStream(httpcore.NetworkStream):
 
 
 class _DeadlineBackend(httpcore.SyncBackend):
+    def __init__(self, deadline: threading.local) -> None:
+        self._deadline = deadline
+
     def connect_tcp(
         self,
         host: str,
@@ -115,8 +118,9 @@ class _DeadlineBackend(httpcore.SyncBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        inner = super().connect_tcp(host, port, _remaining(timeout), local_address, socket_options)
-        return _DeadlineStream(inner)
+        timeout = _remaining(self._deadline, timeout)
+        inner = super().connect_tcp(host, port, timeout, local_address, socket_options)
+        return _DeadlineStream(inner, self._deadline)
 
 
 class DeadlineTransport(httpx.HTTPTransport):
@@ -127,12 +131,13 @@ class DeadlineTransport(httpx.HTTPTransport):
     def __init__(self, seconds: float) -> None:
         super().__init__()
         self.seconds = seconds
+        self._deadline = threading.local()  # when the response being read is due, per thread
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(), network_backend=_DeadlineBackend()
+            ssl_context=httpx.create_ssl_context(), network_backend=_DeadlineBackend(self._deadline)
         )
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        _deadline.at = time.monotonic() + self.seconds
+        self._deadline.at = time.monotonic() + self.seconds
         return super().handle_request(request)
 
 

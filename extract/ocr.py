@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -60,9 +59,9 @@ RECOGNISED_PX = 32  # a piece recognised alone is scaled to this height, its ink
 SLASH_ELONGATION = 3.5  # a slash's length over its width, at least (a 200-dpi slash: 9 × 2 px)
 
 
-@cache
-def _engine() -> Any:
-    """The OCR engine, loaded once per process (its models take ~0.2 s)."""
+def ocr_engine() -> Any:
+    """A new OCR engine. One serves one scan's reading: loading its models is a small part of
+    OCR'ing a single page (bench/README.md)."""
     try:
         from rapidocr_onnxruntime import RapidOCR
     except ImportError as err:
@@ -84,6 +83,7 @@ class ScannedPage:
     # The image with only the rules' own pixels erased: a zero mark set tight against a rule
     # (a right-aligned slash) keeps its ink here, where `image` loses it with the rules' fringe.
     marks: np.ndarray | None = None
+    engine: Any = field(default=None, compare=False, repr=False)  # the engine that read it
 
     @property
     def text(self) -> str:
@@ -93,8 +93,9 @@ class ScannedPage:
 def read_scan(path: str | Path) -> tuple[list[ScannedPage], list[Grid]]:
     """Every page OCR'd, and the grids of the pages that print the form's tables."""
     doc = pdfium.PdfDocument(str(path))
+    engine = ocr_engine()
     try:
-        pages = [_scanned_page(doc, i + 1, DPI) for i in range(len(doc))]
+        pages = [_scanned_page(doc, engine, i + 1, DPI) for i in range(len(doc))]
         if not any(p.boxes for p in pages):
             raise UnreadablePdf(
                 "no text layer, and OCR read no text on its pages (blank pages, or not a document?)"
@@ -102,7 +103,7 @@ def read_scan(path: str | Path) -> tuple[list[ScannedPage], list[Grid]]:
         grids = []
         for page in pages:  # a page with ruled tables; the parsers tell which are the form's
             if _table_bounds(*page.rules):
-                again = _scanned_page(doc, page.number, SECOND_DPI, page.skew)
+                again = _scanned_page(doc, engine, page.number, SECOND_DPI, page.skew)
                 grids += list(_grids(page, again))
     finally:
         doc.close()
@@ -110,7 +111,7 @@ def read_scan(path: str | Path) -> tuple[list[ScannedPage], list[Grid]]:
 
 
 def _scanned_page(
-    doc: pdfium.PdfDocument, number: int, dpi: int, skew: float | None = None
+    doc: pdfium.PdfDocument, engine: Any, number: int, dpi: int, skew: float | None = None
 ) -> ScannedPage:
     """The page at `dpi`, straightened (by `skew`, or as measured), rules found and erased,
     and OCR'd; pixel sizes below are DPI's, scaled to `dpi`."""
@@ -133,12 +134,12 @@ def _scanned_page(
     clean[cv2.dilate(horizontal | vertical, erase) > 0] = 255
     # No angle classifier: it turns boxes it judges upside down, and a 9 turned is a 6. The
     # page is straightened already.
-    result, _ = _engine()(cv2.cvtColor(clean, cv2.COLOR_GRAY2BGR), use_cls=False)
+    result, _ = engine(cv2.cvtColor(clean, cv2.COLOR_GRAY2BGR), use_cls=False)
     boxes = tuple(_box(r, DPI / dpi) for r in result or ())
     vertical &= ~_read_across(short, boxes, dpi / DPI)
     marks = grey.copy()
     marks[_erased(horizontal | vertical)] = 255
-    return ScannedPage(number, clean, (horizontal, vertical), boxes, skew, dpi, marks)
+    return ScannedPage(number, clean, (horizontal, vertical), boxes, skew, dpi, marks, engine)
 
 
 def _read_across(
@@ -595,7 +596,9 @@ def _read_beside_rules(page: ScannedPage, box: tuple[int, int, int, int]) -> str
         drawn |= cv2.dilate(drawn.astype(np.uint8), _CROSS).astype(bool) & erased
     grey[drawn & ~dark] = int(np.percentile(grey[dark], 10))
     ys, xs = np.nonzero(drawn)
-    text = _as_printed(_recognised_ink(grey, (ys.min(), xs.min(), ys.max(), xs.max()), k))
+    text = _as_printed(
+        _recognised_ink(page.engine, grey, (ys.min(), xs.min(), ys.max(), xs.max()), k)
+    )
     if not _DIGITS.match(text):
         return "0" if _is_lone_zero(drawn, k) else ""
     return "" if text == "1" and not _stands_upright(page, box) else text
@@ -749,10 +752,10 @@ def _recognised(page: ScannedPage, box: tuple[float, float, float, float]) -> st
     ys, xs = np.nonzero(_without_specks((crop < INK_LEVEL).astype(np.uint8), int(SPECK_PX * k * k)))
     if not len(ys):
         return ""
-    return _recognised_ink(crop, (ys.min(), xs.min(), ys.max(), xs.max()), k)
+    return _recognised_ink(page.engine, crop, (ys.min(), xs.min(), ys.max(), xs.max()), k)
 
 
-def _recognised_ink(crop: np.ndarray, ink: tuple[int, int, int, int], k: float) -> str:
+def _recognised_ink(engine: Any, crop: np.ndarray, ink: tuple[int, int, int, int], k: float) -> str:
     """The text of the ink's extent (top, left, bottom, right) in `crop`, with a white margin,
     scaled to RECOGNISED_PX high and recognised alone."""
     import cv2
@@ -764,7 +767,7 @@ def _recognised_ink(crop: np.ndarray, ink: tuple[int, int, int, int], k: float) 
     scale = RECOGNISED_PX / crop.shape[0]
     crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     padded = cv2.copyMakeBorder(crop, 8, 8, 8, 8, cv2.BORDER_CONSTANT, value=255)
-    result, _ = _engine()(
+    result, _ = engine(
         cv2.cvtColor(padded, cv2.COLOR_GRAY2BGR), use_det=False, use_cls=False, use_rec=True
     )
     return str(result[0][0]).strip() if result else ""

@@ -7,7 +7,8 @@ from prefect.cache_policies import NO_CACHE
 
 from extract import crawl_portal, fetch_report
 from extract.http import Limits
-from extract.polite import Politeness, polite_client
+from extract.polite import Politeness
+from flows.run import Run
 from nianbao.errors import EnvironmentBroken, TransientError
 from nianbao.records import CachedFetch, CrawlResult, FetchedFile, FetchFailure
 from nianbao.settings import Settings
@@ -35,24 +36,22 @@ def limits(settings: Settings) -> Limits:
 
 
 @task(name="crawl", cache_policy=NO_CACHE)
-def crawl(
-    source: str, settings: Settings, politeness: Politeness, allowed_host: str | None = None
-) -> CrawlResult:
+def crawl(run: Run) -> CrawlResult:
     """The portal's report links; every page is tried again while it fails transiently, and
     a listing that still fails means the portal cannot be crawled tonight."""
-    with polite_client(politeness) as client:
-        try:
-            found = crawl_portal(
-                client, source, settings.max_crawl_pages, allowed_host, limits(settings)
-            )
-        except TransientError as err:
-            raise EnvironmentBroken(f"portal unreachable after retries: {err}") from err
+    settings = run.settings
+    try:
+        found = crawl_portal(
+            run.client, run.source, settings.max_crawl_pages, run.host, limits(settings)
+        )
+    except TransientError as err:
+        raise EnvironmentBroken(f"portal unreachable after retries: {err}") from err
     logger = get_run_logger()
     logger.info(
         "crawl: %d report file(s) on %d page(s) of %s",
         len(found.links),
         found.pages_visited,
-        source,
+        run.source,
     )
     if found.page_limit_reached:
         logger.warning(
@@ -65,17 +64,11 @@ def crawl(
 
 @task(name="fetch", cache_policy=NO_CACHE)
 def fetch(
-    urls: list[str],
-    settings: Settings,
-    cache: dict[str, CachedFetch],
-    politeness: Politeness,
-    allowed_host: str,
+    urls: list[str], run: Run, cache: dict[str, CachedFetch]
 ) -> list[FetchedFile | FetchFailure]:
     """Download what changed (conditional GETs: a 304 downloads nothing), in the flow's
     process; a URL that fails is a FetchFailure with its reason, never the batch's end."""
-    limited = limits(settings)
-    with polite_client(politeness) as client:
-        return [
-            fetch_report(client, url, settings.raw_folder, cache.get(url), allowed_host, limited)
-            for url in urls
-        ]
+    limited, folder = limits(run.settings), run.settings.raw_folder
+    return [
+        fetch_report(run.client, url, folder, cache.get(url), run.host, limited) for url in urls
+    ]

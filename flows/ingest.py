@@ -18,10 +18,10 @@ from urllib.parse import urlsplit
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-import expectations
 import warehouse
 from extract.fetch import clear_partial_downloads
-from flows import alerting
+from extract.polite import polite_client
+from flows import alerting, in_process
 from flows.download import crawl, politeness
 from flows.loading import load
 from flows.pool import ReadPool
@@ -42,8 +42,12 @@ def ingest(source: str, settings: Settings, allowed_host: str | None = None) -> 
             settings.db_path, settings.lock_wait_seconds, on_published=journal.clear
         ) as work:
             warehouse.verify(work, shown_as=settings.db_path)  # `serve` checks nothing before
-            with Warehouse.open(work) as store:  # the copy is the run's own: no reader waits
-                return _pipeline(Run(run_id, source, settings, store), allowed_host, journal)
+            host = allowed_host or urlsplit(source).hostname or ""
+            with (
+                Warehouse.open(work) as store,  # the copy is the run's own: no reader waits
+                polite_client(politeness(settings)) as client,
+            ):
+                return _pipeline(Run(run_id, source, settings, store, client, host), journal)
     except warehouse.RunInProgress:
         raise
     except BaseException as err:  # SIGTERM and Ctrl-C too: the run is on record as failed
@@ -51,18 +55,16 @@ def ingest(source: str, settings: Settings, allowed_host: str | None = None) -> 
         raise
 
 
-def _pipeline(run: Run, allowed_host: str | None, journal: alerts.SentJournal) -> RunSummary:
+def _pipeline(run: Run, journal: alerts.SentJournal) -> RunSummary:
     settings, store = run.settings, run.store
     clear_partial_downloads(settings.raw_folder)
     store.start_run(run.run_id, run.source)
     alerting.replay_journal(store, journal, settings.alert_to)
-    pace = politeness(settings)
-    found = crawl(run.source, settings, pace, allowed_host)
+    found = crawl(run)
     store.record_skips(run.run_id, run.source, list(found.skipped_items))
     urls = [link.url for link in found.links]
     known, cache = frozenset(store.known_report_ids()), store.fetch_cache()
-    host = allowed_host or urlsplit(run.source).hostname or ""
-    with ReadPool(run, urls, known, cache, (pace, host)) as pool:
+    with ReadPool(run, urls, known, cache) as pool:
         outcomes, gx_results = pool.read_and_load(lambda results: load(results, run))
         summary = _with_continuity(_summary(run, found, urls, outcomes), run, pool)
         _data_docs(summary, settings, gx_results, pool)
@@ -88,7 +90,7 @@ def _summary(
 @task(name="check-continuity", cache_policy=NO_CACHE)
 def check_continuity(pairs: list[tuple[object, ...]]) -> dict[str, CheckResult]:
     """R7 (GX) on this year's and last year's values of the same bodies, in a worker."""
-    return expectations.validate_continuity(pairs)
+    return in_process.VALIDATOR.validate_continuity(pairs)
 
 
 def _with_continuity(summary: RunSummary, run: Run, pool: ReadPool) -> RunSummary:
@@ -110,7 +112,7 @@ def _with_continuity(summary: RunSummary, run: Run, pool: ReadPool) -> RunSummar
 @task(name="data-docs", cache_policy=NO_CACHE)
 def data_docs(folder: Path, results: list[GxResult]) -> str | None:
     """Great Expectations Data Docs of the reports judged in this run, in a worker."""
-    index = expectations.build_docs(folder, results)
+    index = in_process.VALIDATOR.build_docs(folder, results)
     return str(index) if index else None
 
 

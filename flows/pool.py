@@ -20,9 +20,8 @@ from prefect.futures import PrefectFuture, PrefectWrappedFuture, as_completed
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-import expectations
 from extract import read_fetched
-from extract.polite import Politeness
+from flows import in_process
 from flows.download import fetch
 from flows.run import Run
 from flows.runners import (
@@ -56,9 +55,8 @@ class ReadPool:
         urls: list[str],
         known: frozenset[str],
         cache: dict[str, CachedFetch],
-        fetching: tuple[Politeness, str],  # the run's pace, and the host downloads must stay on
     ) -> None:
-        self._plan = (run, urls, known, cache, fetching)
+        self._plan = (run, urls, known, cache)
         self._expected = _likely_new(urls, cache, known)
         self.runner = task_runner(run.settings, self._expected)
         self._stack = ExitStack()
@@ -81,8 +79,8 @@ class ReadPool:
     ) -> tuple[dict[str, ReportOutcome], list[GxResult]]:
         """Every URL downloaded, read, judged and handed to `load` batch by batch: each URL's
         outcome, and GX's results of judging (for Data Docs)."""
-        run, urls, known, cache, fetching = self._plan
-        return _read_and_load(self.runner, urls, run, known, cache, fetching, load)
+        run, urls, known, cache = self._plan
+        return _read_and_load(self.runner, urls, run, known, cache, load)
 
 
 @task(name="read", cache_policy=NO_CACHE)
@@ -90,16 +88,20 @@ def read(files: list[FetchedFile], judge: bool) -> JudgedBatch:
     """Read the tables of a few new files, and in a worker process validate them (GX)
     together too, GX's results going back with them for Data Docs. In the flow's process
     (a small run, one worker) the flow judges as it loads, alongside the next reading."""
+    # in_process.VALIDATOR, not a name imported from it: the task is pickled by value for the
+    # workers, with every global it names, and the module is pickled by name.
     results = [read_fetched(f) for f in files]
     if not judge:
         return JudgedBatch(tuple(results))
-    return JudgedBatch(tuple(_judged(results)), expectations.take_results())
+    return JudgedBatch(tuple(_judged(results)), in_process.VALIDATOR.take_results())
 
 
 def _judged(results: list[FileResult]) -> list[FileResult]:
     """The results with their checks: the batch's new reports validated together."""
     readable = [(n, r.report) for n, r in enumerate(results) if r.report is not None]
-    checks = expectations.validate_reports([(rep, _label(results[n])) for n, rep in readable])
+    checks = in_process.VALIDATOR.validate_reports(
+        [(rep, _label(results[n])) for n, rep in readable]
+    )
     judged = list(results)
     for (n, _), found in zip(readable, checks, strict=True):
         judged[n] = replace(results[n], checks=found)
@@ -125,7 +127,7 @@ def _start_early(runner: TaskRunner[Any], likely_new: int) -> None:
     if likely_new == 0:
         return
     if _judges_here(runner):
-        expectations.warm_up()
+        in_process.VALIDATOR.warm_up()
     elif isinstance(runner, ForkserverTaskRunner):
         start_forkserver(runner)
 
@@ -142,7 +144,6 @@ def _read_and_load(
     run: Run,
     known: frozenset[str],
     cache: dict[str, CachedFetch],
-    fetching: tuple[Politeness, str],  # the run's pace, and the host downloads must stay on
     load: Callable[[list[FileResult]], list[ReportOutcome]],
 ) -> tuple[dict[str, ReportOutcome], list[GxResult]]:
     """Download in batches and read while downloading: between batches, a worker with
@@ -173,12 +174,14 @@ def _read_and_load(
     reading: list[PrefectFuture[JudgedBatch]] = []
     batches = fetch_batches(urls, settings)
     for n, batch in enumerate(batches, start=1):
-        settled = arrivals.sort(fetch(batch, settings, cache, *fetching))
+        settled = arrivals.sort(fetch(batch, run, cache))
         if settled:
             record(JudgedBatch(tuple(settled)))
         if n == len(batches):
             break  # all are in: the rest go out in planned rounds
-        if not here or expectations.is_warm():  # else judging here would hold up the downloads
+        if (
+            not here or in_process.VALIDATOR.is_warm()
+        ):  # else judging here would hold up the downloads
             reading = _record_finished(reading, record)
         idle = slots - len(reading)
         if arrivals.waiting and idle > 0:
@@ -211,7 +214,7 @@ class _Arrivals:
                 self.waiting.append(source)
             self.seen.add(source.report_id)
         if self.waiting and self.judged_here:
-            expectations.warm_up()  # if the crawl saw nothing new (changed ETags): build it now
+            in_process.VALIDATOR.warm_up()  # if the crawl saw nothing new (changed ETags): build it now
         return settled
 
     def take(self) -> list[FetchedFile]:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from expectations import Validator
+
 # Nothing phones home from the tests either, whatever the environment says.
 os.environ["GX_ANALYTICS_ENABLED"] = "False"
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
@@ -17,6 +19,8 @@ os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ.setdefault("NIANBAO_RATE_PER_SECOND", "0")
 
 REPO = Path(__file__).resolve().parents[1]
+# One for the whole session: building GX's context takes seconds.
+VALIDATOR = Validator()
 REAL_DIR = REPO.parent / "shared" / "real"
 SAMPLE_PORTAL = REPO / "data" / "sample_portal"
 SAMPLE_TRUTH = REPO / "data" / "sample_truth"

@@ -7,9 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from expectations import validate_report, validate_reports
 from nianbao.records import Cell, ExtractedReport
-from tests.conftest import real_truth, sample_truth
+from tests.conftest import VALIDATOR, real_truth, sample_truth
 
 
 def report_from_truth(
@@ -39,7 +38,7 @@ def report_from_truth(
 
 
 def failed(report: ExtractedReport) -> dict[str, tuple]:
-    return {c.check_id: c.details for c in validate_report(report) if not c.success}
+    return {c.check_id: c.details for c in VALIDATOR.validate_report(report) if not c.success}
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +47,7 @@ def clean() -> dict:
 
 
 def test_clean_real_report_passes_everything(clean: dict) -> None:
-    checks = validate_report(report_from_truth(clean))
+    checks = VALIDATOR.validate_report(report_from_truth(clean))
     assert [c.check_id for c in checks] == ["R1", "R2", "R3", "R4", "R5", "R6", "R8"]
     assert all(c.success for c in checks)
 
@@ -117,7 +116,7 @@ def test_r6_missing_cells_named(clean: dict) -> None:
 def test_23_row_form_uses_one_row_six(clean: dict) -> None:
     report = report_from_truth(real_truth("hongze-district-2024"))
     assert report.form_rows == 23
-    assert all(c.success for c in validate_report(report))
+    assert all(c.success for c in VALIDATOR.validate_report(report))
 
 
 def test_sample_planted_mistake_is_flagged() -> None:
@@ -136,8 +135,8 @@ def test_a_batch_judges_each_report_as_if_alone(clean: dict) -> None:
         report_from_truth(real_truth("hongze-district-2023")),  # its printed R5
         report_from_truth(clean, drop={("review", "reconsideration", "total")}),  # R6 last
     ]
-    batch = validate_reports([(r, f"report {n}") for n, r in enumerate(reports)])
-    assert batch == [validate_report(r) for r in reports]
+    batch = VALIDATOR.validate_reports([(r, f"report {n}") for n, r in enumerate(reports)])
+    assert batch == [VALIDATOR.validate_report(r) for r in reports]
     assert [{c.check_id for c in checks if not c.success} for checks in batch] == [
         {"R2", "R4"},
         set(),
@@ -147,12 +146,11 @@ def test_a_batch_judges_each_report_as_if_alone(clean: dict) -> None:
 
 
 def test_checks_warm_up_in_one_background_thread() -> None:
-    from expectations.gx import GxProcess
-    from expectations.suites import _validation_targets
+    from expectations import Validator
 
-    process = GxProcess()  # a fresh one: the module's may be built by earlier tests
+    process = Validator()  # a fresh one: the session's may be built by earlier tests
     for _ in range(3):
-        process.warm_up(_validation_targets)
+        process.warm_up()
     warming = [t for t in threading.enumerate() if t.name == "gx-warm-up"]
     assert len(warming) <= 1
     for thread in warming:

@@ -14,13 +14,12 @@ from typing import Any
 
 import pytest
 
-import expectations
 import extract.layout
 import extract.position_rows
 import extract.tables
 from extract.report import extract_report
 from nianbao.records import ExtractedReport
-from tests.conftest import REPO
+from tests.conftest import REPO, VALIDATOR
 
 CASES = REPO / "data" / "fuzz_cases"
 
@@ -135,7 +134,7 @@ def test_a_table_that_cannot_be_placed_costs_its_own_cells_only() -> None:
     assert [u.table for u in report.unread] == ["review"]
     assert "table 四" in report.unread[0].reason
     assert set(_not_exact(report, 94)) == {k for k in _truth(94) if k[0] == "review"}
-    (r6,) = [c for c in expectations.validate_report(report) if c.check_id == "R6"]
+    (r6,) = [c for c in VALIDATOR.validate_report(report) if c.check_id == "R6"]
     assert not r6.success and len(r6.details) == 15
     assert all(d["why"] == report.unread[0].reason for d in r6.details)
 

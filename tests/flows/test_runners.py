@@ -71,10 +71,10 @@ def _number(n: int, load: list[dict[str, int]]) -> int:
 def _where_am_i() -> tuple[int, bool]:
     import sys
 
-    import expectations
+    from flows.in_process import VALIDATOR
 
     # preloaded by the forkserver: camelot, and GX built (the workers judge)
-    return os.getpid(), "camelot" in sys.modules and expectations.is_warm()
+    return os.getpid(), "camelot" in sys.modules and VALIDATOR.is_warm()
 
 
 def test_extraction_workers_are_forked_from_a_preloaded_server(prefect_harness: None) -> None:
@@ -136,3 +136,15 @@ def test_idle_workers_share_what_came_by_bytes() -> None:
     assert sorted(sum(f.size for f in t) for t in two) == [1500, 1500]
     assert [len(t) for t in even_tasks(files[:1], 2)] == [1]
     assert even_tasks([], 2) == []
+
+
+def test_the_tasks_sent_to_workers_pickle() -> None:
+    """A task goes to a worker pickled by value, with the globals it names: one naming an
+    object with a lock (the process's validator) fails only when workers are used."""
+    import cloudpickle
+
+    from flows.ingest import check_continuity, data_docs
+    from flows.pool import read
+
+    for sent in (read, check_continuity, data_docs):
+        assert cloudpickle.loads(cloudpickle.dumps(sent)).name == sent.name

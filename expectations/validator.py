@@ -1,0 +1,72 @@
+"""The validate stage's one object: judges reports with the form's relations, holding the
+Great Expectations context (seconds to build) for its own life.
+
+Whoever runs validation makes one and keeps it as long as it judges: the flow keeps one per
+process (flows/in_process.py), so the workers' forkserver builds it before forking and every
+worker inherits it built; a bench or a test makes its own."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from expectations.continuity import validate_continuity
+from expectations.gx import GxProcess
+from expectations.suites import validate_reports, validation_targets
+from nianbao.records import CheckResult, ExtractedReport, GxResult
+
+
+class Validator:
+    """R1–R6 and R8 on reports, R7 on pairs of years; GX's results kept for Data Docs."""
+
+    def __init__(self) -> None:
+        self._gx = GxProcess()
+
+    def build(self) -> None:
+        """Build the GX context and suites now, in this thread (e.g. in the workers'
+        forkserver, so that every worker forked from it judges without building its own)."""
+        self._gx.build(self._targets)
+
+    def warm_up(self) -> None:
+        """Build them in one background thread, e.g. while files download."""
+        self._gx.warm_up(self._targets)
+
+    def is_warm(self) -> bool:
+        """Built: validating now will not wait seconds for it."""
+        return self._gx.is_warm()
+
+    def validate_report(
+        self, report: ExtractedReport, label: str | None = None
+    ) -> tuple[CheckResult, ...]:
+        """One result per relation, in check order. `label` names the report's results in
+        Data Docs (default: body and year)."""
+        return self.validate_reports([(report, label or f"{report.agency} {report.year}")])[0]
+
+    def validate_reports(
+        self, reports: Sequence[tuple[ExtractedReport, str]]
+    ) -> list[tuple[CheckResult, ...]]:
+        """Several (report, label) at once: each suite runs once over all their rows (a GX
+        validation costs about the same whatever its size)."""
+        if not reports:  # no GX import (seconds) for a batch with nothing to judge
+            return []
+        return validate_reports(self._gx.build(self._targets), reports)
+
+    def validate_continuity(self, pairs: Sequence[Sequence[object]]) -> dict[str, CheckResult]:
+        """report_id → its R7 result, for each report with last year's to compare with."""
+        return validate_continuity(self._gx, pairs) if pairs else {}
+
+    def take_results(self) -> tuple[GxResult, ...]:
+        """The results recorded here and not handed over yet, as plain data: workers judge,
+        and one process builds Data Docs from all their results."""
+        return self._gx.results_not_taken()
+
+    def build_docs(self, folder: Path, results: Sequence[GxResult] = ()) -> Path | None:
+        """Data Docs into `folder`, of `results` (other validators' take_results) and of
+        every report validated here; the index page."""
+        self.build()  # the suites, which the site shows beside the results
+        self._gx.add_results(results)
+        return self._gx.build_docs(folder)
+
+    def _targets(self) -> dict[str, Any]:
+        return validation_targets(self._gx)
