@@ -75,7 +75,7 @@ def reading_in_processes(pdfs: list[Path], workers: int) -> float:
     """Extraction of `pdfs` across `workers` processes forked from the run's forkserver."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from flows import forkserver
+    from flows.pool import forkserver
 
     forkserver.start()
     with ProcessPoolExecutor(1, mp_context=forkserver.context()) as pool:

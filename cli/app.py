@@ -277,7 +277,7 @@ def _start_workers_early(settings: Settings) -> None:
     Prefect's start-up. A night with nothing new pays its CPU (the GX build, on the other
     core at low priority) but not its time."""
     if settings.workers > 1 and not settings.dask_address:
-        from flows import forkserver
+        from flows.pool import forkserver
 
         forkserver.start()
 

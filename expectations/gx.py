@@ -63,7 +63,7 @@ class GxProcess:
 
     def results_not_taken(self) -> tuple[GxResult, ...]:
         """The validation results this process recorded and has not handed over yet, as plain
-        data: workers judge, and one process builds Data Docs from all their results."""
+        data: workers validate, and one process builds Data Docs from all their results."""
         if not self._built.is_set():
             return ()
         with self.locked() as context:

@@ -1,8 +1,8 @@
-"""The validate stage's one object: judges reports with the form's relations, holding the
+"""The validate stage's one object: validates reports with the form's relations, holding the
 Great Expectations context (seconds to build) for its own life.
 
-Whoever runs validation makes one and keeps it as long as it judges: the flow keeps one per
-process (flows/in_process.py), so the workers' forkserver builds it before forking and every
+Whoever runs validation makes one and keeps it as long as it validates: the flow keeps one per
+process (flows/pool/process.py), so the workers' forkserver builds it before forking and every
 worker inherits it built; a bench or a test makes its own."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ class Validator:
 
     def build(self) -> None:
         """Build the GX context and suites now, in this thread (e.g. in the workers'
-        forkserver, so that every worker forked from it judges without building its own)."""
+        forkserver, so that every worker forked from it validates without building its own)."""
         self._gx.build(self._targets)
 
     def warm_up(self) -> None:
@@ -48,7 +48,7 @@ class Validator:
     ) -> list[tuple[CheckResult, ...]]:
         """Several (report, label) at once: each suite runs once over all their rows (a GX
         validation costs about the same whatever its size)."""
-        if not reports:  # no GX import (seconds) for a batch with nothing to judge
+        if not reports:  # no GX import (seconds) for a batch with nothing to validate
             return []
         return validate_reports(self._gx.build(self._targets), reports)
 
@@ -57,7 +57,7 @@ class Validator:
         return validate_continuity(self._gx, pairs) if pairs else {}
 
     def take_results(self) -> tuple[GxResult, ...]:
-        """The results recorded here and not handed over yet, as plain data: workers judge,
+        """The results recorded here and not handed over yet, as plain data: workers validate,
         and one process builds Data Docs from all their results."""
         return self._gx.results_not_taken()
 

@@ -2,7 +2,7 @@
 
 from extract.crawl import crawl_portal
 from extract.fetch import fetch_report
-from extract.read import read_fetched
+from extract.fetched import extract_fetched
 from extract.report import extract_report
 
-__all__ = ["crawl_portal", "extract_report", "fetch_report", "read_fetched"]
+__all__ = ["crawl_portal", "extract_report", "fetch_report", "extract_fetched"]

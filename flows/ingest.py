@@ -1,9 +1,9 @@
 """The nightly ingestion as one Prefect flow, read top to bottom as the pipeline:
 
-crawl → plan where files are read → download, read and judge (GX), load each batch as it is
-judged → R7 across years → Data Docs → run summary → alert mail.
+crawl → plan where files are read → download, extract and validate (GX), load each batch as it is
+validated → R7 across years → Data Docs → run summary → alert mail.
 
-Where and when files are read is flows/pool.py's (a thread or worker processes); a run writes
+Where and when files are read is flows/pool/read_pool.py's (a thread or worker processes); a run writes
 to a working copy of the warehouse, published when the run ends (warehouse/publish.py).
 """
 
@@ -21,10 +21,10 @@ from prefect.cache_policies import NO_CACHE
 import warehouse
 from extract.fetch import clear_partial_downloads
 from extract.polite import polite_client
-from flows import alerting, in_process
+from flows import alerting
 from flows.download import crawl, politeness
 from flows.loading import load
-from flows.pool import ReadPool
+from flows.pool import ReadPool, process
 from flows.run import Run
 from nianbao import alerts
 from nianbao.records import CheckResult, CrawlResult, GxResult, ReportOutcome, RunSummary
@@ -90,7 +90,7 @@ def _summary(
 @task(name="check-continuity", cache_policy=NO_CACHE)
 def check_continuity(pairs: list[tuple[object, ...]]) -> dict[str, CheckResult]:
     """R7 (GX) on this year's and last year's values of the same bodies, in a worker."""
-    return in_process.VALIDATOR.validate_continuity(pairs)
+    return process.VALIDATOR.validate_continuity(pairs)
 
 
 def _with_continuity(summary: RunSummary, run: Run, pool: ReadPool) -> RunSummary:
@@ -111,15 +111,15 @@ def _with_continuity(summary: RunSummary, run: Run, pool: ReadPool) -> RunSummar
 
 @task(name="data-docs", cache_policy=NO_CACHE)
 def data_docs(folder: Path, results: list[GxResult]) -> str | None:
-    """Great Expectations Data Docs of the reports judged in this run, in a worker."""
-    index = in_process.VALIDATOR.build_docs(folder, results)
+    """Great Expectations Data Docs of the reports validated in this run, in a worker."""
+    index = process.VALIDATOR.build_docs(folder, results)
     return str(index) if index else None
 
 
 def _data_docs(
     summary: RunSummary, settings: Settings, results: list[GxResult], pool: ReadPool
 ) -> None:
-    """docs/<run_id>/index.html, when this run judged anything."""
+    """docs/<run_id>/index.html, when this run validated anything."""
     if not summary.extractions:
         return
     folder = settings.docs_folder / summary.run_id

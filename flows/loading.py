@@ -1,4 +1,4 @@
-"""Loading a batch of judged files: new reports in one warehouse transaction, each file's
+"""Loading a batch of validated files: new reports in one warehouse transaction, each file's
 outcome by the rules of nianbao/outcome_rules.py."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from nianbao.records import FetchedFile, FileResult, ReportOutcome, ReportToLoad
 
 @task(name="load", cache_policy=NO_CACHE)
 def load(results: list[FileResult], run: Run) -> list[ReportOutcome]:
-    """Record judged results: the batch's reports in one warehouse transaction."""
+    """Record validated results: the batch's reports in one warehouse transaction."""
     aliases = load_aliases(run.settings.aliases_file)
     loaded = _load_readable(results, run, aliases)
     outcomes = [

@@ -46,7 +46,6 @@ class FetchedFile:
     sha256: str
     path: str
     size: int
-    content_type: str
     fetched_at: datetime
     etag: str = ""
     last_modified: str = ""
@@ -161,7 +160,7 @@ class ExtractedReport:
 
 @dataclass(frozen=True)
 class FileResult:
-    """One attachment after fetch and extract: a report to judge, or why it cannot be read."""
+    """One attachment after fetch and extract: a report to validate, or why it cannot be read."""
 
     url: str
     source: FetchedFile | FetchFailure
@@ -180,9 +179,9 @@ GxResult = tuple[tuple[str, ...], str]
 
 
 @dataclass(frozen=True)
-class JudgedBatch:
-    """A task's files read and judged, with GX's own results of judging them (Data Docs are
-    built from them in one process, whichever processes judged)."""
+class ValidatedBatch:
+    """A task's files read and validated, with GX's own results of validating them (Data Docs are
+    built from them in one process, whichever processes validated)."""
 
     results: tuple[FileResult, ...]
     gx_results: tuple[GxResult, ...] = ()
@@ -201,7 +200,7 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class ReportToLoad:
-    """A judged report on its way into the warehouse, filed under `agency_id` (identity.py)."""
+    """A validated report on its way into the warehouse, filed under `agency_id` (identity.py)."""
 
     source: FetchedFile
     report: ExtractedReport

@@ -11,6 +11,18 @@ import duckdb
 import pandas as pd
 
 
+@contextmanager
+def transaction_on(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The block's statements on `con` committed together, or none of them."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
 class Connected:
     """What every part of the warehouse shares: its connection, a transaction, a bulk insert.
 
@@ -32,14 +44,8 @@ class Connected:
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """The block's statements committed together, or none of them."""
-        with self.connection() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                yield con
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            con.execute("COMMIT")
+        with self.connection() as con, transaction_on(con):
+            yield con
 
     def rows(self, sql: str, parameters: list[Any] | None = None) -> list[tuple[Any, ...]]:
         """The rows a query returns."""

@@ -8,6 +8,8 @@ from importlib import resources
 
 import duckdb
 
+from warehouse.connection import transaction_on
+
 _LEDGER = """
 CREATE TABLE IF NOT EXISTS schema_migrations (
     id INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL
@@ -44,21 +46,11 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
     for number, name, sql in migration_files():
         if number in done:
             continue
-        record = "INSERT INTO schema_migrations VALUES (?, ?, now())"
-        _in_transaction(con, [(sql, []), (record, [number, name])])
+        with transaction_on(con):
+            con.execute(sql)
+            con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [number, name])
         applied.append(name)
-    _in_transaction(con, [(sql, []) for _, sql in view_files()])
+    with transaction_on(con):
+        for _, view in view_files():
+            con.execute(view)
     return applied
-
-
-def _in_transaction(
-    con: duckdb.DuckDBPyConnection, statements: list[tuple[str, list[object]]]
-) -> None:
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for sql, parameters in statements:
-            con.execute(sql, parameters)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise

@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 
 from cli import app
 from corpus.score import score, truth_cells
-from flows import forkserver
 from flows.ingest import ingest
-from flows.pool import _likely_new
+from flows.pool import forkserver
+from flows.pool.read_pool import _likely_new
 from nianbao.records import CachedFetch, FetchFailure
 from nianbao.settings import load_settings
 from tests.conftest import (
@@ -163,7 +163,7 @@ def test_paced_downloads_are_read_while_they_come(
 
     fetches, reads = (
         _task_runs_of_last_flow_run("fetch"),
-        _task_runs_of_last_flow_run("read"),
+        _task_runs_of_last_flow_run("extract"),
     )
     assert len(fetches) == 4  # 12 files at a time
     assert min(r.start_time for r in reads) < max(f.end_time for f in fetches)

@@ -12,7 +12,7 @@ import pytest
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.runners import (
+from flows.pool.runners import (
     ForkserverTaskRunner,
     even_tasks,
     fetch_batches,
@@ -57,7 +57,6 @@ def _file(n: int, size: int) -> FetchedFile:
         f"{n:064x}",
         f"/tmp/{n}.pdf",
         size,
-        "application/pdf",
         datetime.now(UTC),
     )
 
@@ -71,9 +70,9 @@ def _number(n: int, load: list[dict[str, int]]) -> int:
 def _where_am_i() -> tuple[int, bool]:
     import sys
 
-    from flows.in_process import VALIDATOR
+    from flows.pool.process import VALIDATOR
 
-    # preloaded by the forkserver: camelot, and GX built (the workers judge)
+    # preloaded by the forkserver: camelot, and GX built (the workers validate)
     return os.getpid(), "camelot" in sys.modules and VALIDATOR.is_warm()
 
 
@@ -144,7 +143,7 @@ def test_the_tasks_sent_to_workers_pickle() -> None:
     import cloudpickle
 
     from flows.ingest import check_continuity, data_docs
-    from flows.pool import read
+    from flows.pool.read_pool import extract
 
-    for sent in (read, check_continuity, data_docs):
+    for sent in (extract, check_continuity, data_docs):
         assert cloudpickle.loads(cloudpickle.dumps(sent)).name == sent.name

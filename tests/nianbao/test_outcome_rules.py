@@ -23,9 +23,7 @@ URL = "http://127.0.1.1/report.pdf"
 
 
 def _file(not_modified: bool = False) -> FetchedFile:
-    return FetchedFile(
-        URL, "ab" * 32, "/raw/x.pdf", 10, "application/pdf", NOW, not_modified=not_modified
-    )
+    return FetchedFile(URL, "ab" * 32, "/raw/x.pdf", 10, NOW, not_modified=not_modified)
 
 
 def _report() -> ExtractedReport:

@@ -24,7 +24,7 @@ from warehouse.migrate import migration_files, view_files
 
 
 def _fetched(sha: str, url: str = "http://127.0.0.1/r.pdf") -> FetchedFile:
-    return FetchedFile(url, sha * 4, f"/tmp/{sha}.pdf", 1, "application/pdf", datetime.now(UTC))
+    return FetchedFile(url, sha * 4, f"/tmp/{sha}.pdf", 1, datetime.now(UTC))
 
 
 def _load(

@@ -7,7 +7,7 @@ from nianbao.errors import TerminalError
 from nianbao.records import FetchedFile, FileResult
 
 
-def read_fetched(source: FetchedFile) -> FileResult:
+def extract_fetched(source: FetchedFile) -> FileResult:
     """Extract the tables of a downloaded file (the CPU-heavy part, fit for a worker process)."""
     try:
         return FileResult(source.url, source, report=extract_report(source.path))

@@ -2,7 +2,7 @@
 worker processes), in which tasks, and when each batch's results are loaded.
 
 Downloads go in batches when paced; between batches a worker with nothing to do gets the new
-files; once all are in, the rest go out in planned rounds (flows/runners.py). The flow's
+files; once all are in, the rest go out in planned rounds (flows/pool/runners.py). The flow's
 process only downloads, loads and keeps count: with 2 workers on 2 cores, any CPU it spends is
 taken from the workers (bench/README.md, "Why the run is built as it is").
 """
@@ -20,11 +20,10 @@ from prefect.futures import PrefectFuture, PrefectWrappedFuture, as_completed
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from extract import read_fetched
-from flows import in_process
+from extract import extract_fetched
 from flows.download import fetch
-from flows.run import Run
-from flows.runners import (
+from flows.pool import process
+from flows.pool.runners import (
     ForkserverTaskRunner,
     even_tasks,
     fetch_batches,
@@ -33,21 +32,22 @@ from flows.runners import (
     task_runner,
     workers_share_api,
 )
+from flows.run import Run
 from nianbao.records import (
     CachedFetch,
     FetchedFile,
     FetchFailure,
     FileResult,
     GxResult,
-    JudgedBatch,
     ReportOutcome,
+    ValidatedBatch,
 )
 
 
 class ReadPool:
-    """Where the run's files are read and judged, chosen by how many may be new: the flow's
+    """Where the run's files are read and validated, chosen by how many may be new: the flow's
     own thread for a few, worker processes forked from a preloaded server for more
-    (flows/runners.py); started early (while files download) and stopped with the block."""
+    (flows/pool/runners.py); started early (while files download) and stopped with the block."""
 
     def __init__(
         self,
@@ -77,35 +77,33 @@ class ReadPool:
     def read_and_load(
         self, load: Callable[[list[FileResult]], list[ReportOutcome]]
     ) -> tuple[dict[str, ReportOutcome], list[GxResult]]:
-        """Every URL downloaded, read, judged and handed to `load` batch by batch: each URL's
-        outcome, and GX's results of judging (for Data Docs)."""
+        """Every URL downloaded, read, validated and handed to `load` batch by batch: each URL's
+        outcome, and GX's results of validating (for Data Docs)."""
         run, urls, known, cache = self._plan
         return _read_and_load(self.runner, urls, run, known, cache, load)
 
 
-@task(name="read", cache_policy=NO_CACHE)
-def read(files: list[FetchedFile], judge: bool) -> JudgedBatch:
+@task(name="extract", cache_policy=NO_CACHE)
+def extract(files: list[FetchedFile], validate: bool) -> ValidatedBatch:
     """Read the tables of a few new files, and in a worker process validate them (GX)
     together too, GX's results going back with them for Data Docs. In the flow's process
-    (a small run, one worker) the flow judges as it loads, alongside the next reading."""
-    # in_process.VALIDATOR, not a name imported from it: the task is pickled by value for the
+    (a small run, one worker) the flow validates as it loads, alongside the next reading."""
+    # process.VALIDATOR, not a name imported from it: the task is pickled by value for the
     # workers, with every global it names, and the module is pickled by name.
-    results = [read_fetched(f) for f in files]
-    if not judge:
-        return JudgedBatch(tuple(results))
-    return JudgedBatch(tuple(_judged(results)), in_process.VALIDATOR.take_results())
+    results = [extract_fetched(f) for f in files]
+    if not validate:
+        return ValidatedBatch(tuple(results))
+    return ValidatedBatch(tuple(_validated(results)), process.VALIDATOR.take_results())
 
 
-def _judged(results: list[FileResult]) -> list[FileResult]:
+def _validated(results: list[FileResult]) -> list[FileResult]:
     """The results with their checks: the batch's new reports validated together."""
     readable = [(n, r.report) for n, r in enumerate(results) if r.report is not None]
-    checks = in_process.VALIDATOR.validate_reports(
-        [(rep, _label(results[n])) for n, rep in readable]
-    )
-    judged = list(results)
+    checks = process.VALIDATOR.validate_reports([(rep, _label(results[n])) for n, rep in readable])
+    validated = list(results)
     for (n, _), found in zip(readable, checks, strict=True):
-        judged[n] = replace(results[n], checks=found)
-    return judged
+        validated[n] = replace(results[n], checks=found)
+    return validated
 
 
 def _label(result: FileResult) -> str:
@@ -120,20 +118,20 @@ def _likely_new(urls: list[str], cache: dict[str, CachedFetch], known: frozenset
 
 
 def _start_early(runner: TaskRunner[Any], likely_new: int) -> None:
-    """When the crawl lists files never fetched before, start what reading and judging them
+    """When the crawl lists files never fetched before, start what reading and validating them
     needs while they download (at 2 requests a second, long before they are needed): the
     workers' forkserver (it builds GX), or when they are read in this process, the GX import
     (seconds) in a thread. A night with nothing new starts neither."""
     if likely_new == 0:
         return
-    if _judges_here(runner):
-        in_process.VALIDATOR.warm_up()
+    if _validates_here(runner):
+        process.VALIDATOR.warm_up()
     elif isinstance(runner, ForkserverTaskRunner):
         start_forkserver(runner)
 
 
-def _judges_here(runner: TaskRunner[Any]) -> bool:
-    """Files are read in this process (a thread), so judged here too: while the next ones
+def _validates_here(runner: TaskRunner[Any]) -> bool:
+    """Files are read in this process (a thread), so validated here too: while the next ones
     are read, as before the workers, rather than after them in the same thread."""
     return isinstance(runner, ThreadPoolTaskRunner)
 
@@ -148,18 +146,18 @@ def _read_and_load(
 ) -> tuple[dict[str, ReportOutcome], list[GxResult]]:
     """Download in batches and read while downloading: between batches, a worker with
     nothing to do gets the new files; once all are in, the rest go out in rounds. The
-    outcome of every URL, and GX's results of judging the files read."""
+    outcome of every URL, and GX's results of validating the files read."""
     logger = get_run_logger()
     settings = run.settings
     outcomes: dict[str, ReportOutcome] = {}
     gx_results: list[GxResult] = []
-    here = _judges_here(runner)  # else the workers judge what they read
+    here = _validates_here(runner)  # else the workers validate what they read
 
-    def record(batch: JudgedBatch) -> None:
-        judged = _judged(list(batch.results)) if here else batch.results
+    def record(batch: ValidatedBatch) -> None:
+        validated = _validated(list(batch.results)) if here else batch.results
         # quote: Prefect would walk every cell of every report to track task inputs (seconds of
         # the flow's CPU on a hundred reports); a batch's inputs need no tracking.
-        results = cast(list[FileResult], quote(list(judged)))
+        results = cast(list[FileResult], quote(list(validated)))
         for outcome in load(results):
             outcomes[outcome.url] = outcome
             logger.info(
@@ -171,24 +169,24 @@ def _read_and_load(
         return outcomes, gx_results
     arrivals = _Arrivals(set(known), here)
     slots = 1 if here else max(settings.workers, 1)
-    reading: list[PrefectFuture[JudgedBatch]] = []
+    reading: list[PrefectFuture[ValidatedBatch]] = []
     batches = fetch_batches(urls, settings)
     for n, batch in enumerate(batches, start=1):
         settled = arrivals.sort(fetch(batch, run, cache))
         if settled:
-            record(JudgedBatch(tuple(settled)))
+            record(ValidatedBatch(tuple(settled)))
         if n == len(batches):
             break  # all are in: the rest go out in planned rounds
         if (
-            not here or in_process.VALIDATOR.is_warm()
-        ):  # else judging here would hold up the downloads
+            not here or process.VALIDATOR.is_warm()
+        ):  # else validating here would hold up the downloads
             reading = _record_finished(reading, record)
         idle = slots - len(reading)
         if arrivals.waiting and idle > 0:
             for files in even_tasks(arrivals.take(), idle):
-                reading.append(runner.submit(read, {"files": files, "judge": not here}))
+                reading.append(runner.submit(extract, {"files": files, "validate": not here}))
     tasks = task_chunks(arrivals.take(), settings)
-    reading += [runner.submit(read, {"files": c, "judge": not here}) for c in tasks]
+    reading += [runner.submit(extract, {"files": c, "validate": not here}) for c in tasks]
     for future in as_completed(reading):
         record(future.result())
     return outcomes, gx_results
@@ -198,9 +196,9 @@ class _Arrivals:
     """Downloaded files sorted out as they come: new ones wait to be read; a file recorded
     before (or met twice in this run) or a failed download is settled at once."""
 
-    def __init__(self, known: set[str], judged_here: bool) -> None:
+    def __init__(self, known: set[str], validated_here: bool) -> None:
         self.seen = known
-        self.judged_here = judged_here
+        self.validated_here = validated_here
         self.waiting: list[FetchedFile] = []
 
     def sort(self, sources: list[FetchedFile | FetchFailure]) -> list[FileResult]:
@@ -213,8 +211,8 @@ class _Arrivals:
             else:
                 self.waiting.append(source)
             self.seen.add(source.report_id)
-        if self.waiting and self.judged_here:
-            in_process.VALIDATOR.warm_up()  # if the crawl saw nothing new (changed ETags): build it now
+        if self.waiting and self.validated_here:
+            process.VALIDATOR.warm_up()  # if the crawl saw nothing new (changed ETags): build it now
         return settled
 
     def take(self) -> list[FetchedFile]:
@@ -224,9 +222,9 @@ class _Arrivals:
 
 
 def _record_finished(
-    reading: list[PrefectFuture[JudgedBatch]],
-    record: Callable[[JudgedBatch], None],
-) -> list[PrefectFuture[JudgedBatch]]:
+    reading: list[PrefectFuture[ValidatedBatch]],
+    record: Callable[[ValidatedBatch], None],
+) -> list[PrefectFuture[ValidatedBatch]]:
     """Load what the workers have finished; the futures still running."""
     running = []
     for future in reading:

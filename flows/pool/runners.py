@@ -16,7 +16,7 @@ from typing import Any
 from prefect import get_client
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
-from flows import forkserver
+from flows.pool import forkserver
 from nianbao.records import FetchedFile
 from nianbao.settings import Settings
 
@@ -34,7 +34,7 @@ def task_runner(settings: Settings, files: int) -> TaskRunner[Any]:
 
 class _Forkserver:
     """Stands in for the `multiprocessing` module inside prefect.task_runners while a pool
-    is made: every context it hands out is the preloaded forkserver (flows/forkserver.py)."""
+    is made: every context it hands out is the preloaded forkserver (flows/pool/forkserver.py)."""
 
     @staticmethod
     def get_context(method: str | None = None) -> Any:

@@ -1,4 +1,4 @@
-"""The server the extraction workers are forked from, preloaded once (see flows/runners.py).
+"""The server the extraction workers are forked from, preloaded once (see flows/pool/runners.py).
 
 `nianbao run` starts it before importing Prefect, so that its imports and GX build (at `nice`
 10) run on the other core during Prefect's own start-up, instead of between the download of the
@@ -10,7 +10,7 @@ from __future__ import annotations
 import multiprocessing
 from multiprocessing.context import BaseContext
 
-PRELOAD = ["flows.worker_preload"]
+PRELOAD = ["flows.pool.worker_preload"]
 
 
 def context() -> BaseContext:

@@ -11,11 +11,11 @@ from prefect.plugins import load_prefect_collections  # noqa: E402
 
 import extract.report  # noqa: E402, F401  camelot, pdfium, pandas
 import flows.ingest  # noqa: E402, F401  the tasks, Prefect
-from flows.in_process import VALIDATOR  # noqa: E402
+from flows.pool.process import VALIDATOR  # noqa: E402
 
 # Entry points of installed Prefect collections (prefect-dask imports dask): loaded by the
 # first task run of each worker otherwise, on its CPU.
 load_prefect_collections()
 
-# The GX context and suites (seconds of imports): the workers judge what they read.
+# The GX context and suites (seconds of imports): the workers validate what they read.
 VALIDATOR.build()
