@@ -92,7 +92,20 @@ def worktree(rev: str) -> Iterator[Path]:
         subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(where)])
 
 
-def nianbao_run(tree: Path, source: str, db: Path) -> float:
+def plain_python(folder: Path) -> Path:
+    """A Python that has this environment's packages but not its editable install of nianbao
+    (whose import hook would send `import warehouse` to this checkout whatever PYTHONPATH
+    says, in the workers too), so that each side runs its own tree's code."""
+    import site
+    import venv
+
+    venv.EnvBuilder(with_pip=False).create(folder)
+    packages = next(p for p in site.getsitepackages() if p.endswith("site-packages"))
+    (next(folder.glob("lib/python*/site-packages")) / "shared.pth").write_text(packages + "\n")
+    return folder / "bin" / "python"
+
+
+def nianbao_run(python: Path, tree: Path, source: str, db: Path) -> float:
     """Seconds of `nianbao run --source --db` from the code in `tree`, in its own process."""
     app = "cli.app" if (tree / "cli" / "app.py").exists() else "nianbao.cli"
     code = f"import sys; from {app} import app; sys.argv[0] = 'nianbao'; app()"
@@ -100,7 +113,7 @@ def nianbao_run(tree: Path, source: str, db: Path) -> float:
     env.pop("PREFECT_API_URL", None)
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", code, "run", "--source", source, "--db", str(db)],
+        [str(python), "-c", code, "run", "--source", source, "--db", str(db)],
         cwd=tree,
         env=env,
         capture_output=True,
@@ -133,6 +146,7 @@ def main() -> None:
     if not REAL.is_dir():
         raise SystemExit(f"{REAL} is missing: the real reports come from ../shared/real")
     scratch = Path(tempfile.mkdtemp(prefix="nianbao-ab-"))
+    python = plain_python(scratch / "python")
     with ExitStack() as stack:
         before = stack.enter_context(worktree(args.before))
         sides = {args.before: before, "now": REPO}
@@ -150,7 +164,7 @@ def main() -> None:
             for side, tree in sides.items():
                 db = scratch / f"{side}-{portal}" / "warehouse.duckdb"
                 db.parent.mkdir()
-                nianbao_run(tree, urls[portal], db)
+                nianbao_run(python, tree, urls[portal], db)
                 seen[side] = fingerprints(db)
             for view in VIEWS:
                 a, b = (seen[s][view] for s in sides)
@@ -164,7 +178,7 @@ def main() -> None:
                     db = scratch / f"t{k}-{side}-{portal}" / "warehouse.duckdb"
                     db.parent.mkdir()
                     timings.setdefault((side, portal), []).append(
-                        nianbao_run(tree, urls[portal], db)
+                        nianbao_run(python, tree, urls[portal], db)
                     )
         print(f"speed ({args.repeat} runs each, alternating; median and range, seconds):")
         for side in sides:

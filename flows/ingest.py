@@ -1,10 +1,10 @@
 """The nightly ingestion as one Prefect flow, read top to bottom as the pipeline:
 
-crawl → plan where files are read → download, extract and validate (GX), load each batch as it is
-validated → R7 across years → Data Docs → run summary → alert mail.
+crawl → plan where files are read → download, extract and validate (GX), load each batch as
+it is validated → R7 across years → Data Docs → run summary → alert mail.
 
-Where and when files are read is flows/pool/read_pool.py's (a thread or worker processes); a run writes
-to a working copy of the warehouse, published when the run ends (warehouse/publish.py).
+Where and when files are extracted is flows/pool's (a thread or worker processes); a run
+writes to a working copy of the warehouse, published when the run ends (warehouse/publish.py).
 """
 
 from __future__ import annotations
