@@ -151,6 +151,7 @@ LABEL_MOST, LABEL_WHOLE = 0.7, 0.9
 LABEL_ALIKE = 0.75
 PRINTED = tuple(normalize_label(label) for label in PRINTED_LABELS)
 _IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
+_SIGNS = re.compile(r"[^“”‘’\"']")  # what a label says, without its quotes (OCR drops them)
 
 
 def closest_printed_label(text: str) -> str:
@@ -160,7 +161,10 @@ def closest_printed_label(text: str) -> str:
     if label in PRINTED:
         return text
     printed = _nearest_printed(label)
-    return printed if printed and len(label) >= _least_length(label) * len(printed) else text
+    if printed is None:
+        return text
+    held = len(_SIGNS.findall(label)) / len(_SIGNS.findall(printed))
+    return printed if held >= _least_length(label, printed) else text
 
 
 def _nearest_printed(label: str) -> str | None:
@@ -176,13 +180,16 @@ def _nearest_printed(label: str) -> str | None:
     return printed if best >= LABEL_LIKENESS and best - second >= LABEL_MARGIN else None
 
 
-def _least_length(label: str) -> float:
+def _least_length(label: str, printed: str) -> float:
     """How much of a printed label a text must hold to be taken for it: a piece of a label
     cut by a page break ("法规禁止公开") is left for the parser to join with its other
     piece, and one the registries read already ("2.其他法律行政法规禁止") is taken for a whole
-    label only when nearly all of it is there."""
+    label only when nearly all of it is there. A text with signs missing inside it, not at an
+    end, is a misreading, not a piece ("3.危及三全稳定": OCR passed over 安, 一 and the quotes)."""
     rows = (APPLICATION_ROW_LABELS, DISCLOSURE_ITEM_LABELS)  # the labels a page break cuts
-    return LABEL_WHOLE if any(match_row(r, label) for r in rows) else LABEL_MOST
+    signs, whole = "".join(_SIGNS.findall(label)), "".join(_SIGNS.findall(printed))
+    a_piece = whole.startswith(signs) or whole.endswith(signs)
+    return LABEL_WHOLE if a_piece and any(match_row(r, label) for r in rows) else LABEL_MOST
 
 
 def is_printed_label(text: str) -> bool:

@@ -180,10 +180,13 @@ def read_value(
     grid: Grid, r: int, c: int, parse: Callable[[str], Number | None], key: tuple[str, str, str]
 ) -> Cell:
     """A value cell, read twice: the glyph reading is kept; a cell whose glyphs sit on a rule,
-    or that is merged into a neighbour (the form merges no value cells), is not trusted."""
+    or that is merged into a neighbour (the form merges no value cells of tables 三 and 四),
+    is not trusted. The cell a merge starts at holds the text of all its cells: in a scan
+    whose seal hid a column rule, 其他 held 总计's 3."""
     raw, second = grid.rows[r][c], grid.second_rows[r][c]
     value = parse(raw)
-    if (r, c) in grid.ambiguous or (r, c) in grid.covered:
+    merges = key[0] != "disclosure" and not {(r, c + 1), (r + 1, c)}.isdisjoint(grid.covered)
+    if (r, c) in grid.ambiguous or (r, c) in grid.covered or merges:
         value, reading = None, "ambiguous"
     elif parse(second) == value:
         reading = "agree"
@@ -272,7 +275,7 @@ def parse_review(grids: list[Grid]) -> list[Cell]:
             if (g, i) != (grid, index)
         ],
     )
-    if not any("行政复议" in normalize_label(c) for g in grids for r in g.rows for c in r):
+    if not _review_headed(grids):
         raise UnknownLayout(f"table 四 on page {grid.page}: no 行政复议 heading above its values")
     cells = [
         read_value(
@@ -291,6 +294,16 @@ def parse_review(grids: list[Grid]) -> list[Cell]:
     if any(has_number(c) for c in row[:first]):  # more numbers than the form's 15: shifted?
         cells = [_refused(cell) for cell in cells]
     return cells
+
+
+def _review_headed(grids: list[Grid]) -> bool:
+    """Table 四's heads name 行政复议; or, when its first row of heads (行政复议 | 行政诉讼) is
+    left alone at the foot of the page before, with no column rule to make it a table there,
+    both of 行政诉讼's own heads name the proceedings its last ten columns are."""
+    texts = {normalize_label(c) for g in grids for r in g.rows for c in r}
+    if any("行政复议" in t for t in texts):
+        return True
+    return all(any(head in t for t in texts) for head in ("未经复议直接起诉", "复议后起诉"))
 
 
 def _first_value_column(grid: Grid) -> int:

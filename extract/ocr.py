@@ -45,7 +45,12 @@ RULE_PX, EDGE_COVER = 60, 0.6
 # by a page break) has no column rules here: a seal's arc through it, taken for one, once
 # shifted its values by a column (table 二 refuses such a row, extract/layout.py).
 DOWN_RULE_PX, SHORT_RULE_PX, TOUCH_PX = 100, 16, 1
+# A rule's blurred edge is darker than the ink level for a pixel or two past where the rule
+# across is found, so a short rule may run on that far past the rule at either end (the
+# foot of table 四's heads, a JPEG-60 scan: its column rules, kept tight, were all lost).
+OVERSHOOT_PX = 3
 MERGE_PX = 6  # strokes this close are one rule
+SEAL_COLOUR = 80  # a pixel's darkest channel this far below its lightest: coloured ink
 ROW_PX = 20  # the least height of a row (2.5 mm)
 # Rules are erased with this much around them (a rule's grey fringe, read as 1 or — beside a
 # value, is what OCR would otherwise add to it), and a cell is cut this far inside its rules.
@@ -122,9 +127,7 @@ def _scanned_page(
         pixels = page.render(scale=dpi / 72).to_numpy()
     finally:
         page.close()
-    # Each pixel's lightest channel: black print stays dark, a red seal (or blue ink) over
-    # the table turns white, so its ring and marks are not taken for rules or text.
-    grey = pixels[:, :, :3].max(axis=2) if pixels.ndim == 3 else pixels
+    grey = _without_colour(pixels)
     skew = _skew(grey) if skew is None else skew
     grey = _rotated(grey, skew)
     ink = cv2.adaptiveThreshold(~grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -2)
@@ -140,6 +143,20 @@ def _scanned_page(
     marks = grey.copy()
     marks[_erased(horizontal | vertical)] = 255
     return ScannedPage(number, clean, (horizontal, vertical), boxes, skew, dpi, marks, engine)
+
+
+def _without_colour(pixels: np.ndarray) -> np.ndarray:
+    """The page in grey with coloured ink gone: each pixel's lightest channel, so black print
+    stays dark and a red seal (or blue ink) over the table turns light; and white where the
+    colour is strong, since a seal's ring at its lightest channel is still a light grey
+    stroke that OCR reads as a 1 beside a value (a "1" read "11", a 0 read "10")."""
+    if pixels.ndim != 3:
+        return pixels
+    rgb = pixels[:, :, :3]
+    grey = rgb.max(axis=2)
+    colour = grey.astype(np.int16) - rgb.min(axis=2)
+    grey[colour > SEAL_COLOUR] = 255
+    return grey
 
 
 def _read_across(
@@ -300,12 +317,14 @@ def _down_rules(ink: np.ndarray, horizontal: np.ndarray, k: float) -> tuple[np.n
     long_rules = opened(DOWN_RULE_PX)
     short = opened(SHORT_RULE_PX) & ~long_rules
     count, labels, stats, _ = cv2.connectedComponentsWithStats(short, connectivity=8)
-    touch = max(1, int(TOUCH_PX * k))
+    touch, over = max(1, int(TOUCH_PX * k)), max(1, int(OVERSHOOT_PX * k))
     keep = np.zeros(count, np.uint8)
     for i in range(1, count):
         x, y, w, h, _ = stats[i]
         near: np.ndarray = np.asarray(horizontal[:, max(x - 2, 0) : x + w + 2].any(axis=1))
-        ends = [near[max(at - touch, 0) : at + touch + 1].any() for at in (y, y + h - 1)]
+        bottom = y + h - 1
+        ends = [near[max(y - touch, 0) : y + touch + over + 1].any()]
+        ends.append(near[max(bottom - touch - over, 0) : bottom + touch + 1].any())
         keep[i] = all(ends) and _runs(near[y : y + h]) >= 3
     widen = np.ones((3, 1), np.uint8)
     kept: np.ndarray = cv2.dilate((keep[labels] * 255).astype(np.uint8), widen)

@@ -82,3 +82,16 @@ def test_columns_under_another_proceedings_heading_are_refused() -> None:
     )
     with pytest.raises(UnknownLayout, match="columns 6–10 are under 复议后起诉"):
         parse_review([grid])
+
+
+def test_heads_row_left_alone_on_the_page_before_is_taken_from_the_proceedings_under_it() -> None:
+    """fuzz 840009 scanned: 行政复议 | 行政诉讼 at the foot of page 2, a one-row band with no
+    column rule (so no table there); the rest of table 四 on page 3."""
+    grid = _grid(_heads())
+    rest = grid.rows[1:]
+    cut = Grid(3, 1, rest, rest, frozenset(), frozenset(), "ocr", None, None, 0.9)
+    assert len(parse_review([cut])) == 15
+    unheaded = tuple(("",) * 15 for _ in rest[:1]) + rest[1:]
+    bare = Grid(3, 1, unheaded, unheaded, frozenset(), frozenset(), "ocr", None, None, 0.9)
+    with pytest.raises(UnknownLayout, match="no 行政复议 heading"):
+        parse_review([bare])
