@@ -23,9 +23,11 @@ from typing import Any
 import numpy as np
 import pypdfium2 as pdfium
 
+from extract.chunks import Chunk, Placed, page_lines
 from extract.glyphs import Glyph, merged_regions, read_cells
 from extract.grid import OCR_METHOD, CellEdges, Grid
 from extract.labels import PRINTED, closest_printed_label, is_printed_label, normalize_label
+from extract.positions import gridded, placed_pieces
 from nianbao.errors import ReaderMissing, UnreadablePdf
 
 DPI = 200
@@ -113,6 +115,102 @@ def read_scan(path: str | Path) -> tuple[list[ScannedPage], list[Grid]]:
     finally:
         doc.close()
     return pages, grids
+
+
+def unruled_grids(
+    path: str | Path, pages: list[ScannedPage], tables: list[str]
+) -> dict[str, tuple[Grid, ...]]:
+    """table → its pieces read by where OCR found their text, as a PDF's unruled tables are
+    read from its glyphs (extract/positions.py): a table printed without rules has no grid on
+    the image. Each cell is read again from the page OCR'd at SECOND_DPI."""
+    lines = {page.number: page_lines(_page_glyphs(page)) for page in pages}
+    pieces = placed_pieces(lines, tables)
+    needed = sorted({number for placed in pieces.values() for number, _ in placed})
+    if not needed:
+        return {}
+    by_number = {page.number: page for page in pages}
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        again = {
+            n: _scanned_page(doc, by_number[n].engine, n, SECOND_DPI, by_number[n].skew)
+            for n in needed
+        }
+    finally:
+        doc.close()
+    return gridded(
+        pieces, lambda n, order, placed: _placed_grid(by_number[n], again[n], order, placed)
+    )
+
+
+def _page_glyphs(page: ScannedPage) -> list[Glyph]:
+    height = page.image.shape[0] * DPI / page.dpi  # boxes are in pixels at DPI
+    return [_glyph(t, b, height) for text, _, box in page.boxes for t, b in _label_apart(text, box)]
+
+
+# A label and the value printed close after it, read as one box ("…申请数量3408").
+_LABEL_THEN_VALUE = re.compile(r"^(.*[\u4e00-\u9fff）)”])\s*(\d[\d,]*)$")
+
+
+def _label_apart(
+    text: str, box: tuple[float, float, float, float]
+) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """The box, or its label and its value apart, the width shared by how wide their
+    characters print (an ideograph a full em, a digit about half)."""
+    found = _LABEL_THEN_VALUE.match(text)
+    if found is None or len(_IDEOGRAPH.findall(found.group(1))) < 2:
+        return [(text, box)]
+    label, value = found.groups()
+    ems = [_ems(label), _ems(value)]
+    left, top, right, bottom = box
+    cut = left + (right - left) * ems[0] / sum(ems)
+    return [(label, (left, top, cut, bottom)), (value, (cut, top, right, bottom))]
+
+
+def _ems(text: str) -> float:
+    return sum(1.0 if _IDEOGRAPH.match(ch) or ord(ch) > 0xFF00 else 0.55 for ch in text)
+
+
+def _placed_grid(page: ScannedPage, again: ScannedPage, order: int, placed: Placed) -> Grid:
+    """A piece read by position: each cell's text as placed, and the second reading's text
+    found where the cell's chunks are."""
+    height = page.image.shape[0] * DPI / page.dpi
+    second = tuple(
+        tuple(" ".join(_texts_inside(again, chunks, height)) for chunks in row)
+        for row in placed.cells
+    )
+    chunks = [c for row in placed.cells for cell in row for c in cell]
+    scores = [s for _, s, box in page.boxes if any(_centred_in(box, c, height) for c in chunks)]
+    return Grid(
+        page=page.number,
+        order=order,
+        rows=placed.rows,
+        second_rows=second,
+        ambiguous=placed.ambiguous,
+        covered=frozenset(),
+        method=OCR_METHOD,
+        accuracy=None,
+        whitespace=None,
+        confidence=round(float(np.mean(scores)), 3) if scores else None,
+    )
+
+
+def _texts_inside(page: ScannedPage, chunks: tuple[Chunk, ...], height: float) -> list[str]:
+    return [
+        text
+        for chunk in chunks
+        for text, _, box in sorted(page.boxes, key=lambda b: b[2][0])
+        if _centred_in(box, chunk, height)
+    ]
+
+
+def _centred_in(box: tuple[float, float, float, float], chunk: Chunk, height: float) -> bool:
+    """The box's centre inside the chunk (y up, as chunks are), give or take a few pixels."""
+    cx, cy = (box[0] + box[2]) / 2, height - (box[1] + box[3]) / 2
+    slack = 0.3 * chunk.size
+    return (
+        chunk.left - slack <= cx <= chunk.right + slack
+        and chunk.bottom - slack <= cy <= chunk.top + slack
+    )
 
 
 def _scanned_page(
@@ -792,6 +890,7 @@ def _recognised_ink(engine: Any, crop: np.ndarray, ink: tuple[int, int, int, int
     return str(result[0][0]).strip() if result else ""
 
 
+_IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
 # What OCR makes of a value cell's marks: a dash read as the ideograph 一 (a value cell of the
 # form never holds an ideograph), the letter O for a zero.
 _DASHES = re.compile(r"^[一_－-]{1,2}$")

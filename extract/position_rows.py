@@ -50,19 +50,46 @@ def application_pieces(regions: Iterable[tuple[int, list[Line]]]) -> list[tuple[
     without repeating the header keeps the applicant columns found there."""
     pieces: list[tuple[int, Placed]] = []
     heads: list[Chunk] = []
+    waiting: list[tuple[int, list[Line], list[Line]]] = []  # a header, no columns yet
     for page, region in regions:
         header, body = _split_header(region)
         found = applicant_heads(header) or value_columns(header, body)
-        if found:
-            heads = found
-            header, body = _label_lines_to_body(header, body, heads)
-        else:
-            body = header + body  # no header here: those lines are a wrapped label's
-        rows = anchored_rows(body, heads) if heads else []
-        if rows:
-            head_row = [_label_head(header, heads), [], [], *([h] for h in heads)]
-            pieces.append((page, _placed(rows, heads, head_row if found else None)))
+        if not found and waiting and not heads:
+            # The header's page printed too few lines of values to place the columns by
+            # (the table broke after row 一): this page's lines place them for both.
+            heads = value_columns(waiting[0][1], body)
+            if heads:
+                ready = [(p, h, b, True) for p, h, b in waiting] + [(page, header, body, False)]
+                pieces += [p for p in (_piece(*w, heads) for w in ready) if p is not None]
+                waiting = []
+                continue
+        if not found and not heads and _reads_applicants(header):
+            waiting.append((page, header, body))
+            continue
+        heads = found or heads
+        piece = _piece(page, header, body, bool(found), heads)
+        if piece is not None:
+            pieces.append(piece)
     return pieces
+
+
+def _piece(
+    page: int, header: list[Line], body: list[Line], headed: bool, heads: list[Chunk]
+) -> tuple[int, Placed] | None:
+    if headed:
+        header, body = _label_lines_to_body(header, body, heads)
+    else:
+        body = header + body  # no header here: those lines are a wrapped label's
+    rows = anchored_rows(body, heads) if heads else []
+    if not rows:
+        return None
+    head_row = [_label_head(header, heads), [], [], *([h] for h in heads)]
+    return page, _placed(rows, heads, head_row if headed else None)
+
+
+def _reads_applicants(header: Sequence[Line]) -> bool:
+    text = normalize_label("".join(c.text for line in header for c in line))
+    return 0 <= text.find("自然人") < text.find("总计")
 
 
 def _split_header(region: list[Line]) -> tuple[list[Line], list[Line]]:
@@ -105,8 +132,7 @@ def value_columns(header: Sequence[Line], body: Sequence[Line]) -> list[Chunk]:
     总计: the lines printing seven values, each value's column the same on every such line,
     the columns apart from each other. [] when any of that does not hold. The columns carry
     no head text: the header's order is checked here, not by the table parser."""
-    text = normalize_label("".join(c.text for line in header for c in line))
-    if not 0 <= text.find("自然人") < text.find("总计"):
+    if not _reads_applicants(header):
         return []
     full = [
         line[-APPLICANT_COLUMNS:]

@@ -99,17 +99,35 @@ def position_grids(
     doc = pdfium.PdfDocument(str(path))
     try:
         lines = {p: page_lines(page_glyphs(doc, p)) for p in pages}
-        found: dict[str, tuple[Grid, ...]] = {}
-        order = FIRST_PIECE
-        for table in tables:
-            pieces = READERS[table](table_regions(lines, table))
-            grids = [placed_grid(doc, page, order + i, p) for i, (page, p) in enumerate(pieces)]
-            order += len(grids)
-            if grids:
-                found[table] = tuple(grids)
-        return found
+        return gridded(
+            placed_pieces(lines, tables),
+            lambda page, order, placed: placed_grid(doc, page, order, placed),
+        )
     finally:
         doc.close()
+
+
+def placed_pieces(
+    lines: dict[int, list[Line]], tables: Sequence[str]
+) -> dict[str, list[tuple[int, Placed]]]:
+    """table → (page, its placed cells) of each piece, from the pages' lines of text (a PDF's
+    glyphs, or a scan's OCR boxes)."""
+    return {table: READERS[table](table_regions(lines, table)) for table in tables}
+
+
+def gridded(
+    pieces: dict[str, list[tuple[int, Placed]]], grid: Callable[[int, int, Placed], Grid]
+) -> dict[str, tuple[Grid, ...]]:
+    """The pieces as grids, `grid(page, order, placed)` reading each cell a second time,
+    numbered on from FIRST_PIECE."""
+    found: dict[str, tuple[Grid, ...]] = {}
+    order = FIRST_PIECE
+    for table, placed in pieces.items():
+        grids = [grid(page, order + i, p) for i, (page, p) in enumerate(placed)]
+        order += len(grids)
+        if grids:
+            found[table] = tuple(grids)
+    return found
 
 
 Band = tuple[list[Chunk], list[Line]]  # columns, and the lines read under them

@@ -10,10 +10,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from extract.formats import file_format
-from extract.grid import DOCX_METHOD, HTML_METHOD, OCR_METHOD
+from extract.grid import DOCX_METHOD, HTML_METHOD, OCR_METHOD, Grid
 from extract.html import read_html
 from extract.layout import Parsed, classify_grid, parse_grids, parse_table
-from extract.ocr import read_scan
+from extract.ocr import read_scan, unruled_grids
 from extract.pdf import (
     NO_TITLE,
     PdfText,
@@ -50,7 +50,7 @@ def _pdf_report(path: Path) -> ExtractedReport:
     for method in LATTICE_METHODS:  # fastest first; a slower one only if cells are missing
         parsed = parse_grids(read_grids(path, pages, method))
         # Reading by position (cheap) comes before rendering pages for 'combined' (dear).
-        parsed = _with_unruled_tables(path, pages, parsed)
+        parsed = _with_unruled_tables(parsed, lambda missing: position_grids(path, pages, missing))
         missing = _missing_cell_count(parsed[0])
         if best is None or missing < best[0]:
             best = (missing, parsed, method)
@@ -79,18 +79,18 @@ def _html_report(path: Path) -> ExtractedReport:
 
 
 def _scanned_report(path: Path) -> ExtractedReport:
-    """A PDF of page images, read by OCR; quarantined with the reason when it cannot be."""
+    """A PDF of page images, read by OCR: its ruled tables by their grid, the others by
+    where their text sits; quarantined with the reason when it cannot be."""
     pages, grids = read_scan(path)
     texts = [p.text for p in pages]
     found = find_title(PdfText(str(path), tuple(texts)))
     check_form_text("".join(texts))
-    if not grids:
-        raise UnknownLayout(
-            "a scan: OCR found no ruled table of the form on its pages "
-            f"({', '.join(f'page {p.number} skew {p.skew}°' for p in pages)})"
-        )
-    table_pages = tuple(sorted({g.page for g in grids}))
-    return _report(*found, parse_grids(grids), texts, table_pages, OCR_METHOD)
+    parsed = _with_unruled_tables(
+        parse_grids(grids), lambda missing: unruled_grids(path, pages, missing)
+    )
+    placed = {c.page for c in parsed[0]}
+    table_pages = tuple(sorted({g.page for g in grids} | placed)) or (pages[0].number,)
+    return _report(*found, parsed, texts, table_pages, OCR_METHOD)
 
 
 def _word_report(path: Path) -> ExtractedReport:
@@ -160,21 +160,23 @@ def _report(
 
 def _not_found(pages: tuple[int, ...], method: str) -> str:
     how = {
-        OCR_METHOD: "as a ruled table on the scanned pages (a table printed without rules is "
-        "not read from a scan)",
+        OCR_METHOD: "on the scanned pages, neither as a ruled table nor by where OCR found "
+        "its text",
         HTML_METHOD: "among the page's tables",
         DOCX_METHOD: "among the Word file's tables",
     }.get(method, "neither as a ruled table nor by the position of its text")
     return f"table 三 (收到和处理政府信息公开申请情况) not found on pages {pages[0]}–{pages[-1]}, {how}"
 
 
-def _with_unruled_tables(path: str | Path, pages: tuple[int, ...], parsed: Parsed) -> Parsed:
-    """Tables lattice found no grid for, or could not place, read by text position. A table
-    neither reading places keeps both reasons."""
+def _with_unruled_tables(
+    parsed: Parsed, read_by_position: Callable[[list[str]], dict[str, tuple[Grid, ...]]]
+) -> Parsed:
+    """Tables no ruled grid gave, or that could not be placed from one, read by where their
+    text sits. A table neither reading places keeps both reasons."""
     cells, pieces, unread = parsed
     found = {c.table for c in cells}
     missing = [t for t in READERS if t not in found]
-    for table, grids in position_grids(path, pages, missing).items():
+    for table, grids in (read_by_position(missing) if missing else {}).items():
         more_cells, more_pieces, refused = parse_table(table, list(grids))
         if more_cells:
             unread = [u for u in unread if u.table != table]

@@ -189,3 +189,33 @@ def test_a_table_broken_over_pages_without_a_rule_at_the_break_keeps_its_first_r
     xs = [10, 100, 200, 290]
     assert _open_ends(vertical, xs, [40, 80, 194], 0, 0, 1.0) == [5, 40, 80, 194]
     assert _open_ends(vertical, xs, [8, 80, 194], 0, 0, 1.0) == [8, 80, 194]  # closed
+
+
+def test_a_scanned_table_printed_without_rules_is_read_by_where_its_text_sits(
+    tmp_path: Path,
+) -> None:
+    """Fuzz slice 400012 prints tables 二 and 三 without rules: no grid on the image, so they
+    are read from the OCR boxes' positions (extract/positions.py), each value read twice."""
+    slice_dir = REPO / "data" / "fuzz_slice"
+    rng = random.Random(910002)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(scanned_pdf(slice_dir / "fuzz-400012.pdf", draw_scan_look(rng), rng))
+    truth = json.loads((slice_dir / "fuzz-400012.json").read_text(encoding="utf-8"))
+    report = extract_report(scan)
+    truth = {**truth, "review": {}, "disclosure": {}}  # table 三's cells alone
+    exact, expected, wrong = _score(report, truth)
+    assert wrong == []
+    assert exact >= 0.8 * expected, f"{exact}/{expected}"
+    assert any(p.table == "application" and p.method == "ocr" for p in report.pieces)
+
+
+def test_a_label_and_the_value_set_close_after_it_are_two_chunks() -> None:
+    from extract.ocr import _label_apart
+
+    (label, box), (value, box2) = _label_apart(
+        "一、本年新收政府信息公开申请数量3408", (0, 0, 180, 20)
+    )
+    assert (label, value) == ("一、本年新收政府信息公开申请数量", "3408")
+    assert box[2] == box2[0] and 150 < box[2] < 170  # 16 ideographs a full em, 4 digits half
+    assert _label_apart("2.重复申请", (0, 0, 60, 20)) == [("2.重复申请", (0, 0, 60, 20))]
+    assert _label_apart("1145", (0, 0, 40, 20)) == [("1145", (0, 0, 40, 20))]
