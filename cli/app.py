@@ -36,8 +36,23 @@ app = typer.Typer(
 console = Console()
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import version
+
+        console.print(f"nianbao {version('nianbao')}")
+        raise typer.Exit()
+
+
 @app.callback()
-def main() -> None:
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
     """nianbao — annual government-transparency reports into a DuckDB warehouse."""
 
 

@@ -214,3 +214,23 @@ def test_a_groups_label_beside_an_items_wrapped_line_stays_apart() -> None:
         ]
     )
     assert rows[1][2] == "1、本机关不掌握相关政 府信息"
+
+
+def test_columns_placed_by_the_next_pages_values_when_the_header_page_has_one_line() -> None:
+    """The heads read as one run ("自然人商业企科研机…", OCR), and the table breaks after row
+    一: its page has one line of values, too few to place the columns by; the next page's
+    lines place them for both pages."""
+    run_together = (chunk("自然人商业企业科研机构社会公益组织法律服务机构其他总计", 200, 200, 280),)
+    full = [(c, str(c + 1)) for c in range(7)]
+    first = [
+        run_together,
+        (chunk("一、本年新收政府信息公开申请数量", 0, 150, 150), *values(150, *full)),
+    ]
+    second = [
+        (chunk("二、上年结转政府信息公开申请数量", 0, 300, 150), *values(300, *full)),
+        (chunk("（一）予以公开", 30, 280, 100), *values(280, *full)),
+    ]
+    pieces = application_pieces([(1, first), (2, second)])
+    assert [page for page, _ in pieces] == [1, 2]
+    assert pieces[0][1].rows[-1][-7:] == tuple(str(c + 1) for c in range(7))
+    assert [row[-1] for row in pieces[1][1].rows] == ["7", "7"]
