@@ -12,8 +12,11 @@ from extract.labels import (
     DISCLOSURE_ITEM_LABELS,
     DISCLOSURE_MEASURE_LABELS,
     PAGE_FOOTER,
+    PRINTED,
     REVIEW_OUTCOME_LABELS,
     TABLE_MARKERS,
+    closest_printed_label,
+    is_printed_label,
     leading_number,
     match_row,
     normalize_label,
@@ -69,6 +72,18 @@ def _leaf(labels: Iterable[str]) -> str:
     texts = [normalize_label(t) for t in labels]
     texts = [t for t in texts if t]
     return texts[-1] if texts else ""
+
+
+def _joined_label_code(labels: Row) -> str | None:
+    """The row a label names when read across its cells: one label over two columns (（六）
+    其他处理 of the 23-row form) that a character's stroke, taken for the column rule above
+    it, cut in two ("（六）其" | "处理"). Only a label the form prints as one row's whole
+    label counts, and only from two pieces or more."""
+    pieces = [t for t in labels if normalize_label(t)]
+    if len(pieces) < 2 or not is_printed_label("".join(pieces)):
+        return None  # e.g. the vertical heading's 三、 beside a group label: not one label
+    joined = normalize_label(closest_printed_label("".join(pieces)))
+    return _application_code(joined) if joined in PRINTED else None
 
 
 def _application_code(leaf: str) -> str | None:
@@ -205,7 +220,7 @@ def _application_row_code(grid: Grid, row: Row, leaf: str | None = None) -> str 
             )
         return None
     leaf = leaf or _leaf(row[:-width])
-    code = _application_code(leaf)
+    code = _application_code(leaf) or _joined_label_code(row[:-width])
     if code is None:
         if any(has_number(c) for c in row[-width:]) and not PAGE_FOOTER.match(leaf):
             raise UnknownLayout(
