@@ -97,8 +97,9 @@ class ScannedPage:
         return "\n".join(_lines(self.boxes))
 
 
-def read_scan(path: str | Path) -> tuple[list[ScannedPage], list[Grid]]:
-    """Every page OCR'd, and the grids of the pages that print the form's tables."""
+def read_scan(path: str | Path) -> tuple[list[ScannedPage], list[Grid], dict[int, ScannedPage]]:
+    """Every page OCR'd, the grids of the pages that print ruled tables (the parsers tell
+    which are the form's), and those pages OCR'd again at SECOND_DPI, by page number."""
     doc = pdfium.PdfDocument(str(path))
     engine = ocr_engine()
     try:
@@ -107,36 +108,39 @@ def read_scan(path: str | Path) -> tuple[list[ScannedPage], list[Grid]]:
             raise UnreadablePdf(
                 "no text layer, and OCR read no text on its pages (blank pages, or not a document?)"
             )
-        grids = []
-        for page in pages:  # a page with ruled tables; the parsers tell which are the form's
-            if _table_bounds(*page.rules):
-                again = _scanned_page(doc, engine, page.number, SECOND_DPI, page.skew)
-                grids += list(_grids(page, again))
+        ruled = [page for page in pages if _table_bounds(*page.rules)]
+        again = {page.number: _read_again(doc, page) for page in ruled}
+        grids = [grid for page in ruled for grid in _grids(page, again[page.number])]
     finally:
         doc.close()
-    return pages, grids
+    return pages, grids, again
+
+
+def _read_again(doc: pdfium.PdfDocument, page: ScannedPage) -> ScannedPage:
+    """The page OCR'd again at SECOND_DPI, straightened by the first reading's skew."""
+    return _scanned_page(doc, page.engine, page.number, SECOND_DPI, page.skew)
 
 
 def unruled_grids(
-    path: str | Path, pages: list[ScannedPage], tables: list[str]
+    path: str | Path,
+    pages: list[ScannedPage],
+    again: dict[int, ScannedPage],
+    tables: list[str],
 ) -> dict[str, tuple[Grid, ...]]:
     """table → its pieces read by where OCR found their text, as a PDF's unruled tables are
     read from its glyphs (extract/positions.py): a table printed without rules has no grid on
-    the image. Each cell is read again from the page OCR'd at SECOND_DPI."""
+    the image. Each cell is read again from the page OCR'd at SECOND_DPI: read_scan's `again`
+    where it has the page, else OCR'd now."""
     lines = {page.number: page_lines(_page_glyphs(page)) for page in pages}
     pieces = placed_pieces(lines, tables)
-    needed = sorted({number for placed in pieces.values() for number, _ in placed})
-    if not needed:
-        return {}
+    needed = {number for placed in pieces.values() for number, _ in placed} - set(again)
     by_number = {page.number: page for page in pages}
-    doc = pdfium.PdfDocument(str(path))
-    try:
-        again = {
-            n: _scanned_page(doc, by_number[n].engine, n, SECOND_DPI, by_number[n].skew)
-            for n in needed
-        }
-    finally:
-        doc.close()
+    if needed:
+        doc = pdfium.PdfDocument(str(path))
+        try:
+            again = {**again, **{n: _read_again(doc, by_number[n]) for n in sorted(needed)}}
+        finally:
+            doc.close()
     return gridded(
         pieces, lambda n, order, placed: _placed_grid(by_number[n], again[n], order, placed)
     )
@@ -174,8 +178,9 @@ def _placed_grid(page: ScannedPage, again: ScannedPage, order: int, placed: Plac
     """A piece read by position: each cell's text as placed, and the second reading's text
     found where the cell's chunks are."""
     height = page.image.shape[0] * DPI / page.dpi
+    boxes = sorted(again.boxes, key=lambda b: b[2][0])  # left to right, once for every cell
     second = tuple(
-        tuple(" ".join(_texts_inside(again, chunks, height)) for chunks in row)
+        tuple(" ".join(_texts_inside(boxes, chunks, height)) for chunks in row)
         for row in placed.cells
     )
     chunks = [c for row in placed.cells for cell in row for c in cell]
@@ -194,13 +199,12 @@ def _placed_grid(page: ScannedPage, again: ScannedPage, order: int, placed: Plac
     )
 
 
-def _texts_inside(page: ScannedPage, chunks: tuple[Chunk, ...], height: float) -> list[str]:
-    return [
-        text
-        for chunk in chunks
-        for text, _, box in sorted(page.boxes, key=lambda b: b[2][0])
-        if _centred_in(box, chunk, height)
-    ]
+def _texts_inside(
+    boxes: list[tuple[str, float, tuple[float, float, float, float]]],
+    chunks: tuple[Chunk, ...],
+    height: float,
+) -> list[str]:
+    return [text for chunk in chunks for text, _, box in boxes if _centred_in(box, chunk, height)]
 
 
 def _centred_in(box: tuple[float, float, float, float], chunk: Chunk, height: float) -> bool:

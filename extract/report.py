@@ -81,12 +81,12 @@ def _html_report(path: Path) -> ExtractedReport:
 def _scanned_report(path: Path) -> ExtractedReport:
     """A PDF of page images, read by OCR: its ruled tables by their grid, the others by
     where their text sits; quarantined with the reason when it cannot be."""
-    pages, grids = read_scan(path)
+    pages, grids, again = read_scan(path)
     texts = [p.text for p in pages]
     found = find_title(PdfText(str(path), tuple(texts)))
     check_form_text("".join(texts))
     parsed = _with_unruled_tables(
-        parse_grids(grids), lambda missing: unruled_grids(path, pages, missing)
+        parse_grids(grids), lambda missing: unruled_grids(path, pages, again, missing)
     )
     placed = {c.page for c in parsed[0]}
     table_pages = tuple(sorted({g.page for g in grids} | placed)) or (pages[0].number,)
