@@ -260,6 +260,19 @@ def placed_grid(doc: pdfium.PdfDocument, page: int, order: int, placed: Placed) 
         second = tuple(tuple(_bounded(textpage, cell) for cell in row) for row in placed.cells)
     finally:
         textpage.close()
+    return placed_as_grid(page, order, placed, second, TEXT_POSITION)
+
+
+def placed_as_grid(
+    page: int,
+    order: int,
+    placed: Placed,
+    second: tuple[tuple[str, ...], ...],
+    method: str,
+    confidence: float | None = None,
+) -> Grid:
+    """A piece read by position as a grid: its placed text, and `second`, each cell read
+    again by another means (pdfium's text in a PDF, the 300-dpi OCR in a scan)."""
     return Grid(
         page=page,
         order=order,
@@ -267,10 +280,10 @@ def placed_grid(doc: pdfium.PdfDocument, page: int, order: int, placed: Placed) 
         second_rows=second,
         ambiguous=placed.ambiguous,
         covered=frozenset(),
-        method=TEXT_POSITION,
+        method=method,
         accuracy=None,
         whitespace=None,
-        confidence=None,
+        confidence=confidence,
     )
 
 

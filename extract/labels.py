@@ -151,7 +151,7 @@ LABEL_MOST, LABEL_WHOLE = 0.7, 0.9
 LABEL_ALIKE = 0.75
 PRINTED = tuple(normalize_label(label) for label in PRINTED_LABELS)
 _IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
-_SIGNS = re.compile(r"[^“”‘’\"']")  # what a label says, without its quotes (OCR drops them)
+_SIGNS = re.compile(r"[^“”‘’\"']")
 
 
 def closest_printed_label(text: str) -> str:
@@ -163,8 +163,13 @@ def closest_printed_label(text: str) -> str:
     printed = _nearest_printed(label)
     if printed is None:
         return text
-    held = len(_SIGNS.findall(label)) / len(_SIGNS.findall(printed))
+    held = len(_signs(label)) / len(_signs(printed))
     return printed if held >= _least_length(label, printed) else text
+
+
+def _signs(label: str) -> str:
+    """What a label says, without its quotes (OCR drops them)."""
+    return "".join(_SIGNS.findall(label))
 
 
 def _nearest_printed(label: str) -> str | None:
@@ -187,7 +192,7 @@ def _least_length(label: str, printed: str) -> float:
     label only when nearly all of it is there. A text with signs missing inside it, not at an
     end, is a misreading, not a piece ("3.危及三全稳定": OCR passed over 安, 一 and the quotes)."""
     rows = (APPLICATION_ROW_LABELS, DISCLOSURE_ITEM_LABELS)  # the labels a page break cuts
-    signs, whole = "".join(_SIGNS.findall(label)), "".join(_SIGNS.findall(printed))
+    signs, whole = _signs(label), _signs(printed)
     a_piece = whole.startswith(signs) or whole.endswith(signs)
     return LABEL_WHOLE if a_piece and any(match_row(r, label) for r in rows) else LABEL_MOST
 

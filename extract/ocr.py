@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pypdfium2 as pdfium
 
-from extract.chunks import Chunk, Placed, page_lines
+from extract.chunks import Chunk, Placed, page_lines, placed_as_grid
 from extract.glyphs import Glyph, merged_regions, read_cells
 from extract.grid import OCR_METHOD, CellEdges, Grid
 from extract.labels import PRINTED, closest_printed_label, is_printed_label, normalize_label
@@ -185,18 +185,8 @@ def _placed_grid(page: ScannedPage, again: ScannedPage, order: int, placed: Plac
     )
     chunks = [c for row in placed.cells for cell in row for c in cell]
     scores = [s for _, s, box in page.boxes if any(_centred_in(box, c, height) for c in chunks)]
-    return Grid(
-        page=page.number,
-        order=order,
-        rows=placed.rows,
-        second_rows=second,
-        ambiguous=placed.ambiguous,
-        covered=frozenset(),
-        method=OCR_METHOD,
-        accuracy=None,
-        whitespace=None,
-        confidence=round(float(np.mean(scores)), 3) if scores else None,
-    )
+    confidence = round(float(np.mean(scores)), 3) if scores else None
+    return placed_as_grid(page.number, order, placed, second, OCR_METHOD, confidence)
 
 
 def _texts_inside(
