@@ -148,7 +148,93 @@ def unruled_grids(
 
 def _page_glyphs(page: ScannedPage) -> list[Glyph]:
     height = page.image.shape[0] * DPI / page.dpi  # boxes are in pixels at DPI
-    return [_glyph(t, b, height) for text, _, box in page.boxes for t, b in _label_apart(text, box)]
+    line = _line_height(page.boxes)
+    return [
+        _glyph(t, b, height)
+        for whole, _, full in page.boxes
+        for text, box in _stacked_apart(whole, full)
+        for piece, part in _apart_at_gaps(page, text, box, line)
+        for t, b in _label_apart(piece, part)
+    ]
+
+
+def _stacked_apart(
+    text: str, box: tuple[float, float, float, float]
+) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """A box read down the page (the detector takes a column of characters set one a line,
+    table 三's vertical heading 本年度办理结果, as one tall box) as a character a line, as a
+    PDF prints it; any other box as it is."""
+    left, top, right, bottom = box
+    if len(text) < 2 or bottom - top < 2 * (right - left):
+        return [(text, box)]
+    step = (bottom - top) / len(text)
+    return [(ch, (left, top + i * step, right, top + (i + 1) * step)) for i, ch in enumerate(text)]
+
+
+def _line_height(boxes: tuple[tuple[str, float, tuple[float, float, float, float]], ...]) -> float:
+    """The median height of the boxes that read ideographs (pixels at DPI): the page's line."""
+    heights = [b[3] - b[1] for text, _, b in boxes if _IDEOGRAPH.search(text)]
+    return float(np.median(heights)) if heights else 0.0
+
+
+# White this share of a line's height across a box parts two cells' text the detector read
+# as one (the applicant heads 商业企 科研机 社会公 … set close): inside one cell's text the
+# widest gap is after a numbering or a bracket, ~0.6 of it.
+CELLS_GAP_SHARE = 0.7
+SLIVER_SHARE = 0.25
+
+
+def _apart_at_gaps(
+    page: ScannedPage, text: str, box: tuple[float, float, float, float], line: float
+) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """The box, or its pieces between wide white gaps, its characters shared out by how wide
+    they print against how wide each piece's ink is."""
+    k = page.dpi / DPI
+    left, top, right, bottom = box
+    crop = page.image[int(top * k) : int(bottom * k), int(left * k) : int(right * k)]
+    columns: np.ndarray = (
+        np.asarray((crop < INK_LEVEL).any(axis=0)) if crop.size else np.zeros(0, bool)
+    )
+    spans = _ink_spans(columns, CELLS_GAP_SHARE * line * k)
+    # A sliver at the box's edge is a neighbour's stroke the box takes in, not a piece.
+    sliver = SLIVER_SHARE * line * k
+    kept = [(a, b) for a, b in spans if b - a >= sliver or a > 0 and b < len(columns)]
+    if not kept or len(text) < len(kept):
+        return [(text, box)]
+    if len(kept) == 1:
+        (a, b), trimmed = kept[0], len(kept) < len(spans)
+        return [(text, (left + a / k, top, left + b / k, bottom) if trimmed else box)]
+    spans = kept
+    inked = sum(b - a for a, b in spans)
+    widths = [_ems(ch) for ch in text]
+    total, pieces, start, done = sum(widths), [], 0, 0.0
+    for a, b in spans[:-1]:
+        done += (b - a) / inked
+        cut = min(
+            range(start + 1, len(text)),
+            key=lambda i: abs(sum(widths[:i]) / total - done),
+            default=start,
+        )
+        pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:])
+    if not all(pieces):
+        return [(text, box)]
+    return [
+        (piece, (left + a / k, top, left + b / k, bottom))
+        for piece, (a, b) in zip(pieces, spans, strict=True)
+    ]
+
+
+def _ink_spans(columns: np.ndarray, gap: float) -> list[tuple[int, int]]:
+    """The stretches of inked columns (start, end) parted by white at least `gap` wide."""
+    inked = np.flatnonzero(columns)
+    if not len(inked):
+        return []
+    breaks = np.flatnonzero(np.diff(inked) > gap)
+    starts = [inked[0], *inked[breaks + 1]]
+    ends = [*inked[breaks] + 1, inked[-1] + 1]
+    return [(int(a), int(b)) for a, b in zip(starts, ends, strict=True)]
 
 
 # A label and the value printed close after it, read as one box ("…申请数量3408").
@@ -231,10 +317,62 @@ def _scanned_page(
     # page is straightened already.
     result, _ = engine(cv2.cvtColor(clean, cv2.COLOR_GRAY2BGR), use_cls=False)
     boxes = tuple(_box(r, DPI / dpi) for r in result or ())
+    boxes += _missed_numbers(clean, boxes, horizontal | vertical, engine, dpi / DPI)
     vertical &= ~_read_across(short, boxes, dpi / DPI)
     marks = grey.copy()
     marks[_erased(horizontal | vertical)] = 255
     return ScannedPage(number, clean, (horizontal, vertical), boxes, skew, dpi, marks, engine)
+
+
+# Ink the detector passed over is looked at when it stands this high against the page's
+# text (a digit is ~0.6 of an ideograph's box) and at most this many heights wide; the
+# pieces of one number, this share of that height apart, are one.
+MISSED_HEIGHT, MISSED_WIDTH, MISSED_JOIN = (0.35, 1.0), 6.0, 0.6
+
+
+def _missed_numbers(
+    clean: np.ndarray,
+    boxes: tuple[tuple[str, float, tuple[float, float, float, float]], ...],
+    rules: np.ndarray,
+    engine: Any,
+    k: float,
+) -> tuple[tuple[str, float, tuple[float, float, float, float]], ...]:
+    """Numbers printed where the detector found no text, each recognised alone: it passes
+    over a lone thin 1 (or a few on a noisy page) that the recogniser reads well. Only what
+    reads as digits is kept (a 1 only standing upright), away from the rules (a rule's
+    fringe left after erasing is no digit); any other ink there is no value of the form."""
+    import cv2
+
+    line = _line_height(boxes) * k  # an ideograph's box, pixels at this dpi
+    if not line:
+        return ()
+    ink = _without_specks((clean < INK_LEVEL).astype(np.uint8), int(SPECK_PX * k * k))
+    pad = int(2 * k)
+    for _, _, (left, top, right, bottom) in boxes:
+        ink[
+            max(int(top * k) - pad, 0) : int(bottom * k) + pad,
+            max(int(left * k) - pad, 0) : int(right * k) + pad,
+        ] = 0
+    near_rules = cv2.dilate(rules, np.ones((int(2 * ERASE_PX * k),) * 2, np.uint8)) > 0
+    join = cv2.dilate(ink, np.ones((1, max(int(MISSED_JOIN * line), 1)), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(join, connectivity=8)
+    found = []
+    for i in range(1, count):
+        x, y, w, h, _ = stats[i]
+        low, high = MISSED_HEIGHT
+        if not (low * line <= h <= high * line and w <= MISSED_WIDTH * h):
+            continue
+        piece = (labels[y : y + h, x : x + w] == i) & (ink[y : y + h, x : x + w] > 0)
+        if near_rules[y : y + h, x : x + w][piece].any():
+            continue
+        ys, xs = np.nonzero(piece)
+        text = _recognised_ink(
+            engine, clean[y : y + h, x : x + w], (ys.min(), xs.min(), ys.max(), xs.max()), k
+        )
+        if not _DIGITS.match(text) or (text == "1" and not 82 <= _axis(xs, ys)[1] <= 98):
+            continue
+        found.append((text, 0.5, (x / k, y / k, (x + w) / k, (y + h) / k)))
+    return tuple(found)
 
 
 def _without_colour(pixels: np.ndarray) -> np.ndarray:

@@ -219,3 +219,79 @@ def test_a_label_and_the_value_set_close_after_it_are_two_chunks() -> None:
     assert box[2] == box2[0] and 150 < box[2] < 170  # 16 ideographs a full em, 4 digits half
     assert _label_apart("2.重复申请", (0, 0, 60, 20)) == [("2.重复申请", (0, 0, 60, 20))]
     assert _label_apart("1145", (0, 0, 40, 20)) == [("1145", (0, 0, 40, 20))]
+
+
+def _page_of(image: np.ndarray) -> ScannedPage:
+    blank = np.zeros(image.shape, np.uint8)
+    return ScannedPage(1, image, (blank, blank), (), 0.0, DPI)
+
+
+def _inked(
+    image: np.ndarray, spans: list[tuple[int, int]], top: int = 10, bottom: int = 32
+) -> None:
+    for left, right in spans:
+        image[top:bottom, left:right] = 0
+
+
+def test_text_of_two_cells_read_as_one_box_is_parted_at_the_wide_white_between() -> None:
+    """860015: the applicant heads 商业企 科研机 set close were read as one box; the white
+    between two cells is wider than any inside one cell's text (after a numbering: 1.属于)."""
+    from extract.ocr import _apart_at_gaps
+
+    image = np.full((40, 400), 255, np.uint8)
+    chars = [(10 + 25 * i, 32 + 25 * i) for i in range(3)]  # 22 px ideographs, 3 px apart
+    _inked(image, chars + [(a + 110, b + 110) for a, b in chars])  # 110 - 75 + 3 = 38 px of white
+    (first, box1), (second, box2) = _apart_at_gaps(
+        _page_of(image), "商业企科研机", (0, 5, 200, 37), 33.0
+    )
+    assert (first, second) == ("商业企", "科研机")
+    assert box1[0] == 10 and box1[2] == 82 and box2[0] == 120
+    numbered = np.full((40, 400), 255, np.uint8)
+    _inked(numbered, [(10, 20), (38, 60), (63, 85)])  # "1." then 18 px, then 属于
+    assert _apart_at_gaps(_page_of(numbered), "1.属于", (0, 5, 90, 37), 33.0) == [
+        ("1.属于", (0, 5, 90, 37))
+    ]
+
+
+def test_a_neighbours_stroke_at_a_boxs_edge_is_trimmed_off_not_made_a_piece() -> None:
+    from extract.ocr import _apart_at_gaps
+
+    image = np.full((40, 400), 255, np.uint8)
+    _inked(image, [(100, 103), (142, 164), (167, 189)])  # a sliver, 39 px of white, 其他
+    assert _apart_at_gaps(_page_of(image), "其他", (100, 5, 195, 37), 33.0) == [
+        ("其他", (142, 5, 189, 37))
+    ]
+
+
+def test_a_column_of_characters_read_as_one_tall_box_is_a_character_a_line() -> None:
+    """860017: table 三's vertical heading read as one box 本年度办理结果 took its middle
+    for a line of labels and joined a wrapped label's line."""
+    from extract.ocr import _stacked_apart
+
+    pieces = _stacked_apart("本年度", (10, 100, 40, 190))
+    assert pieces == [
+        ("本", (10, 100, 40, 130)),
+        ("年", (10, 130, 40, 160)),
+        ("度", (10, 160, 40, 190)),
+    ]
+    assert _stacked_apart("1,579", (10, 100, 70, 120)) == [("1,579", (10, 100, 70, 120))]
+
+
+def test_a_number_the_detector_passed_over_is_recognised_alone() -> None:
+    """860015 (noisy, 200 dpi): the detector passed over a column of lone 1s that the
+    recogniser reads; ink beside a rule, or too small for a digit, is not taken."""
+    import cv2
+
+    from extract.ocr import _missed_numbers, ocr_engine
+
+    image = np.full((200, 600), 255, np.uint8)
+    cv2.putText(image, "1", (300, 60), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 0, 2)
+    cv2.putText(image, "7", (500, 60), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 0, 2)
+    image[150:152, 100:103] = 0  # a speck
+    rules = np.zeros(image.shape, np.uint8)
+    rules[20:80, 517:519] = 255  # a rule tight beside the 7
+    boxes = (("自然人", 0.99, (10.0, 35.0, 110.0, 68.0)),)  # an ideograph line 33 px high
+    found = _missed_numbers(image, boxes, rules, ocr_engine(), 1.0)
+    assert [text for text, _, _ in found] == ["1"]
+    ((_, _, (left, top, right, bottom)),) = found
+    assert left < 310 < right and top < 50 < bottom
