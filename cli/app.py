@@ -22,6 +22,7 @@ from nianbao.settings import Settings
 
 if TYPE_CHECKING:
     from cli.prefect_server import PrefectServer
+    from nianbao.sources import Portal
 
 app = typer.Typer(
     help=(
@@ -66,6 +67,15 @@ def run(
             "Default: the sample portal bundled in data/sample_portal, served on 127.0.0.1.",
         ),
     ] = None,
+    sources: Annotated[
+        Path | None,
+        typer.Option(
+            "--sources",
+            help="A sources file (TOML, see sources.example.toml): every portal it lists, in "
+            "one run, all hosts at once, each at its own pace. A missing or invalid file stops "
+            "the command at once.",
+        ),
+    ] = None,
     db: Annotated[
         Path | None,
         typer.Option(
@@ -75,21 +85,28 @@ def run(
 ) -> None:
     """One whole ingestion: crawl, download new reports, extract, validate, load; print a summary.
 
-    Reports that cannot be read are quarantined with their reason and the run goes on. Exit
-    codes: 0 done; 2 the run could not work (bad setting, portal unreachable, warehouse
-    unwritable, damaged or full), with one line saying why; 3 another run holds the
-    warehouse; 143 stopped by SIGTERM (recorded in `runs` as failed).
+    With neither --source nor --sources, the sample portal bundled in data/sample_portal is
+    served on 127.0.0.1 and read (as `make run` does); it is never read in place of a portal
+    or sources file that was named. Reports that cannot be read are quarantined with their
+    reason and the run goes on; a portal of a sources file that cannot be crawled is a
+    skipped item saying why. Exit codes: 0 done; 2 the run could not work (bad setting, bad
+    sources file, portal unreachable, warehouse unwritable, damaged or full), with one line
+    saying why; 3 another run holds the warehouse; 143 stopped by SIGTERM (recorded in
+    `runs` as failed).
     """
     _quiet_third_parties()
     settings = _settings_or_exit(db_path=db)
+    if source is not None and sources is not None:
+        _fail("name a portal (--source) or a sources file (--sources), not both")
     if source is not None:
         _check_listing_url(source)
+    portals = _portals_or_exit(sources) if sources is not None else None
     _check_warehouse_or_exit(settings.db_path)
     _stop_on_sigterm()
     with _prefect_api() as ready:
         _start_workers_early(settings)
         ready()
-        summary = _ingest_or_exit(source, settings)
+        summary = _ingest_or_exit(portals or source, settings)
     print_summary(summary)
 
 
@@ -266,7 +283,16 @@ def _drain_prefect(timeout: float = 10.0) -> None:
         worker.drain_all(timeout=timeout)
 
 
-def _ingest_or_exit(source: str | None, settings: Settings) -> RunSummary:
+def _portals_or_exit(path: Path) -> list[Portal]:
+    from nianbao.sources import SourcesError, load_sources
+
+    try:
+        return [source.portal() for source in load_sources(path)]
+    except SourcesError as err:
+        _fail(str(err))
+
+
+def _ingest_or_exit(source: str | list[Portal] | None, settings: Settings) -> RunSummary:
     from flows.ingest import ingest
     from nianbao.errors import EnvironmentBroken
     from nianbao.portal import serve_folder
@@ -328,7 +354,7 @@ def serve(
     path = sources or settings.sources_file
     if path is None:
         _fail("no sources file: name one with --sources or NIANBAO_SOURCES_FILE")
-    _check_sources_or_exit(path)
+    _portals_or_exit(path)
     _check_warehouse_or_exit(settings.db_path)
     server = None if os.environ.get("PREFECT_API_URL") else _start_prefect_server(ui_port)
     from prefect.schedules import Cron
@@ -343,15 +369,6 @@ def serve(
     finally:
         if server is not None:
             server.stop()
-
-
-def _check_sources_or_exit(path: Path) -> None:
-    from nianbao.sources import SourcesError, load_sources
-
-    try:
-        load_sources(path)
-    except SourcesError as err:
-        _fail(str(err))
 
 
 def _start_prefect_server(port: int) -> PrefectServer:

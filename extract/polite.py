@@ -33,9 +33,12 @@ class Politeness:
         respect_robots: bool,
         timeout: float,
         deadline_seconds: float = 300.0,
+        host_rates: dict[str, float] | None = None,
     ) -> None:
         self.user_agent = user_agent
-        self.interval = 1.0 / rate_per_second if rate_per_second > 0 else 0.0
+        self.interval = _interval(rate_per_second)
+        # a host's own pace (a source's rate_per_second), over the run's
+        self._intervals = {host: _interval(rate) for host, rate in (host_rates or {}).items()}
         self.respect_robots = respect_robots
         self.timeout = timeout
         self.deadline_seconds = deadline_seconds
@@ -46,17 +49,18 @@ class Politeness:
 
     def __call__(self, request: httpx.Request) -> None:
         origin = f"{request.url.scheme}://{request.url.netloc.decode()}"
+        own = self._intervals.get(request.url.host, self.interval)
         if self.respect_robots and request.url.path != "/robots.txt":
-            rules, why = self._rules(origin)
-            self._wait_for_slot(origin, rules)
+            rules, why = self._rules(origin, own)
+            self._wait_for_slot(origin, own, rules)
             if not rules.can_fetch(str(request.url), self.user_agent):
                 raise DisallowedByRobots(f"disallowed by {origin}/robots.txt{why}: {request.url}")
         else:
-            self._wait_for_slot(origin, None)
+            self._wait_for_slot(origin, own, None)
 
-    def _wait_for_slot(self, origin: str, rules: Protego | None) -> None:
+    def _wait_for_slot(self, origin: str, own: float, rules: Protego | None) -> None:
         delay = rules.crawl_delay(self.user_agent) if rules is not None else None
-        interval = max(self.interval, float(delay or 0.0))
+        interval = max(own, float(delay or 0.0))
         if not interval:
             return
         with self._lock:
@@ -66,11 +70,11 @@ class Politeness:
         if slot > now:
             time.sleep(slot - now)
 
-    def _rules(self, origin: str) -> tuple[Protego, str]:
+    def _rules(self, origin: str, own: float) -> tuple[Protego, str]:
         with self._lock:
             if origin in self._robots:
                 return self._robots[origin]
-        self._wait_for_slot(origin, None)
+        self._wait_for_slot(origin, own, None)
         found = self._read_robots(origin)  # raises RetryLater when the host cannot be reached
         with self._lock:
             self._robots[origin] = found
@@ -95,6 +99,10 @@ class Politeness:
         if response.status_code >= 400:
             return _ALLOW_ALL, ""
         return Protego.parse(response.text), ""
+
+
+def _interval(rate_per_second: float) -> float:
+    return 1.0 / rate_per_second if rate_per_second > 0 else 0.0
 
 
 def polite_client(politeness: Politeness) -> httpx.Client:

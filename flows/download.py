@@ -1,6 +1,13 @@
-"""Crawling the portal and downloading its files, at the run's pace per host."""
+"""Crawling the portals and downloading their files: every host at once (up to
+`hosts_at_once`), each at its own pace."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from itertools import chain, zip_longest
+from typing import TypeVar
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -9,19 +16,32 @@ from extract import crawl_portal, fetch_report
 from extract.http import Limits
 from extract.polite import Politeness
 from flows.run import Run
-from nianbao.errors import EnvironmentBroken, TransientError
-from nianbao.records import CachedFetch, CrawlResult, FetchedFile, FetchFailure
+from nianbao.errors import EnvironmentBroken, TerminalError, TransientError
+from nianbao.records import (
+    CachedFetch,
+    CrawlResult,
+    FetchedFile,
+    FetchFailure,
+    ReportLink,
+    SkippedItem,
+)
 from nianbao.settings import Settings
+from nianbao.sources import Portal
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
-def politeness(settings: Settings) -> Politeness:
-    """The run's pace per host and robots.txt rules, shared by every client it opens."""
+def politeness(settings: Settings, portals: Iterable[Portal] = ()) -> Politeness:
+    """The run's pace per host (a portal's own rate over the settings') and robots.txt
+    rules, shared by every client it opens."""
     return Politeness(
         settings.user_agent,
         settings.rate_per_second,
         settings.respect_robots,
         settings.http_timeout_seconds,
         settings.request_deadline_seconds,
+        {p.host: p.rate_per_second for p in portals if p.rate_per_second is not None},
     )
 
 
@@ -36,39 +56,109 @@ def limits(settings: Settings) -> Limits:
 
 
 @task(name="crawl", cache_policy=NO_CACHE)
-def crawl(run: Run) -> CrawlResult:
-    """The portal's report links; every page is tried again while it fails transiently, and
-    a listing that still fails means the portal cannot be crawled tonight."""
+def crawl(run: Run) -> tuple[CrawlResult, Run]:
+    """Every portal's report links, all hosts at once, and the run knowing which host each
+    link may be fetched from. Every page is tried again while it fails transiently; a portal
+    whose listing still fails is a skipped item saying so, and the night goes on; when no
+    portal can be crawled, the run cannot work."""
     settings = run.settings
-    try:
-        found = crawl_portal(
-            run.client, run.source, settings.max_crawl_pages, run.host, limits(settings)
-        )
-    except TransientError as err:
-        raise EnvironmentBroken(f"portal unreachable after retries: {err}") from err
     logger = get_run_logger()
-    logger.info(
-        "crawl: %d report file(s) on %d page(s) of %s",
-        len(found.links),
-        found.pages_visited,
-        run.source,
-    )
-    if found.page_limit_reached:
-        logger.warning(
-            "crawl stopped at its limit of %d pages (NIANBAO_MAX_CRAWL_PAGES): "
-            "the column was not seen whole",
-            settings.max_crawl_pages,
+
+    def one(portal: Portal) -> CrawlResult | Exception:
+        try:
+            return crawl_portal(
+                run.client, portal.listing, settings.max_crawl_pages, portal.host, limits(settings)
+            )
+        except (TransientError, TerminalError, EnvironmentBroken) as err:
+            return err
+
+    found = _each_host(one, run.portals, settings.hosts_at_once)
+    failed = [(p, r) for p, r in zip(run.portals, found, strict=True) if isinstance(r, Exception)]
+    if len(failed) == len(run.portals):
+        portal, err = failed[0]
+        if isinstance(err, TransientError):
+            raise EnvironmentBroken(f"portal unreachable after retries: {err}") from err
+        raise err
+    crawled = [
+        (p, r) for p, r in zip(run.portals, found, strict=True) if isinstance(r, CrawlResult)
+    ]
+    for portal, result in crawled:
+        logger.info(
+            "crawl: %d report file(s) on %d page(s) of %s",
+            len(result.links),
+            result.pages_visited,
+            portal.listing,
         )
-    return found
+        if result.page_limit_reached:
+            logger.warning(
+                "crawl of %s stopped at its limit of %d pages (NIANBAO_MAX_CRAWL_PAGES): "
+                "the column was not seen whole",
+                portal.listing,
+                settings.max_crawl_pages,
+            )
+    for portal, err in failed:
+        logger.error("portal %s not crawled tonight: %s", portal.name, err)
+    return _merged(crawled, failed), replace(run, hosts=_hosts(crawled))
+
+
+def _merged(
+    crawled: list[tuple[Portal, CrawlResult]], failed: list[tuple[Portal, Exception]]
+) -> CrawlResult:
+    """One night's crawl: the links of every portal, taken in turn from each (a download
+    batch then holds several hosts' files), and a portal not crawled as a skipped item."""
+    lists = [result.links for _, result in crawled]
+    turns = (x for x in chain.from_iterable(zip_longest(*lists)) if x is not None)
+    first: dict[str, ReportLink] = {}  # two portals may list one file: fetched once
+    for link in turns:
+        first.setdefault(link.url, link)
+    links = tuple(first.values())
+    not_crawled = tuple(
+        SkippedItem(portal.listing, portal.name, f"portal not crawled tonight: {_reason(err)}")
+        for portal, err in failed
+    )
+    return CrawlResult(
+        links,
+        sum(r.pages_visited for _, r in crawled),
+        tuple(s for _, r in crawled for s in r.skipped_items) + not_crawled,
+        any(r.page_limit_reached for _, r in crawled),
+    )
+
+
+def _reason(err: Exception) -> str:
+    return str(getattr(err, "reason", "") or err)
+
+
+def _hosts(crawled: list[tuple[Portal, CrawlResult]]) -> dict[str, str]:
+    return {link.url: portal.host for portal, result in crawled for link in result.links}
 
 
 @task(name="fetch", cache_policy=NO_CACHE)
 def fetch(
     urls: list[str], run: Run, cache: dict[str, CachedFetch]
 ) -> list[FetchedFile | FetchFailure]:
-    """Download what changed (conditional GETs: a 304 downloads nothing), in the flow's
-    process; a URL that fails is a FetchFailure with its reason, never the batch's end."""
+    """Download what changed (conditional GETs: a 304 downloads nothing), every host at once,
+    each host's URLs one after another at its pace; a URL that fails is a FetchFailure with
+    its reason, never the batch's end. In the order of `urls`."""
     limited, folder = limits(run.settings), run.settings.raw_folder
-    return [
-        fetch_report(run.client, url, folder, cache.get(url), run.host, limited) for url in urls
-    ]
+    by_host: dict[str, list[str]] = {}
+    for url in urls:
+        by_host.setdefault(run.host_of(url), []).append(url)
+
+    def one_host(host_urls: list[str]) -> list[FetchedFile | FetchFailure]:
+        return [
+            fetch_report(run.client, url, folder, cache.get(url), run.host_of(url), limited)
+            for url in host_urls
+        ]
+
+    fetched = _each_host(one_host, list(by_host.values()), run.settings.hosts_at_once)
+    got = {r.url: r for results in fetched for r in results}
+    return [got[url] for url in urls]
+
+
+def _each_host(work: Callable[[T], R], items: list[T] | tuple[T, ...], at_once: int) -> list[R]:
+    """`work` on every item, up to `at_once` at the same time (one per host: each host keeps
+    its own pace, and a slow one holds up no other); results in the items' order."""
+    if len(items) <= 1:
+        return [work(item) for item in items]
+    with ThreadPoolExecutor(max_workers=max(1, min(at_once, len(items)))) as pool:
+        return list(pool.map(work, items))

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import signal
 import uuid
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -25,16 +25,24 @@ from flows import alerting
 from flows.download import crawl, politeness
 from flows.loading import load
 from flows.pool import ReadPool, process
-from flows.run import Run
+from flows.run import Run, source_label
 from nianbao import alerts
 from nianbao.records import CheckResult, CrawlResult, GxResult, ReportOutcome, RunSummary
 from nianbao.settings import Settings
+from nianbao.sources import Portal
 from warehouse import Warehouse
 
 
 @flow(name="nianbao-ingest", log_prints=False, validate_parameters=False)
-def ingest(source: str, settings: Settings, allowed_host: str | None = None) -> RunSummary:
-    """One whole ingestion into a working copy of the warehouse, published when it ends."""
+def ingest(
+    source: str | Sequence[Portal], settings: Settings, allowed_host: str | None = None
+) -> RunSummary:
+    """One whole ingestion of a portal's listing URL (fetching from its host, or
+    `allowed_host`), or of a night's portals all at once, into one working copy of the
+    warehouse, published when it ends."""
+    portals = (
+        (Portal.of_listing(source, allowed_host),) if isinstance(source, str) else tuple(source)
+    )
     run_id = uuid.uuid4().hex[:12]
     journal = alerts.SentJournal(alerting.journal_path(settings.db_path))
     try:
@@ -42,16 +50,15 @@ def ingest(source: str, settings: Settings, allowed_host: str | None = None) -> 
             settings.db_path, settings.lock_wait_seconds, on_published=journal.clear
         ) as work:
             warehouse.verify(work, shown_as=settings.db_path)  # `serve` checks nothing before
-            host = allowed_host or urlsplit(source).hostname or ""
             with (
                 Warehouse.open(work) as store,  # the copy is the run's own: no reader waits
-                polite_client(politeness(settings)) as client,
+                polite_client(politeness(settings, portals)) as client,
             ):
-                return _pipeline(Run(run_id, source, settings, store, client, host), journal)
+                return _pipeline(Run(run_id, portals, settings, store, client), journal)
     except warehouse.RunInProgress:
         raise
     except BaseException as err:  # SIGTERM and Ctrl-C too: the run is on record as failed
-        _record_failed_run(settings, run_id, source, err)
+        _record_failed_run(settings, run_id, source_label(portals), err)
         raise
 
 
@@ -60,7 +67,7 @@ def _pipeline(run: Run, journal: alerts.SentJournal) -> RunSummary:
     clear_partial_downloads(settings.raw_folder)
     store.start_run(run.run_id, run.source)
     alerting.replay_journal(store, journal, settings.alert_to)
-    found = crawl(run)
+    found, run = crawl(run)
     store.record_skips(run.run_id, run.source, list(found.skipped_items))
     urls = [link.url for link in found.links]
     known, cache = frozenset(store.known_report_ids()), store.fetch_cache()

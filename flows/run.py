@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import httpx
 
 from nianbao.settings import Settings
+from nianbao.sources import Portal
 from warehouse import Warehouse
 
 
 @dataclass(frozen=True)
 class Run:
-    """A run: its id, the portal it reads, its settings, the warehouse (the run's working
-    copy) it writes, and its polite HTTP client (paced per host, robots.txt honoured), which
-    must not leave `host`."""
+    """A run: its id, the portals it reads (all of a night's at once), its settings, the
+    warehouse (the run's working copy) it writes, and its polite HTTP client (paced per host,
+    robots.txt honoured). Once crawled, `hosts` says which host each report URL was found on
+    as allowed: a download never leaves it."""
 
     run_id: str
-    source: str
+    portals: tuple[Portal, ...]
     settings: Settings
     store: Warehouse
     client: httpx.Client
-    host: str
+    hosts: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def source(self) -> str:
+        return source_label(self.portals)
+
+    def host_of(self, url: str) -> str:
+        return self.hosts.get(url) or self.portals[0].host
+
+
+def source_label(portals: tuple[Portal, ...]) -> str:
+    """What `runs.source` says: the listing, or how many portals a night read."""
+    return portals[0].listing if len(portals) == 1 else f"{len(portals)} portals"

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     max_crawl_pages: int = Field(default=500, ge=1)
     user_agent: str = "nianbao/0.1 (+government transparency research)"
     rate_per_second: float = Field(default=2.0, ge=0)  # requests per host; 0: no limit
+    # A night's portals are crawled and downloaded from this many hosts at once (a request
+    # open to each at most), each at its own pace.
+    hosts_at_once: int = Field(default=16, ge=1)
     respect_robots: bool = True
     sources_file: Path | None = Field(default=REPO_ROOT / "sources.toml")
     # Extraction runs in this many worker processes (Prefect's process pool) when a run has

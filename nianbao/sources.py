@@ -10,6 +10,7 @@ rate_per_second = 1.0                  # optional: the settings' default
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,6 +33,25 @@ class Source(BaseModel):
     @property
     def host(self) -> str:
         return self.allowed_host or (urlsplit(self.listing).hostname or "")
+
+    def portal(self) -> Portal:
+        return Portal(self.name, self.listing, self.host, self.rate_per_second)
+
+
+@dataclass(frozen=True)
+class Portal:
+    """A portal a run crawls: its name, its column's listing, the one host it may fetch
+    from, and its own pace (requests a second; None: the settings')."""
+
+    name: str
+    listing: str
+    host: str
+    rate_per_second: float | None = None
+
+    @classmethod
+    def of_listing(cls, listing: str, allowed_host: str | None = None) -> Portal:
+        """The portal of a listing URL given alone (`nianbao run --source`), named by it."""
+        return cls(listing, listing, allowed_host or urlsplit(listing).hostname or "")
 
 
 class SourcesError(ValueError):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import httpx
+
 from extract.crawl import crawl_portal
 from extract.fetch import fetch_report
 from extract.polite import Politeness, polite_client
@@ -34,6 +36,22 @@ def test_requests_to_one_host_are_paced(tmp_path: Path) -> None:
         for _ in range(6):
             client.get(base + "index.html")
         assert time.monotonic() - started >= 1.0  # 6 requests at 5 per second: ≥ 5 intervals
+
+
+def test_a_host_with_its_own_rate_is_paced_at_it_and_the_others_at_the_runs() -> None:
+    """A sources file's rate_per_second for one portal: its host alone goes slower."""
+    polite = Politeness("t", 100, respect_robots=False, timeout=5, host_rates={"slow.cn": 1})
+    started = time.monotonic()
+    for _ in range(3):
+        polite(httpx.Request("GET", "http://fast.cn/a"))
+        polite(httpx.Request("GET", "http://slow.cn/a"))
+    # six requests, the slow host's third waits two of its intervals (2 s), the others 0.02
+    assert 1.9 <= time.monotonic() - started < 2.5
+    polite_free = Politeness("t", 0, respect_robots=False, timeout=5, host_rates={"slow.cn": 2})
+    started = time.monotonic()
+    for _ in range(3):
+        polite_free(httpx.Request("GET", "http://fast.cn/a"))
+    assert time.monotonic() - started < 0.1
 
 
 def test_robots_txt_disallowed_files_are_recorded_not_fetched(tmp_path: Path) -> None:

@@ -175,16 +175,43 @@ def test_a_source_that_is_not_an_http_url_is_refused_at_once(tmp_path: Path) -> 
         ("[[source\n", "is not valid TOML"),
     ],
 )
-def test_serve_refuses_a_sources_file_it_cannot_use(tmp_path: Path, content, says) -> None:
+@pytest.mark.parametrize("command", ["serve", "run"])
+def test_serve_and_run_refuse_a_sources_file_they_cannot_use(
+    tmp_path: Path, command: str, content, says
+) -> None:
+    """Before any Prefect start-up, and never by reading the sample portal instead."""
     path = tmp_path / "sources.toml"
     if content is not None:
         path.write_text(content, encoding="utf-8")
     result = runner.invoke(
-        app, ["serve", "--sources", str(path), "--db", str(tmp_path / "w.duckdb")]
+        app, [command, "--sources", str(path), "--db", str(tmp_path / "w.duckdb")]
     )
     assert result.exit_code == 2
     line = _one_line(result.output)
     assert str(path) in line and says in line
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_serve_without_a_sources_file_refuses_naming_the_file_it_looked_for(
+    tmp_path: Path,
+) -> None:
+    missing = tmp_path / "sources.toml"
+    result = runner.invoke(
+        app,
+        ["serve", "--db", str(tmp_path / "w.duckdb")],
+        env={"NIANBAO_SOURCES_FILE": str(missing)},
+    )
+    assert result.exit_code == 2
+    assert f"sources file {missing} does not exist" in _one_line(result.output)
+
+
+def test_run_takes_a_portal_or_a_sources_file_not_both(tmp_path: Path) -> None:
+    path = tmp_path / "sources.toml"
+    path.write_text('[[source]]\nname = "x"\nlisting = "http://127.0.0.1:9/"\n', "utf-8")
+    result = runner.invoke(
+        app, ["run", "--source", "http://127.0.0.1:9/", "--sources", str(path)]
+    )
+    assert result.exit_code == 2 and "not both" in _one_line(result.output)
 
 
 def test_the_nightly_flow_never_falls_back_to_the_sample_portal(
