@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
@@ -17,7 +18,7 @@ from extract.html import decode_page, page_holds_form_tables
 from extract.http import Limits, RetryLater, open_response, read_capped, with_retries
 from extract.titles import title_kind
 from nianbao.errors import EnvironmentBroken, TerminalError
-from nianbao.records import CrawlResult, ReportLink, SkippedItem
+from nianbao.records import CrawledItem, CrawlResult, ReportLink, SkippedItem
 
 PAGINATION = re.compile(r"(^|/)index_\d+\.html?$")
 # TRS-style CMS print pagination from a script: createPageHTML(<pages>, <current>, "index", "html").
@@ -110,8 +111,15 @@ def crawl_portal(
     max_pages: int = 500,
     allowed_host: str | None = None,
     limits: Limits | None = None,
+    known: Mapping[str, CrawledItem] | None = None,
 ) -> CrawlResult:
     """Every report linked from the column at `listing_url` (on its host, or `allowed_host`).
+
+    With what earlier nights read (`known`: detail page → what it gave), a warm night asks
+    only what may have changed: a detail page known under the same listing title is not
+    asked again (what it gave is taken as it was), and a listing page that lists only known
+    items leads to no further listing pages (listings are newest first). Without it, the
+    whole column is walked.
 
     A listing that cannot be had stops the crawl (RetryLater when it may come back, else
     EnvironmentBroken); any other page or link that fails is a skipped item with its reason."""
@@ -121,14 +129,21 @@ def crawl_portal(
     seen: set[str] = {listing_url}
     links: dict[str, ReportLink] = {}
     skipped: dict[str, SkippedItem] = {}
-    visited = 0
+    items: list[CrawledItem] = []
+    visited = recalled = 0
     while queue and visited < max_pages:
         url, kind, title = queue.popleft()
         page = _visited_page(client, url, kind, title, host, limits, skipped)
         if page is None:
             continue
         visited += 1
-        for found in _page_findings(page, kind, title, host):
+        findings = _page_findings(page, kind, title, host)
+        if kind in ("detail", "maybe"):
+            items.append(_item(url, title, findings))
+        elif known is not None:
+            findings, recalled_here = _recalled(findings, known)
+            recalled += recalled_here
+        for found in findings:
             if isinstance(found, SkippedItem):
                 _skip(skipped, found.url, found.title, found.reason)
             elif found[1] == "report":
@@ -136,9 +151,51 @@ def crawl_portal(
             elif found[0] not in seen:
                 seen.add(found[0])
                 queue.append(found)
+    if known is not None:  # the known items of listing pages not walked tonight
+        rest = [i for u, i in known.items() if u not in seen and _is_item_page(listing_url, u)]
+        for item in rest:
+            for report in item.reports:
+                links.setdefault(report, ReportLink(report, item.url, item.title))
+            for skip in item.skipped:
+                _skip(skipped, skip.url, skip.title, skip.reason)
+        recalled += len(rest)
     return CrawlResult(
-        tuple(links.values()), visited, tuple(skipped.values()), page_limit_reached=bool(queue)
+        tuple(links.values()),
+        visited,
+        tuple(skipped.values()),
+        page_limit_reached=bool(queue),
+        items=tuple(items),
+        recalled=recalled,
     )
+
+
+def _item(url: str, title: str, findings: list[_Found]) -> CrawledItem:
+    reports = tuple(f[0] for f in findings if not isinstance(f, SkippedItem) and f[1] == "report")
+    skips = tuple(f for f in findings if isinstance(f, SkippedItem))
+    return CrawledItem(url, title, reports, skips)
+
+
+def _recalled(findings: list[_Found], known: Mapping[str, CrawledItem]) -> tuple[list[_Found], int]:
+    """A listing page's findings with each known item (same title) replaced by what it gave
+    when it was read; when every item it lists is known, without its further listing pages.
+    Also how many items were recalled."""
+    out: list[_Found] = []
+    items = recalled = 0
+    for found in findings:
+        if isinstance(found, SkippedItem) or found[1] not in ("detail", "maybe"):
+            out.append(found)
+            continue
+        items += 1
+        item = known.get(found[0])
+        if item is None or item.title != found[2]:
+            out.append(found)
+            continue
+        recalled += 1
+        out += [(url, "report", item.title) for url in item.reports]
+        out += list(item.skipped)
+    if items and recalled == items:
+        out = [f for f in out if isinstance(f, SkippedItem) or f[1] != "listing"]
+    return out, recalled
 
 
 def _visited_page(

@@ -127,6 +127,12 @@ def _download(
         )
 
 
+def remembered(url: str, raw_dir: Path, cached: CachedFetch) -> FetchedFile:
+    """The file `url` served when last asked, standing for it on a night it is not asked
+    again (a warm night asks each known file only on its night of the rotation)."""
+    return _not_modified(url, raw_dir, cached, datetime.now(UTC))
+
+
 def _not_modified(url: str, raw_dir: Path, cached: CachedFetch, at: datetime) -> FetchedFile:
     path = next(raw_dir.glob(f"{cached.sha256}.*"), raw_dir / f"{cached.sha256}.pdf")
     size = path.stat().st_size if path.exists() else 0

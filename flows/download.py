@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from datetime import UTC, datetime
 from itertools import chain, zip_longest
 from typing import TypeVar
 
@@ -13,6 +15,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from extract import crawl_portal, fetch_report
+from extract.fetch import remembered
 from extract.http import Limits
 from extract.polite import Politeness
 from flows.run import Run
@@ -64,10 +67,19 @@ def crawl(run: Run) -> tuple[CrawlResult, Run]:
     settings = run.settings
     logger = get_run_logger()
 
+    known = run.store.known_items()
+    today = night_number()
+
     def one(portal: Portal) -> CrawlResult | Exception:
+        walk = due(portal.listing, today, settings.full_walk_days)
         try:
             return crawl_portal(
-                run.client, portal.listing, settings.max_crawl_pages, portal.host, limits(settings)
+                run.client,
+                portal.listing,
+                settings.max_crawl_pages,
+                portal.host,
+                limits(settings),
+                None if walk else known,
             )
         except (TransientError, TerminalError, EnvironmentBroken) as err:
             return err
@@ -98,7 +110,23 @@ def crawl(run: Run) -> tuple[CrawlResult, Run]:
             )
     for portal, err in failed:
         logger.error("portal %s not crawled tonight: %s", portal.name, err)
+    run.store.remember_items([item for _, result in crawled for item in result.items])
     return _merged(crawled, failed), replace(run, hosts=_hosts(crawled))
+
+
+def night_number() -> int:
+    """Tonight, as a day number (UTC): what the rotations below count by."""
+    return datetime.now(UTC).date().toordinal()
+
+
+def due(key: str, night: int, period: int) -> bool:
+    """Whether `key` (a URL) is due on `night` in a rotation of `period` nights: once in
+    every `period` consecutive nights, the night set by the key's hash, so that a portal's
+    files (or many portals' walks) spread over the period rather than fall on one night."""
+    if period <= 1:
+        return True
+    offset = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
+    return (night + offset) % period == 0
 
 
 def _merged(
@@ -140,9 +168,15 @@ def fetch(
     each host's URLs one after another at its pace; a URL that fails is a FetchFailure with
     its reason, never the batch's end. In the order of `urls`."""
     limited, folder = limits(run.settings), run.settings.raw_folder
+    tonight, period = night_number(), run.settings.revalidate_days
     by_host: dict[str, list[str]] = {}
+    resting: list[FetchedFile | FetchFailure] = []
     for url in urls:
-        by_host.setdefault(run.host_of(url), []).append(url)
+        cached = cache.get(url)
+        if cached is not None and not due(url, tonight, period):
+            resting.append(remembered(url, folder, cached))  # asked again on its night
+        else:
+            by_host.setdefault(run.host_of(url), []).append(url)
 
     def one_host(host_urls: list[str]) -> list[FetchedFile | FetchFailure]:
         return [
@@ -151,7 +185,7 @@ def fetch(
         ]
 
     fetched = _each_host(one_host, list(by_host.values()), run.settings.hosts_at_once)
-    got = {r.url: r for results in fetched for r in results}
+    got = {r.url: r for results in [*fetched, resting] for r in results}
     return [got[url] for url in urls]
 
 

@@ -35,6 +35,19 @@ class CrawlResult:
     pages_visited: int
     skipped_items: tuple[SkippedItem, ...] = ()
     page_limit_reached: bool = False  # pages were left unvisited: the crawl is incomplete
+    items: tuple[CrawledItem, ...] = ()  # the detail pages read (remembered for warm nights)
+    recalled: int = 0  # detail pages not asked again: known, their listing title unchanged
+
+
+@dataclass(frozen=True)
+class CrawledItem:
+    """What a detail page gave when it was read: its listing title, the reports it links (or
+    is), and what on it was not taken. A warm night trusts it while the title is the same."""
+
+    url: str
+    title: str
+    reports: tuple[str, ...]
+    skipped: tuple[SkippedItem, ...] = ()
 
 
 @dataclass(frozen=True)

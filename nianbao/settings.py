@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     # A night's portals are crawled and downloaded from this many hosts at once (a request
     # open to each at most), each at its own pace.
     hosts_at_once: int = Field(default=16, ge=1)
+    # Warm nights: a known attachment is asked again (a conditional GET) once in this many
+    # nights, and a portal's whole column (every detail page) walked once in this many; the
+    # nights each falls on are spread by its URL. 1: every night.
+    revalidate_days: int = Field(default=7, ge=1)
+    full_walk_days: int = Field(default=7, ge=1)
     respect_robots: bool = True
     sources_file: Path | None = Field(default=REPO_ROOT / "sources.toml")
     # Extraction runs in this many worker processes (Prefect's process pool) when a run has

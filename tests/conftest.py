@@ -17,6 +17,11 @@ os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 # Test portals are served by the test itself: no need to pace requests (tests/extract/test_polite.py
 # checks the pacing and robots.txt on their own).
 os.environ.setdefault("NIANBAO_RATE_PER_SECOND", "0")
+# Every night asks every known file and walks every column, as a night of the rotation does
+# (a test's second night must not depend on the date); tests/flows/test_warm_nights.py sets
+# the rotations and the night itself.
+os.environ.setdefault("NIANBAO_REVALIDATE_DAYS", "1")
+os.environ.setdefault("NIANBAO_FULL_WALK_DAYS", "1")
 
 REPO = Path(__file__).resolve().parents[1]
 # One for the whole session: building GX's context takes seconds.

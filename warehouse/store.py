@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from nianbao.errors import EnvironmentBroken
+from warehouse.crawl_memory import CrawlMemory
 from warehouse.fetch_cache import FetchCache
 from warehouse.findings import Findings
 from warehouse.ledger import RunLedger
@@ -18,7 +19,7 @@ from warehouse.migrate import apply_migrations
 from warehouse.reports import Reports
 
 
-class Warehouse(RunLedger, Reports, Findings, FetchCache):
+class Warehouse(RunLedger, Reports, Findings, FetchCache, CrawlMemory):
     """One open warehouse file: `with Warehouse.open(path) as store: store.load_reports(…)`."""
 
     @classmethod
