@@ -208,9 +208,7 @@ def test_serve_without_a_sources_file_refuses_naming_the_file_it_looked_for(
 def test_run_takes_a_portal_or_a_sources_file_not_both(tmp_path: Path) -> None:
     path = tmp_path / "sources.toml"
     path.write_text('[[source]]\nname = "x"\nlisting = "http://127.0.0.1:9/"\n', "utf-8")
-    result = runner.invoke(
-        app, ["run", "--source", "http://127.0.0.1:9/", "--sources", str(path)]
-    )
+    result = runner.invoke(app, ["run", "--source", "http://127.0.0.1:9/", "--sources", str(path)])
     assert result.exit_code == 2 and "not both" in _one_line(result.output)
 
 
