@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from cli.prefect_server import SERVE_PORT
 from nianbao.records import ExtractedReport, RunSummary
 from nianbao.settings import Settings
 
@@ -239,16 +240,32 @@ def _prefect_api() -> Iterator[Callable[[], None]]:
     if _api_url_given():
         yield lambda: None
         return
-    from cli.prefect_server import PrefectServer
+    from cli.prefect_server import PrefectServer, running_server
 
+    running = running_server()
+    if running is not None:  # `nianbao serve`'s, on its default port: its UI shows this run
+        os.environ["PREFECT_API_URL"] = running
+        try:
+            yield lambda: None
+        finally:
+            os.environ.pop("PREFECT_API_URL", None)
+        return
     server = PrefectServer()
     server.start()
     # In the environment before Prefect is first imported: Prefect's root settings, and every
     # process started from here (the workers' forkserver), read it from there.
     os.environ["PREFECT_API_URL"] = server.api_url
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        temporary_settings,
+    )
 
-    context = temporary_settings(updates={PREFECT_API_URL: server.api_url})
+    # No heartbeat: it tells a server that a long flow run still lives, and this server lives
+    # only as long as the run; waiting for its thread cost ~1 s at the end of every run.
+    context = temporary_settings(
+        updates={PREFECT_API_URL: server.api_url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+    )
 
     try:
         with context:
@@ -340,7 +357,7 @@ def serve(
     ] = None,
     ui_port: Annotated[
         int, typer.Option(help="Port of the Prefect server started when PREFECT_API_URL is unset.")
-    ] = 4200,
+    ] = SERVE_PORT,
 ) -> None:
     """Run the ingestion every night on Prefect's scheduler, until stopped (Ctrl-C).
 

@@ -31,6 +31,20 @@ def _dies_with(parent: int) -> Callable[[], None]:
     return preexec
 
 
+SERVE_PORT = 4200  # where `nianbao serve` starts its server (and UI) by default
+
+
+def running_server(port: int = SERVE_PORT) -> str | None:
+    """The API URL of a Prefect server already answering on 127.0.0.1:`port` (a `nianbao
+    serve`), or None: a one-shot run then needs no server of its own."""
+    url = f"http://127.0.0.1:{port}/api"
+    try:
+        answer = httpx.get(f"{url}/health", timeout=0.5)
+    except httpx.HTTPError:
+        return None
+    return url if answer.status_code == 200 and answer.text.strip() == "true" else None
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -1,0 +1,188 @@
+"""A night over many portals at once: N simulated portals, each on its own loopback address
+(127.0.1.1, 127.0.1.2, …: all of 127.0.0.0/8 is this machine's), each with its own listing,
+detail pages and report files of its own (sample reports made unique per portal), paced at
+the default rate (2 requests a second per host). Each night is one `nianbao run --sources`
+in its own process, as cron would start it.
+
+    python bench/portals.py                # N = 1 (40 items), 10, 100
+    python bench/portals.py --n 10 --items 4 --baseline
+
+Prints per N: the cold night, a warm night (nothing changed), requests made on the warm night
+per portal (and which), the number of report files, and the largest process's peak RSS. With
+--baseline, the same portals also one after another, one `nianbao run --source` each, as
+nights were run before issue 15: that run's cold and warm times, and the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PORTAL, TRUTH = REPO / "data" / "sample_portal", REPO / "data" / "sample_truth"
+
+
+def sample_files() -> list[bytes]:
+    manifest = json.loads((TRUTH / "manifest.json").read_text(encoding="utf-8"))
+    return [
+        (PORTAL / m["path"]).read_bytes()
+        for m in manifest
+        if m["kind"] == "report" and m["expected"] == "loaded" and m["path"].endswith(".pdf")
+    ]
+
+
+class Portal:
+    """A static portal on `host`: /col/index.html lists `items` detail pages, each linking one
+    PDF (a sample report with a comment after %%EOF naming the portal: a file of its own).
+    Files answer with an ETag and honour If-None-Match; every request is counted."""
+
+    def __init__(self, host: str, n: int, items: int, files: list[bytes]) -> None:
+        self.requests: Counter[str] = Counter()
+        routes: dict[str, tuple[bytes, str, str]] = {}
+        links = []
+        for i in range(items):
+            body = files[(n + i) % len(files)] + f"\n%portal {host} item {i}\n".encode()
+            routes[f"/col/{i}.pdf"] = (body, "application/pdf", f'"{host}-{i}"')
+            page = f'<html><body><a href="{i}.pdf">附件</a></body></html>'
+            routes[f"/col/{i}.html"] = (page.encode(), "text/html; charset=utf-8", "")
+            links.append(f'<li><a href="{i}.html">2023年度政府信息公开工作年度报告 {i}</a></li>')
+        listing = f'<html><meta charset="utf-8"><body><ul>{"".join(links)}</ul></body></html>'
+        routes["/col/index.html"] = (listing.encode(), "text/html; charset=utf-8", "")
+        portal = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                path = self.path.split("?", 1)[0]
+                portal.requests[path] += 1
+                found = routes.get(path)
+                if found is None:
+                    self.send_response(404)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                body, kind, etag = found
+                if etag and self.headers.get("If-None-Match") == etag:
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                if etag:
+                    self.send_header("ETag", etag)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+                pass
+
+        self.server = ThreadingHTTPServer((host, 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.listing = f"http://{host}:{self.server.server_address[1]}/col/index.html"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@contextmanager
+def portals(n: int, items: int) -> Iterator[list[Portal]]:
+    files = sample_files()
+    with ExitStack() as stack:
+        raised = []
+        for i in range(n):
+            portal = Portal(f"127.0.1.{i + 1}", i, items, files)
+            stack.callback(portal.close)
+            raised.append(portal)
+        yield raised
+
+
+def night(args: list[str], db: Path, env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [str(Path(sys.executable).parent / "nianbao"), "run", *args, "--db", str(db)],
+        check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    return time.perf_counter() - started
+
+
+def sources_file(raised: list[Portal], folder: Path) -> Path:
+    path = folder / "sources.toml"
+    path.write_text(
+        "".join(
+            f'[[source]]\nname = "p{i}"\nlisting = "{p.listing}"\n\n' for i, p in enumerate(raised)
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def measure(n: int, items: int, baseline: bool) -> None:
+    env = {
+        **os.environ,
+        "GX_ANALYTICS_ENABLED": "False",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "COLUMNS": "200",
+    }
+    env.pop("PREFECT_API_URL", None)
+    with tempfile.TemporaryDirectory() as tmp, portals(n, items) as raised:
+        folder = Path(tmp)
+        sources = sources_file(raised, folder)
+        db = folder / "one" / "w.duckdb"
+        cold = night(["--sources", str(sources)], db, env)
+        for p in raised:
+            p.requests.clear()
+        warm = night(["--sources", str(sources)], db, env)
+        asked = Counter(path for p in raised for path in p.requests.elements())
+        per_portal = sum(asked.values()) / n
+        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(
+            f"N={n:3d} ({n * items} files): cold {cold:6.1f} s, warm {warm:5.1f} s "
+            f"(warm/cold {warm / cold:.2f}), warm requests per portal {per_portal:.2f} "
+            f"({', '.join(f'{k} {v}' for k, v in sorted(asked.items())[:4])}{', …' if len(asked) > 4 else ''}), "
+            f"peak RSS {rss:.0f} MB",
+            flush=True,
+        )
+        if not baseline:
+            return
+        db = folder / "each" / "w.duckdb"
+        old_env = {**env, "NIANBAO_REVALIDATE_DAYS": "1", "NIANBAO_FULL_WALK_DAYS": "1"}
+        cold_each = sum(night(["--source", p.listing], db, old_env) for p in raised)
+        warm_each = sum(night(["--source", p.listing], db, old_env) for p in raised)
+        print(
+            f"      baseline, one run per portal, every page asked: cold {cold_each:6.1f} s, "
+            f"warm {warm_each:5.1f} s; one night over all: cold {cold / cold_each:.2f}×, "
+            f"warm {warm / warm_each:.2f}× of it",
+            flush=True,
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, action="append", help="portals (repeatable)")
+    parser.add_argument("--items", type=int, help="items per portal (default: 40 for N=1, else 2)")
+    parser.add_argument("--baseline", action="store_true")
+    args = parser.parse_args()
+    for n in args.n or [1, 10, 100]:
+        measure(n, args.items or (40 if n == 1 else 2), args.baseline)
+
+
+if __name__ == "__main__":
+    main()
