@@ -16,6 +16,7 @@ import httpx
 
 from extract.html import decode_page, page_holds_form_tables
 from extract.http import Limits, RetryLater, open_response, read_capped, with_retries
+from extract.portals import ADAPTERS, Adapter, Listed, Request, adapter_for
 from extract.titles import title_kind
 from nianbao.errors import EnvironmentBroken, TerminalError
 from nianbao.records import CrawledItem, CrawlResult, ReportLink, SkippedItem
@@ -26,7 +27,12 @@ SCRIPT_PAGINATION = re.compile(
     r"createPageHTML\(\s*(\d+)\s*,\s*\d+\s*,\s*['\"](\w+)['\"]\s*,\s*['\"](\w+)['\"]"
 )
 # The files a report is published as; which of them nianbao can read is extract/report.py's say.
-ATTACHMENT_HREF = re.compile(r"\.(pdf|docx?|wps|ofd)($|[?#])", re.IGNORECASE)
+ATTACHMENT_HREF = re.compile(
+    r"\.(pdf|docx?|wps|ofd)($|[?#])"
+    # a download script (download.jsp?id=…, downfile.do?…): the file named by the answer
+    r"|/(download|downfile|downloadfile|getfile|attachment)\w*\.(jsp|do|action|aspx?|php)\?",
+    re.IGNORECASE,
+)
 OFF_HOST = (
     "an attachment on another host: only {host} is crawled for this source "
     "(its allowed host), so it was not fetched"
@@ -91,14 +97,20 @@ class Page:
 
 
 def get_page(
-    client: httpx.Client, url: str, allowed_host: str, limits: Limits | None = None
+    client: httpx.Client,
+    url: str,
+    allowed_host: str,
+    limits: Limits | None = None,
+    request: Request | None = None,
 ) -> Page:
     """The page at `url` (redirects followed on `allowed_host` only), tried again while it
-    fails transiently. Raises RetryLater or a TerminalError (off host, redirect loop, too big)."""
+    fails transiently; asked as `request` says (a POST for some CMS's listings) or by GET.
+    Raises RetryLater or a TerminalError (off host, redirect loop, too big)."""
     limits = limits or Limits()
+    method, target, form = request or ("GET", url, None)
 
     def attempt() -> Page:
-        with open_response(client, url, allowed_host) as response:
+        with open_response(client, target, allowed_host, method=method, data=form) as response:
             body = read_capped(response, min(limits.max_bytes, MAX_PAGE_BYTES))
             return Page(str(response.url), response.status_code, decode_html(response, body))
 
@@ -112,6 +124,7 @@ def crawl_portal(
     allowed_host: str | None = None,
     limits: Limits | None = None,
     known: Mapping[str, CrawledItem] | None = None,
+    adapter: str | None = None,
 ) -> CrawlResult:
     """Every report linked from the column at `listing_url` (on its host, or `allowed_host`).
 
@@ -122,8 +135,11 @@ def crawl_portal(
     whole column is walked.
 
     A listing that cannot be had stops the crawl (RetryLater when it may come back, else
-    EnvironmentBroken); any other page or link that fails is a skipped item with its reason."""
+    EnvironmentBroken); any other page or link that fails is a skipped item with its reason.
+    How the column lists its articles is its adapter's (extract/portals.py): `adapter` names
+    one, else it is told from the listing's first page."""
     host = allowed_host or urlsplit(listing_url).hostname or ""
+    lister: Adapter | None = ADAPTERS[adapter] if adapter else None
     # (url, 'start' | 'listing' | 'detail' | 'maybe', the item's title in the listing)
     queue: deque[tuple[str, str, str]] = deque([(listing_url, "start", "")])
     seen: set[str] = {listing_url}
@@ -133,13 +149,16 @@ def crawl_portal(
     visited = recalled = 0
     while queue and visited < max_pages:
         url, kind, title = queue.popleft()
-        page = _visited_page(client, url, kind, title, host, limits, skipped)
+        asked = lister.request(url) if lister and kind == "listing" else ("GET", url, None)
+        page = _visited_page(client, asked, kind, title, host, limits, skipped)
         if page is None:
             continue
         visited += 1
-        findings = _page_findings(page, kind, title, host)
+        if lister is None:
+            lister = adapter_for(page.url, page.html)
+        findings = _page_findings(page, kind, title, host, lister)
         if kind in ("detail", "maybe"):
-            items.append(_item(url, title, findings))
+            items.append(_item(url, title, findings, listing_url))
         elif known is not None:
             findings, recalled_here = _recalled(findings, known)
             recalled += recalled_here
@@ -152,7 +171,7 @@ def crawl_portal(
                 seen.add(found[0])
                 queue.append(found)
     if known is not None:  # the known items of listing pages not walked tonight
-        rest = [i for u, i in known.items() if u not in seen and _is_item_page(listing_url, u)]
+        rest = [i for u, i in known.items() if u not in seen and i.listing == listing_url]
         for item in rest:
             for report in item.reports:
                 links.setdefault(report, ReportLink(report, item.url, item.title))
@@ -169,10 +188,10 @@ def crawl_portal(
     )
 
 
-def _item(url: str, title: str, findings: list[_Found]) -> CrawledItem:
+def _item(url: str, title: str, findings: list[_Found], listing: str) -> CrawledItem:
     reports = tuple(f[0] for f in findings if not isinstance(f, SkippedItem) and f[1] == "report")
     skips = tuple(f for f in findings if isinstance(f, SkippedItem))
-    return CrawledItem(url, title, reports, skips)
+    return CrawledItem(url, title, reports, skips, listing)
 
 
 def _recalled(findings: list[_Found], known: Mapping[str, CrawledItem]) -> tuple[list[_Found], int]:
@@ -200,7 +219,7 @@ def _recalled(findings: list[_Found], known: Mapping[str, CrawledItem]) -> tuple
 
 def _visited_page(
     client: httpx.Client,
-    url: str,
+    request: Request,
     kind: str,
     title: str,
     host: str,
@@ -209,8 +228,9 @@ def _visited_page(
 ) -> Page | None:
     """The page, or None with the item recorded as skipped. The listing itself failing stops
     the crawl instead."""
+    url = request[1]
     try:
-        page = get_page(client, url, host, limits)
+        page = get_page(client, url, host, limits, request)
     except RetryLater:
         if kind == "start":
             raise  # the portal is down: the caller says so
@@ -239,13 +259,34 @@ _Found = tuple[str, str, str] | SkippedItem
 NO_REPORT_ON_PAGE = "the detail page holds neither an attachment nor the form's tables"
 
 
-def _page_findings(page: Page, kind: str, title: str, host: str) -> list[_Found]:
+def _page_findings(page: Page, kind: str, title: str, host: str, lister: Adapter) -> list[_Found]:
+    if kind in ("start", "listing"):
+        listed = lister.listed(page.url, page.html)
+        if listed is not None:
+            return _articles_findings(page, listed, host)
     anchors = _Anchors()
     anchors.feed(page.html)
     links, out = _same_host_links(page.url, anchors, host)
     if kind in ("start", "listing"):
         return out + _listing_findings(page, anchors, links)
     return out + _detail_findings(page, kind, title or anchors.title, links)
+
+
+def _articles_findings(page: Page, listed: Listed, host: str) -> list[_Found]:
+    """An adapter's listing: every article an item (or, for a file, a report) judged by its
+    title, the further listing pages to ask, articles on other hosts skipped."""
+    out: list[_Found] = [(u, "listing", "") for u in listed.more]
+    for url, title in listed.articles:
+        if urlsplit(url).hostname != host:
+            out.append(SkippedItem(url, title, OFF_HOST.format(host=host)))
+        elif ATTACHMENT_HREF.search(url):
+            taken = title_kind(title) != "not"
+            out.append((url, "report", title) if taken else SkippedItem(url, title, NOT_A_REPORT))
+        else:
+            kind = title_kind(title)
+            item = (url, "detail" if kind == "report" else "maybe", title)
+            out.append(SkippedItem(url, title, NOT_A_REPORT) if kind == "not" else item)
+    return out
 
 
 def _same_host_links(

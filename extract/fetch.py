@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import tempfile
 import zlib
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import unquote
 
 import httpx
 
@@ -124,7 +126,45 @@ def _download(
             response.headers.get("etag", ""),
             response.headers.get("last-modified", ""),
             final_url=str(response.url) if str(response.url) != url else "",
+            file_name=attachment_name(response.headers.get_list("content-disposition")),
         )
+
+
+def attachment_name(dispositions: list[str]) -> str:
+    """The file name a Content-Disposition gives: RFC 6266's filename* (UTF-8, percent-encoded)
+    first, else filename=, whose raw bytes Chinese servers often send in GBK (httpx hands
+    header bytes over as Latin-1), else UTF-8; '' when none."""
+    for value in dispositions:
+        extended = _FILENAME_STAR.search(value)
+        if extended:
+            charset, quoted = extended.groups()
+            try:
+                return unquote(quoted, encoding=charset or "utf-8", errors="strict")
+            except (LookupError, UnicodeDecodeError):
+                pass
+    for value in dispositions:
+        plain = _FILENAME.search(value)
+        if plain:
+            return _as_chinese(unquote(plain.group(1).strip('"')))
+    return ""
+
+
+_FILENAME_STAR = re.compile(r"filename\*\s*=\s*([\w-]*)'[^']*'([^;]+)", re.I)
+_FILENAME = re.compile(r"filename\s*=\s*(\"[^\"]*\"|[^;]+)", re.I)
+
+
+def _as_chinese(latin: str) -> str:
+    """A header value's characters back to its bytes, read as UTF-8 or else GBK."""
+    try:
+        raw = latin.encode("latin-1")
+    except UnicodeEncodeError:
+        return latin  # already text (percent-decoded)
+    for codec in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return latin
 
 
 def remembered(url: str, raw_dir: Path, cached: CachedFetch) -> FetchedFile:

@@ -171,13 +171,16 @@ def open_response(
     url: str,
     allowed_host: str,
     headers: dict[str, str] | None = None,
+    method: str = "GET",
+    data: dict[str, str] | None = None,
 ) -> Iterator[httpx.Response]:
-    """The streamed answer to GET `url`, after following redirects that stay on `allowed_host`.
+    """The streamed answer to GET `url` (or `method` with form `data`), after following
+    redirects that stay on `allowed_host`.
 
     Raises RetryLater (network trouble, a timeout, 408/429/5xx), OffHost, RedirectLoop. Any
     other status is handed back for the caller to judge."""
     try:
-        request = client.build_request("GET", url, headers=headers)
+        request = client.build_request(method, url, headers=headers, data=data)
     except (httpx.InvalidURL, ValueError) as err:
         raise TerminalError(f"malformed URL {url!r}: {err}") from err
     visited: set[str] = set()

@@ -80,6 +80,7 @@ def crawl(run: Run) -> tuple[CrawlResult, Run]:
                 portal.host,
                 limits(settings),
                 None if walk else known,
+                portal.adapter,
             )
         except (TransientError, TerminalError, EnvironmentBroken) as err:
             return err

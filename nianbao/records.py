@@ -48,6 +48,7 @@ class CrawledItem:
     title: str
     reports: tuple[str, ...]
     skipped: tuple[SkippedItem, ...] = ()
+    listing: str = ""  # the column (its listing URL) that lists it
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class FetchedFile:
     last_modified: str = ""
     not_modified: bool = False  # the server answered 304: nothing was downloaded
     final_url: str = ""  # where the bytes came from, when a redirect (on the host) led there
+    file_name: str = ""  # the name the server gave it (Content-Disposition), if it gave one
 
     @property
     def report_id(self) -> str:

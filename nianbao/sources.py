@@ -5,6 +5,7 @@ name = "淮安市人民政府"
 listing = "https://www.huaian.gov.cn/col/col46/index.html"
 allowed_host = "www.huaian.gov.cn"     # optional: the listing's host
 rate_per_second = 1.0                  # optional: the settings' default
+adapter = "hanweb"                     # optional: how the column lists (else told from it)
 """
 
 from __future__ import annotations
@@ -12,9 +13,13 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
+
+# The CMS listings nianbao can walk (extract/portals.py's ADAPTERS; a test holds them equal).
+AdapterName = Literal["static", "hanweb", "gkmlpt"]
 
 
 class Source(BaseModel):
@@ -22,6 +27,7 @@ class Source(BaseModel):
     listing: str
     allowed_host: str | None = None
     rate_per_second: float | None = Field(default=None, ge=0)
+    adapter: AdapterName | None = None
 
     @field_validator("listing")
     @classmethod
@@ -35,7 +41,7 @@ class Source(BaseModel):
         return self.allowed_host or (urlsplit(self.listing).hostname or "")
 
     def portal(self) -> Portal:
-        return Portal(self.name, self.listing, self.host, self.rate_per_second)
+        return Portal(self.name, self.listing, self.host, self.rate_per_second, self.adapter)
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,7 @@ class Portal:
     listing: str
     host: str
     rate_per_second: float | None = None
+    adapter: str | None = None  # None: told from the listing's first page
 
     @classmethod
     def of_listing(cls, listing: str, allowed_host: str | None = None) -> Portal:

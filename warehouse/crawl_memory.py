@@ -15,12 +15,16 @@ class CrawlMemory(Connected):
     """Detail page URL → its listing title, the reports it gave, what on it was not taken."""
 
     def known_items(self) -> dict[str, CrawledItem]:
-        rows = self.rows("SELECT url, title, reports, skipped FROM crawl_items")
+        rows = self.rows("SELECT url, title, reports, skipped, listing FROM crawl_items")
         return {
             url: CrawledItem(
-                url, title, tuple(reports), tuple(SkippedItem(*s) for s in json.loads(skipped))
+                url,
+                title,
+                tuple(reports),
+                tuple(SkippedItem(*s) for s in json.loads(skipped)),
+                listing,
             )
-            for url, title, reports, skipped in rows
+            for url, title, reports, skipped, listing in rows
         }
 
     def remember_items(self, items: list[CrawledItem]) -> None:
@@ -32,6 +36,7 @@ class CrawlMemory(Connected):
                 "url": [i.url for i in items],
                 "title": [i.title for i in items],
                 "reports": [list(i.reports) for i in items],
+                "listing": [i.listing for i in items],
                 "skipped": [
                     json.dumps([[s.url, s.title, s.reason] for s in i.skipped], ensure_ascii=False)
                     for i in items
@@ -41,6 +46,6 @@ class CrawlMemory(Connected):
         with self.transaction() as con, registered(con, "items", frame):
             con.execute(
                 """INSERT OR REPLACE INTO crawl_items
-                   SELECT url, title, reports::VARCHAR[], skipped::JSON, ? FROM items""",
+                   SELECT url, title, reports::VARCHAR[], skipped::JSON, listing, ? FROM items""",
                 [datetime.now(UTC)],
             )

@@ -148,16 +148,17 @@ def _insert_report_files(
             "method": [i.report.method for i in items],
             "run_id": run_id,
             "fetched_from": [i.source.final_url or None for i in items],
+            "file_name": [i.source.file_name or None for i in items],
         }
     )
     with registered(con, "new_files", files):
         con.execute(
             """INSERT INTO report_files (report_id, sha256, source_url, agency, agency_id, year,
                    status, fetched_at, loaded_at, load_seq, pages, form_rows, method, run_id,
-                   fetched_from)
+                   fetched_from, file_name)
                SELECT report_id, sha256, source_url, agency, agency_id, year, 'loaded',
                       fetched_at, loaded_at, load_seq, pages, form_rows, method, run_id,
-                      fetched_from
+                      fetched_from, file_name
                FROM new_files"""
         )
 

@@ -26,6 +26,7 @@ class FaultServer:
         self.host = host
         self.routes: dict[str, Behaviour] = {}
         self.requests: list[str] = []
+        self.posts: list[tuple[str, bytes]] = []  # (path and query, body) of every POST
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -35,6 +36,11 @@ class FaultServer:
                 behaviour = server.routes.get(path, status(404))
                 with suppress(BrokenPipeError, ConnectionResetError):  # the client gave up
                     behaviour(self)
+
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("Content-Length") or 0)
+                server.posts.append((self.path, self.rfile.read(length)))
+                self.do_GET()
 
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002
                 pass
