@@ -180,14 +180,32 @@ def fetch(
             by_host.setdefault(run.host_of(url), []).append(url)
 
     def one_host(host_urls: list[str]) -> list[FetchedFile | FetchFailure]:
-        return [
-            fetch_report(run.client, url, folder, cache.get(url), run.host_of(url), limited)
-            for url in host_urls
-        ]
+        got: list[FetchedFile | FetchFailure] = []
+        failing = 0  # transient failures in a row: past the limit the host rests tonight
+        for url in host_urls:
+            if failing >= run.settings.host_failures_in_a_row:
+                got.append(_rested(url, run.host_of(url), failing))
+                continue
+            result = fetch_report(
+                run.client, url, folder, cache.get(url), run.host_of(url), limited
+            )
+            failing = failing + 1 if isinstance(result, FetchFailure) and result.transient else 0
+            got.append(result)
+        return got
 
     fetched = _each_host(one_host, list(by_host.values()), run.settings.hosts_at_once)
     got = {r.url: r for results in [*fetched, resting] for r in results}
     return [got[url] for url in urls]
+
+
+def _rested(url: str, host: str, failures: int) -> FetchFailure:
+    """A file not asked tonight: its host failed too often in a row (a circuit open), and
+    asking on would only load a struggling server."""
+    reason = (
+        f"not asked: {host} failed {failures} times in a row tonight, so it was left to rest "
+        "(tried again next run)"
+    )
+    return FetchFailure(url, reason, datetime.now(UTC), transient=True)
 
 
 def _each_host(work: Callable[[T], R], items: list[T] | tuple[T, ...], at_once: int) -> list[R]:

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     # A night's portals are crawled and downloaded from this many hosts at once (a request
     # open to each at most), each at its own pace.
     hosts_at_once: int = Field(default=16, ge=1)
+    # A host whose files fail this many times in a row (after their retries) is asked
+    # nothing more that night: its other files are recorded as not asked, for the next.
+    host_failures_in_a_row: int = Field(default=5, ge=1)
     # Warm nights: a known attachment is asked again (a conditional GET) once in this many
     # nights, and a portal's whole column (every detail page) walked once in this many; the
     # nights each falls on are spread by its URL. 1: every night.
