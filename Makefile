@@ -7,7 +7,11 @@ PYTHON ?= python3
 # are in pyproject.toml (see the note there on why not its own).
 OCR    := rapidocr-onnxruntime==1.4.4
 
-.PHONY: setup run test lint bench fuzz corpus corpus-tools clean
+# A DuckDB client of the 1.4 LTS line, apart: the suite checks that it opens the warehouse.
+OLD_DUCKDB := .venv-duckdb14
+OLD_DUCKDB_PIN := duckdb==1.4.5
+
+.PHONY: setup run test lint bench fuzz corpus corpus-tools clean old-duckdb
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +27,15 @@ run: setup
 	$(VENV)/bin/nianbao run
 
 ## test: set up, then lint, type-check and run the whole test suite
-test: setup lint
+test: setup lint old-duckdb
 	$(VENV)/bin/pytest
+
+old-duckdb: $(OLD_DUCKDB)/.installed-stamp
+
+$(OLD_DUCKDB)/.installed-stamp:
+	$(PYTHON) -m venv $(OLD_DUCKDB)
+	$(OLD_DUCKDB)/bin/pip install --quiet $(OLD_DUCKDB_PIN)
+	touch $@
 
 lint: setup
 	$(VENV)/bin/ruff check .
@@ -57,4 +68,4 @@ corpus-tools:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(CORPUS_DEBS))
 
 clean:
-	rm -rf $(VENV) data/raw data/warehouse.duckdb data/warehouse.duckdb.wal
+	rm -rf $(VENV) $(OLD_DUCKDB) data/raw data/warehouse.duckdb data/warehouse.duckdb.wal

@@ -10,6 +10,12 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+# The warehouse file is written in the storage format of DuckDB 1.4 (the LTS line), so that
+# the DuckDB CLI, DBeaver, R and BI drivers a release behind can open it (DuckDB 2.0's own
+# format, storage version 999 in the header, is refused by every 1.x client).
+STORAGE_VERSION = "v1.4.0"
+OLDEST_READERS_FORMAT = 67  # the newest header version DuckDB 1.4 reads
+
 
 @contextmanager
 def transaction_on(con: duckdb.DuckDBPyConnection) -> Iterator[None]:

@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from nianbao.errors import EnvironmentBroken, NianbaoError
+from warehouse.connection import OLDEST_READERS_FORMAT, STORAGE_VERSION
 
 
 class RunInProgress(NianbaoError):
@@ -134,6 +135,7 @@ def working_copy(
     with _exclusive(_sidecar(db_path, ".lock"), wait_seconds):
         _discard(work)
         _copy(db_path, work)
+        _for_older_readers(work)
         try:
             yield work
         except BaseException:
@@ -164,6 +166,31 @@ def _copy(db_path: Path, work: Path) -> None:
         raise EnvironmentBroken(
             f"cannot copy the warehouse {db_path} to {work.name}: {err.strerror or err}"
         ) from err
+
+
+def _for_older_readers(work: Path) -> None:
+    """A warehouse written in a storage format DuckDB 1.4 cannot read (by nianbao before it
+    wrote 1.4's) rewritten once, table by table, in 1.4's (connection.STORAGE_VERSION)."""
+    if not work.exists() or storage_format(work) <= OLDEST_READERS_FORMAT:
+        return
+    rewritten = _sidecar(work, ".v14")
+    rewritten.unlink(missing_ok=True)
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH '{work}' AS old (READ_ONLY)")
+        con.execute(f"ATTACH '{rewritten}' AS new (STORAGE_VERSION '{STORAGE_VERSION}')")
+        con.execute("COPY FROM DATABASE old TO new")
+    finally:
+        con.close()
+    os.replace(rewritten, work)
+    _sidecar(work, ".wal").unlink(missing_ok=True)
+
+
+def storage_format(path: Path) -> int:
+    """The storage version a DuckDB file's header names (67: DuckDB 1.4's; 999: 2.0's)."""
+    with path.open("rb") as fh:
+        head = fh.read(20)
+    return int.from_bytes(head[12:20], "little") if head[8:12] == b"DUCK" else 0
 
 
 def _publish(work: Path, db_path: Path) -> None:

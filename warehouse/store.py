@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from nianbao.errors import EnvironmentBroken
+from warehouse.connection import STORAGE_VERSION
 from warehouse.crawl_memory import CrawlMemory
 from warehouse.fetch_cache import FetchCache
 from warehouse.findings import Findings
@@ -37,7 +38,7 @@ def _connect(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-write connection to the file (created if missing), its migrations applied."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(path))
+        con = duckdb.connect(str(path), config={"storage_compatibility_version": STORAGE_VERSION})
     except (duckdb.Error, OSError) as err:
         raise EnvironmentBroken(f"warehouse {path} cannot be opened for writing: {err}") from err
     try:

@@ -209,3 +209,56 @@ def _count(con: duckdb.DuckDBPyConnection) -> int:
     row = con.execute("SELECT count(*) FROM report_files").fetchone()
     assert row is not None
     return int(row[0])
+
+
+OLD_CLIENT = Path(__file__).resolve().parents[2] / ".venv-duckdb14" / "bin" / "python"
+
+
+def _read_with_duckdb_14(db: Path, sql: str) -> str:
+    """`sql` on `db` by a DuckDB 1.4 client (`make old-duckdb` installs it beside .venv)."""
+    import subprocess
+
+    assert OLD_CLIENT.exists(), f"{OLD_CLIENT} is missing: `make old-duckdb` installs it"
+    script = (
+        "import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True); "
+        "print(duckdb.__version__, con.execute(sys.argv[2]).fetchall())"
+    )
+    done = subprocess.run(
+        [str(OLD_CLIENT), "-c", script, str(db), sql], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-500:]
+    return done.stdout.strip()
+
+
+def test_a_duckdb_14_client_opens_the_warehouse_and_reads_its_views(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    with warehouse.working_copy(db) as work:
+        _load(
+            work,
+            _fetched("a" * 16),
+            report_from_truth(real_truth("hongze-district-2024")),
+            (),
+            "r1",
+        )
+    out = _read_with_duckdb_14(db, "SELECT count(*) FROM reports")
+    assert out.startswith("1.4.") and out.endswith("[(1,)]")
+
+
+def test_a_warehouse_written_in_duckdbs_2_format_is_rewritten_once_for_older_clients(
+    tmp_path: Path,
+) -> None:
+    from warehouse.migrate import apply_migrations
+    from warehouse.publish import storage_format
+
+    db = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(db))  # as nianbao wrote it before: DuckDB 2.0's own format
+    apply_migrations(con)
+    con.close()
+    _load(db, _fetched("b" * 16), report_from_truth(real_truth("hongze-district-2024")), (), "r1")
+    assert storage_format(db) > 67
+    with warehouse.working_copy(db) as work:  # the load sequence goes on from where it was
+        _load(work, _fetched("c" * 16), report_from_truth(real_truth("huaian-city-2024")), (), "r2")
+    assert storage_format(db) <= 67
+    assert _read_with_duckdb_14(db, "SELECT count(*) FROM reports").endswith("[(2,)]")
+    seqs = _read_with_duckdb_14(db, "SELECT count(DISTINCT load_seq) FROM report_files")
+    assert seqs.endswith("[(2,)]")
