@@ -257,7 +257,9 @@ def _check_applicant_header(grid: Grid) -> None:
             continue
         values = [normalize_label(c) for c in row[-width:]]
         if "自然人" in values:
-            if values[0] != "自然人" or "总计" not in values[-1]:
+            # 总计 may be hidden (a seal over the corner, its cell read blank), never elsewhere.
+            last = "总计" in values[-1] or (not values[-1] and not any("总计" in v for v in values))
+            if values[0] != "自然人" or not last:
                 raise UnknownLayout(
                     f"table 三 on page {grid.page}: applicant columns are not in form order "
                     f"(自然人 … 总计): {values}"

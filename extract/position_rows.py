@@ -256,8 +256,18 @@ def _wrapped(labels: list[list[Chunk]], chunk: Chunk) -> list[Chunk] | None:
         if label[-1].overlaps(chunk)
         and label[-1].bottom > chunk.bottom
         and -0.5 * chunk.size <= gap(label) <= WRAP_GAP * chunk.size
+        and not _heading_character(chunk, label)
     ]
     return min(near, key=gap, default=None)
+
+
+def _heading_character(chunk: Chunk, label: list[Chunk]) -> bool:
+    """One character standing left of where the label starts: the vertical heading's
+    (三、本年度办理结果, a character a line) under a row label set close to it, not a
+    wrapped line of it (a wrap starts where its label does, or right of it)."""
+    text = chunk.text.strip()
+    starts = min(c.left for c in label)
+    return len(text) == 1 and _ideograph(text) and chunk.left < starts - 0.5 * chunk.size
 
 
 def _extent(label: list[Chunk]) -> tuple[float, float]:

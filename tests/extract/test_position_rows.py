@@ -234,3 +234,42 @@ def test_columns_placed_by_the_next_pages_values_when_the_header_page_has_one_li
     assert [page for page, _ in pieces] == [1, 2]
     assert pieces[0][1].rows[-1][-7:] == tuple(str(c + 1) for c in range(7))
     assert [row[-1] for row in pieces[1][1].rows] == ["7", "7"]
+
+
+def test_the_vertical_headings_characters_under_a_row_label_set_close_are_not_its_wrap() -> None:
+    """850038: 三、本年度办理结果 a character a line, its column just left of where row 二's
+    label starts (overlapping it): the characters are the heading's, not 二's wrapped lines,
+    and the rows stay in the form's order."""
+    rows = read(
+        [
+            head_line(),
+            (chunk("一、本年新收政府信息公开申请数量", 24, 130), *values(130, (0, "9"), (6, "9"))),
+            (chunk("二、上年结转政府信息公开申请数量", 24, 115),),  # zero marks the OCR missed
+            (chunk("三", 0, 103), chunk("（一）予以公开", 40, 100), *values(100, (6, "1"))),
+            (chunk("本", 0, 91),),
+            (chunk("年", 0, 79), chunk("（二）部分公开", 40, 76), *values(76, (6, "2"))),
+            (chunk("度", 0, 67),),
+        ]
+    )
+    labels = [row[2] for row in rows[1:]]
+    assert labels == [
+        "一、本年新收政府信息公开申请数量",
+        "二、上年结转政府信息公开申请数量",
+        "（一）予以公开",
+        "（二）部分公开",
+    ]
+    assert rows[2][3:] == ("",) * 7
+
+
+def test_a_total_head_hidden_under_a_seal_still_reads_the_columns_in_order() -> None:
+    """850015: an opaque seal over the header's corner: 总计 read blank. 自然人 first and no
+    总计 anywhere else: the columns are the form's; 总计 read elsewhere still refuses."""
+    from extract.layout import _check_applicant_header
+
+    def grid(heads: list[str]) -> Grid:
+        rows = (("label", "", "", *heads),)
+        return Grid(1, 0, rows, rows, frozenset(), frozenset(), "ocr", None, None, None)
+
+    _check_applicant_header(grid(["自然人", "", "", "", "", "", ""]))
+    with pytest.raises(UnknownLayout):
+        _check_applicant_header(grid(["自然人", "", "", "", "", "总计", ""]))
