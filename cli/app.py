@@ -30,7 +30,7 @@ app = typer.Typer(
         "nianbao: crawl a government portal for 政府信息公开工作年度报告 (PDF attachments, report "
         "pages, Word files), read their three statistical tables, check the arithmetic the form "
         "promises and what the prose says (R1–R8), and load a DuckDB warehouse (views: reports, "
-        "application_stats, review_stats, disclosure_stats, dq_results, skipped_items)."
+        "application_stats, review_stats, disclosure_stats, dq_results, skipped_items, report_summary; table form_codes)."
     ),
     no_args_is_help=True,
     add_completion=False,

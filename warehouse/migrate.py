@@ -4,6 +4,7 @@ re-created, so that a view changes in one place and every warehouse takes it."""
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 
 import duckdb
@@ -51,6 +52,31 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
             con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [number, name])
         applied.append(name)
     with transaction_on(con):
-        for _, view in view_files():
+        for view in _in_dependency_order(view_files()):
             con.execute(view)
     return applied
+
+
+def _in_dependency_order(views: list[tuple[str, str]]) -> list[str]:
+    """The views' SQL, each after the views it selects from (report_summary after
+    application_stats), else in name order."""
+    names = {name for name, _ in views}
+    needs = {
+        name: {other for other in names if other != name and _names(sql, other)}
+        for name, sql in views
+    }
+    ordered: list[str] = []
+    while len(ordered) < len(views):
+        ready = [name for name, _ in views if name not in ordered and needs[name] <= set(ordered)]
+        if not ready:
+            raise ValueError(
+                f"views that select from each other: {sorted(set(names) - set(ordered))}"
+            )
+        ordered += ready
+    sql = dict(views)
+    return [sql[name] for name in ordered]
+
+
+def _names(sql: str, view: str) -> bool:
+    code = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+    return re.search(rf"\b(FROM|JOIN)\s+{re.escape(view)}\b", code, re.IGNORECASE) is not None
