@@ -341,6 +341,41 @@ def _start_workers_early(settings: Settings) -> None:
 
 
 @app.command()
+def export(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write into (made if missing).")],
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="Warehouse file. Default: data/warehouse.duckdb."),
+    ] = None,
+    file_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="parquet: a folder per view, partitioned by year (year=2023/…); "
+            "csv: one <view>.csv per view, UTF-8 with a byte-order mark (Excel shows the Chinese).",
+        ),
+    ] = "parquet",
+) -> None:
+    """Write the warehouse's views (reports, report_summary, the three stats views, dq_results,
+    skipped_items, form_codes, runs) for BI tools and spreadsheets.
+
+    Read them with DuckDB (SELECT * FROM 'out/application_stats/**/*.parquet'), pandas
+    (pd.read_parquet('out/application_stats')) or Excel (open out/report_summary.csv)."""
+    from nianbao.errors import EnvironmentBroken
+    from warehouse.export import export_views
+
+    if file_format not in ("parquet", "csv"):
+        _fail(f"--format must be parquet or csv, not {file_format!r}")
+    settings = _settings_or_exit(db_path=db)
+    try:
+        written = export_views(settings.db_path, out, file_format)
+    except EnvironmentBroken as err:
+        _fail(str(err))
+    for path in written:
+        console.print(f"wrote {escape(str(path))}", highlight=False)
+
+
+@app.command()
 def serve(
     cron: Annotated[str, typer.Option(help="When to run, as a cron line.")] = "0 2 * * *",
     timezone: Annotated[str, typer.Option(help="Time zone of the cron line.")] = "Asia/Shanghai",
