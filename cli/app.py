@@ -376,6 +376,64 @@ def export(
 
 
 @app.command()
+def runs(
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="Warehouse file. Default: data/warehouse.duckdb."),
+    ] = None,
+    last: Annotated[int, typer.Option("--last", help="How many runs, newest first.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print them as JSON.")] = False,
+) -> None:
+    """The history of runs: when, which portal(s), the outcome, what was found, loaded,
+    unchanged, quarantined, checks failed, items skipped, and why a failed run failed."""
+    from nianbao.errors import EnvironmentBroken
+    from warehouse.history import run_history
+
+    settings = _settings_or_exit(db_path=db)
+    try:
+        history = run_history(settings.db_path, last)
+    except EnvironmentBroken as err:
+        _fail(str(err))
+    if as_json:
+        typer.echo(json.dumps(history, ensure_ascii=False, indent=1, default=str))
+        return
+    table = Table(title=f"runs in {settings.db_path}", show_lines=False)
+    for column in (
+        "started",
+        "outcome",
+        "source",
+        "found",
+        "loaded",
+        "unchanged",
+        "quar.",
+        "checks",
+        "skipped",
+        "why",
+    ):
+        table.add_column(column, overflow="fold")
+    for r in history:
+        started = r["started_at"]
+        table.add_row(
+            f"{started:%Y-%m-%d %H:%M}" if started else "",
+            str(r["outcome"] or "running"),
+            escape(str(r["source"])),
+            *(
+                str(r[k] if r[k] is not None else "")
+                for k in (
+                    "files_found",
+                    "loaded",
+                    "unchanged",
+                    "quarantined",
+                    "failed_checks",
+                    "skipped",
+                )
+            ),
+            escape(str(r["message"] or "")),
+        )
+    console.print(table)
+
+
+@app.command()
 def serve(
     cron: Annotated[str, typer.Option(help="When to run, as a cron line.")] = "0 2 * * *",
     timezone: Annotated[str, typer.Option(help="Time zone of the cron line.")] = "Asia/Shanghai",

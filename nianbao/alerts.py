@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import email.utils
 import html
 import json
 import os
@@ -53,6 +54,9 @@ def compose(
     )
     msg["From"] = settings.alert_from
     msg["To"] = ", ".join(to if to is not None else settings.alert_to)
+    # Without them spam filters mark the mail down (RFC 5322 asks for both).
+    msg["Date"] = email.utils.formatdate(localtime=True)
+    msg["Message-ID"] = email.utils.make_msgid("nianbao", _sender_domain(settings.alert_from))
     counts = f"run {summary.run_id} on {summary.source}: {summary.line()}"
     lines = [counts, ""]
     blocks = []
@@ -78,6 +82,12 @@ def compose(
         f"<html><body><p>{html.escape(counts)}</p>{''.join(blocks)}</body></html>", subtype="html"
     )
     return msg
+
+
+def _sender_domain(sender: str) -> str:
+    """The domain of the From address (the Message-ID's right-hand side), else localhost."""
+    address = email.utils.parseaddr(sender)[1]
+    return address.rpartition("@")[2] or "localhost"
 
 
 def send(msg: EmailMessage, settings: Settings, accepted: Callable[[set[str]], None]) -> None:

@@ -68,3 +68,25 @@ def test_export_says_why_when_there_is_no_warehouse(tmp_path: Path) -> None:
         app, ["export", "--db", str(tmp_path / "none.duckdb"), "--out", str(tmp_path / "o")]
     )
     assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_runs_lists_the_history_newest_first(tmp_path: Path) -> None:
+    import json
+
+    from nianbao.records import RunSummary
+
+    db = tmp_path / "w.duckdb"
+    with Warehouse.open(db) as store:
+        store.start_run("first", "http://127.0.0.1/a/")
+        store.finish_run(RunSummary("first", "http://127.0.0.1/a/", str(db), (), 3), "ok")
+        store.start_run("second", "2 portals")
+        store.finish_run(
+            RunSummary("second", "2 portals", str(db), (), 0), "failed", "portal unreachable"
+        )
+    result = runner.invoke(app, ["runs", "--db", str(db), "--json"])
+    assert result.exit_code == 0, result.output
+    runs = json.loads(result.output)
+    assert [r["run_id"] for r in runs] == ["second", "first"]
+    assert runs[0]["outcome"] == "failed" and runs[0]["message"] == "portal unreachable"
+    table = runner.invoke(app, ["runs", "--db", str(db)], env={"COLUMNS": "200"})
+    assert "portal unreachable" in table.output and "2 portals" in table.output

@@ -108,6 +108,8 @@ def test_alert_mail_once_then_none_then_after_an_outage(
         assert "quarantined" in text and "not a PDF" in text
         assert "reports found 4" in text and base in text
         assert "<h3>" in html and "R5" in html
+        mail = inbox.messages[0]  # as RFC 5322 asks (spam filters mark a mail without them)
+        assert mail["Date"] and mail["Message-ID"].startswith("<") and "@" in mail["Message-ID"]
         docs = list((tmp_path / "docs").glob("*/index.html"))  # Data Docs of the run, linked
         assert len(docs) == 1 and str(docs[0]) in text
         assert any(

@@ -1,0 +1,41 @@
+"""The history of runs, read from a published warehouse without writing to it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from nianbao.errors import EnvironmentBroken
+from warehouse.migrate import query
+
+RUN_COLUMNS = (
+    "run_id",
+    "source",
+    "started_at",
+    "finished_at",
+    "outcome",
+    "files_found",
+    "loaded",
+    "unchanged",
+    "quarantined",
+    "failed_checks",
+    "skipped",
+    "page_limit_reached",
+    "message",
+)
+
+
+def run_history(db_path: Path, last: int) -> list[dict[str, object]]:
+    """The `last` runs recorded in the warehouse at `db_path`, newest first, read-only."""
+    if not db_path.exists():
+        raise EnvironmentBroken(f"warehouse {db_path} does not exist")
+    try:
+        con = duckdb.connect(str(db_path), read_only=True)
+    except duckdb.Error as err:
+        raise EnvironmentBroken(f"warehouse {db_path} cannot be read: {err}") from err
+    try:
+        rows = con.execute(query("run_history"), [last]).fetchall()
+    finally:
+        con.close()
+    return [dict(zip(RUN_COLUMNS, row, strict=True)) for row in rows]
