@@ -83,6 +83,10 @@ def run(
             "--db", help="Warehouse file. Default: data/warehouse.duckdb (or $NIANBAO_DB_PATH)."
         ),
     ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Only the counts and the reports to look at.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """One whole ingestion: crawl, download new reports, extract, validate, load; print a summary.
 
@@ -108,7 +112,10 @@ def run(
         _start_workers_early(settings)
         ready()
         summary = _ingest_or_exit(portals or source, settings)
-    print_summary(summary)
+    if as_json:
+        typer.echo(summary_json(summary))
+    else:
+        print_summary(summary, quiet)
 
 
 @app.command()
@@ -509,22 +516,62 @@ def _quiet_third_parties() -> None:
     os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 
 
-def print_summary(summary: RunSummary) -> None:
-    table = Table(title=f"nianbao run {summary.run_id}", show_lines=False)
-    for col in ("status", "body", "year", "checks failed / reason", "url"):
-        table.add_column(col, overflow="fold")
-    for o in summary.outcomes:
-        note = o.reason if o.status == "quarantined" else ", ".join(o.failed_checks)
-        table.add_row(o.status, o.agency or "", str(o.year or ""), note or "", o.url)
-    console.print(table)
-    console.print(f"{summary.line()} (view skipped_items)")
+def print_summary(summary: RunSummary, quiet: bool = False) -> None:
+    """The run's counts first, then only the reports that need a look (quarantined, or a
+    check failed), each on a line of its own (no table folding at 80 columns: cron mail and
+    `| tee` read it plain); the reports that loaded clean or were unchanged, as a count."""
+    problems = [o for o in summary.outcomes if o.status == "quarantined" or o.failed_checks]
+    console.print(f"{summary.line()} (view skipped_items)", highlight=False, soft_wrap=True)
+    for o in problems:
+        note = o.reason if o.status == "quarantined" else "failed " + ", ".join(o.failed_checks)
+        body = f"{o.agency} {o.year}" if o.agency else "(not read)"
+        console.print(
+            f"  {o.status}: {escape(body)}: {escape(note or '')} ({escape(o.url)})",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if quiet:
+        return
+    clean = len(summary.outcomes) - len(problems)
+    console.print(f"{clean} report(s) loaded or unchanged with every check passed", highlight=False)
     console.print(f"downloaded {summary.downloads}, extracted {summary.extractions}")
     if summary.page_limit_reached:
         console.print(
             "[bold yellow]crawl stopped at its page limit (NIANBAO_MAX_CRAWL_PAGES):[/] "
             "the column was not seen whole"
         )
-    console.print(f"warehouse: {summary.db_path}")
+    console.print(f"warehouse: {summary.db_path}", highlight=False, soft_wrap=True)
+
+
+def summary_json(summary: RunSummary) -> str:
+    """The run's summary as JSON (`nianbao run --json`): counts, and every report's outcome."""
+    return json.dumps(
+        {
+            "run_id": summary.run_id,
+            "source": summary.source,
+            "warehouse": summary.db_path,
+            "found": len(summary.outcomes),
+            **{status: summary.count(status) for status in ("loaded", "unchanged", "quarantined")},
+            "checks_failed": summary.failed_checks,
+            "skipped_items": len(summary.skipped_items),
+            "downloaded": summary.downloads,
+            "extracted": summary.extractions,
+            "page_limit_reached": summary.page_limit_reached,
+            "reports": [
+                {
+                    "url": o.url,
+                    "status": o.status,
+                    "agency": o.agency,
+                    "year": o.year,
+                    "failed_checks": list(o.failed_checks),
+                    "reason": o.reason,
+                }
+                for o in summary.outcomes
+            ],
+        },
+        ensure_ascii=False,
+        indent=1,
+    )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,50 @@
+"""The run's summary as people read it: counts first, only the reports to look at, one line
+each (no folding at 80 columns), and as JSON for scripts."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cli.app import print_summary, summary_json
+from nianbao.records import ReportOutcome, RunSummary
+
+URL = "http://127.0.0.1:8731/202401/P020240115000001-a-very-long-attachment-name-of-a-report.pdf"
+
+
+def _summary() -> RunSummary:
+    outcomes = (
+        ReportOutcome("a", URL, "loaded", "云溪市公安局", 2024, failed_checks=("R5",)),
+        ReportOutcome("b", URL + "?2", "quarantined", reason="not a PDF (an HTML error page)"),
+        *(
+            ReportOutcome(str(n), f"{URL}?{n}", "unchanged", "云溪市人民政府", 2023)
+            for n in range(30)
+        ),
+    )
+    return RunSummary("run1", "http://127.0.0.1:8731/index.html", "/srv/w.duckdb", outcomes, 3)
+
+
+def test_the_summary_names_only_the_reports_to_look_at_each_on_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    print_summary(_summary())
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0].startswith("reports found 32, loaded 1, unchanged 30, quarantined 1")
+    assert any(
+        line.startswith("  loaded: 云溪市公安局 2024: failed R5 (") and URL in line
+        for line in lines
+    )
+    assert any("quarantined: (not read): not a PDF" in line for line in lines)
+    assert "30 report(s) loaded or unchanged with every check passed" in out
+    assert "云溪市人民政府" not in out  # the unchanged, clean ones are a count
+    print_summary(_summary(), quiet=True)
+    assert len(capsys.readouterr().out.splitlines()) == 3
+
+
+def test_the_summary_as_json_has_every_report() -> None:
+    data = json.loads(summary_json(_summary()))
+    assert (data["found"], data["loaded"], data["unchanged"], data["quarantined"]) == (32, 1, 30, 1)
+    assert data["reports"][0]["failed_checks"] == ["R5"] and data["checks_failed"] == 1
