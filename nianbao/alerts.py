@@ -13,6 +13,7 @@ from collections.abc import Callable
 from email.message import EmailMessage
 from pathlib import Path
 
+from nianbao.form import CHECK_MEANINGS, CODE_LABELS
 from nianbao.records import Finding, RunSummary
 from nianbao.settings import Settings
 
@@ -25,12 +26,53 @@ def _cells(finding: Finding) -> list[str]:
     out = []
     for cell in cells:
         printed, expected = cell.get("printed"), cell.get("expected")
-        place = ", ".join(f"{k} {v}" for k, v in cell.items() if k not in ("printed", "expected"))
+        place = ", ".join(_place(k, v) for k, v in cell.items() if k not in ("printed", "expected"))
         if printed is not None or expected is not None:
             out.append(f"{place}: printed {printed}, expected {expected}")
         else:
             out.append(place)
     return out
+
+
+def _place(key: str, value: object) -> str:
+    """'row_code 3.2 (（二）部分公开)': a code with the label the form prints for it."""
+    label = CODE_LABELS.get(key, {}).get(str(value))
+    return f"{key} {value} ({label})" if label else f"{key} {value}"
+
+
+def _in_order(findings: list[Finding]) -> list[list[Finding]]:
+    """The findings grouped by report: reports with an error first, then those with only
+    warnings, then unreadable files; within a report, errors before warnings."""
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        groups.setdefault(f.report_id, []).append(f)
+
+    def rank(group: list[Finding]) -> tuple[int, str]:
+        kinds = {("quarantined" if f.check_id is None else f.severity) for f in group}
+        order = 0 if "error" in kinds else 1 if "warning" in kinds else 2
+        return order, f"{group[0].agency or ''} {group[0].year or ''}"
+
+    ordered = sorted(groups.values(), key=rank)
+    return [sorted(g, key=lambda f: (f.severity != "error", f.check_id or "")) for g in ordered]
+
+
+def _counts(findings: list[Finding]) -> str:
+    errors = sum(1 for f in findings if f.check_id and f.severity == "error")
+    warnings = sum(1 for f in findings if f.check_id and f.severity != "error")
+    unreadable = sum(1 for f in findings if f.check_id is None)
+    reports = len({f.report_id for f in findings})
+    return (
+        f"{errors} error(s), {warnings} warning(s), {unreadable} unreadable file(s) "
+        f"in {reports} report(s)"
+    )
+
+
+WHAT_TO_DO = (
+    "What to do: an error means the report's arithmetic does not hold as printed: compare the "
+    "cells named with the report (the source link), and if nianbao misread it, `nianbao read "
+    "FILE` shows what it read. A warning is worth a look, not proof. An unreadable file stays "
+    "quarantined with its reason; a newer file for the same body and year replaces it."
+)
 
 
 def _title(finding: Finding) -> str:
@@ -58,20 +100,27 @@ def compose(
     msg["Date"] = email.utils.formatdate(localtime=True)
     msg["Message-ID"] = email.utils.make_msgid("nianbao", _sender_domain(settings.alert_from))
     counts = f"run {summary.run_id} on {summary.source}: {summary.line()}"
-    lines = [counts, ""]
-    blocks = []
-    for f in findings:
-        cells = _cells(f)
-        detail = f.reason if f.check_id is None else "; ".join(cells)
-        lines += [f"- {_title(f)}", f"  {detail}", f"  source: {f.source_url}"]
-        items = (
-            "".join(f"<li>{html.escape(c)}</li>" for c in cells)
-            or f"<li>{html.escape(f.reason or '')}</li>"
-        )
-        blocks.append(
-            f"<h3>{html.escape(_title(f))}</h3><ul>{items}</ul>"
-            f'<p>source: <a href="{html.escape(f.source_url)}">{html.escape(f.source_url)}</a></p>'
-        )
+    lines = [_counts(findings), counts, ""]
+    blocks = [f"<p><b>{html.escape(_counts(findings))}</b></p>"]
+    for group in _in_order(findings):
+        for f in group:
+            cells = _cells(f)
+            meaning = CHECK_MEANINGS.get(f.check_id or "", "")
+            detail = f.reason if f.check_id is None else "; ".join(cells)
+            lines += [f"- {_title(f)}"] + ([f"  ({meaning})"] if meaning else [])
+            lines += [f"  {detail}", f"  source: {f.source_url}"]
+            items = (
+                "".join(f"<li>{html.escape(c)}</li>" for c in cells)
+                or f"<li>{html.escape(f.reason or '')}</li>"
+            )
+            blocks.append(
+                f"<h3>{html.escape(_title(f))}</h3>"
+                + (f"<p><i>{html.escape(meaning)}</i></p>" if meaning else "")
+                + f"<ul>{items}</ul>"
+                f'<p>source: <a href="{html.escape(f.source_url)}">{html.escape(f.source_url)}</a></p>'
+            )
+    lines += ["", WHAT_TO_DO]
+    blocks.append(f"<p>{html.escape(WHAT_TO_DO)}</p>")
     if docs is not None:
         lines += ["", f"Data Docs: {docs}"]
         blocks.append(

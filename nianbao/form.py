@@ -121,3 +121,57 @@ PRINTED_LABELS: tuple[str, ...] = (
     "其他结果",
     "尚未审结",
 )
+
+
+# What the form prints for each code (SPEC §1), for people reading findings (alert mails).
+_ROW_LABELS = dict(
+    zip(
+        FORM_ROW_ORDER,
+        (
+            "一、本年新收政府信息公开申请数量",
+            "二、上年结转政府信息公开申请数量",
+            "（一）予以公开",
+            "（二）部分公开",
+            *(f"（三）不予公开 {i}" for i in range(1, 9)),
+            *(f"（四）无法提供 {i}" for i in range(1, 4)),
+            *(f"（五）不予处理 {i}" for i in range(1, 6)),
+            "（六）其他处理",
+            *(f"（六）其他处理 {i}" for i in range(1, 4)),
+            "（七）总计",
+            "四、结转下年度继续办理",
+        ),
+        strict=True,
+    )
+)
+CODE_LABELS: dict[str, dict[str, str]] = {
+    "row_code": _ROW_LABELS,
+    "applicant_code": dict(
+        zip(
+            APPLICANT_CODES,
+            ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"),
+            strict=True,
+        )
+    ),
+    "proceeding_code": dict(
+        zip(
+            PROCEEDING_CODES,
+            ("行政复议", "行政诉讼 未经复议直接起诉", "行政诉讼 复议后起诉"),
+            strict=True,
+        )
+    ),
+    "outcome_code": dict(
+        zip(OUTCOME_CODES, ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计"), strict=True)
+    ),
+}
+
+# What each check means, in a line (SPEC §2).
+CHECK_MEANINGS: dict[str, str] = {
+    "R1": "every count is a whole number ≥ 0 (a value that is not a number, or was not read)",
+    "R2": "table 三, each row: 总计 is the sum of the six applicant columns",
+    "R3": "table 三, each column: （七）总计 is the sum of the handling rows （一）…（六）",
+    "R4": "table 三, each column: 一 + 二 (received + carried over) = （七）总计 + 四 (carried forward)",
+    "R5": "table 四, each proceeding: 总计 = 维持 + 纠正 + 其他 + 尚未审结",
+    "R6": "every cell of 三 and 四 is present (175 or 161, and 15)",
+    "R7": "this year's 二 (carried over) equals last year's 四 (carried forward), same body",
+    "R8": "the application count the text states equals table 三's",
+}
