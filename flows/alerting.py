@@ -13,6 +13,7 @@ import warehouse
 from flows.run import Run
 from nianbao import alerts
 from nianbao.records import Finding, RunSummary
+from nianbao.settings import Settings
 from warehouse import Warehouse
 
 
@@ -82,6 +83,20 @@ def _mail(
 
     alerts.send(message, settings, accepted)
     return took
+
+
+def mail_failure(settings: Settings, run_id: str, source: str, reason: str) -> bool:
+    """Mail that the run failed (best effort: a mail server that is down too is logged)."""
+    logger = get_run_logger()
+    if not settings.smtp_host or not settings.alert_to:
+        return False
+    message = alerts.compose_failure(run_id, source, reason, settings)
+    try:
+        alerts.send(message, settings, lambda refused: None)
+    except (OSError, smtplib.SMTPException) as err:
+        logger.warning("the failed run's mail was not sent (%s: %s)", type(err).__name__, err)
+        return False
+    return True
 
 
 def journal_path(db_path: Path) -> Path:

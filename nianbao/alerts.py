@@ -133,6 +133,24 @@ def compose(
     return msg
 
 
+def compose_failure(run_id: str, source: str, reason: str, settings: Settings) -> EmailMessage:
+    """The mail for a run that could not work (portal unreachable, warehouse unwritable):
+    nothing was published, and the next run tries again."""
+    msg = EmailMessage()
+    msg["Subject"] = f"nianbao: run {run_id} failed: {reason[:120]}"
+    msg["From"] = settings.alert_from
+    msg["To"] = ", ".join(settings.alert_to)
+    msg["Date"] = email.utils.formatdate(localtime=True)
+    msg["Message-ID"] = email.utils.make_msgid("nianbao", _sender_domain(settings.alert_from))
+    msg.set_content(
+        f"run {run_id} on {source} failed: {reason}\n\n"
+        "Nothing it loaded was published: the warehouse is as the last good night left it, and "
+        "the run is in `runs` as failed (`nianbao runs`). The next run tries again; if it "
+        "keeps failing, check that the portal answers and the warehouse's folder is writable.\n"
+    )
+    return msg
+
+
 def _sender_domain(sender: str) -> str:
     """The domain of the From address (the Message-ID's right-hand side), else localhost."""
     address = email.utils.parseaddr(sender)[1]

@@ -224,14 +224,19 @@ def test_a_second_run_waits_then_gives_up_with_a_message(tmp_path: Path) -> None
         pass
 
 
-def test_failed_run_publishes_nothing_but_is_on_record(
-    prefect_harness: None, real_portal: str, tmp_path: Path
+def test_failed_run_publishes_nothing_but_is_on_record_and_mailed(
+    prefect_harness: None, real_portal: str, tmp_path: Path, inbox: Inbox
 ) -> None:
     db = tmp_path / "w.duckdb"
     ingest(real_portal, load_settings(db_path=db, workers=1))
     before = _query(db, "SELECT count(*) FROM reports")
+    mailed = load_settings(
+        db_path=db, workers=1, smtp_host="127.0.0.1", smtp_port=inbox.port, alert_to=["a@x.cn"]
+    )
     with pytest.raises(EnvironmentBroken, match="portal unreachable"):
-        ingest("http://127.0.0.1:9/index.html", load_settings(db_path=db, workers=1))
+        ingest("http://127.0.0.1:9/index.html", mailed)
+    (mail,) = inbox.messages
+    assert "failed: portal unreachable" in mail["Subject"] and mail["Message-ID"]
     assert _query(db, "SELECT count(*) FROM reports") == before
     assert _query(db, "SELECT outcome FROM runs ORDER BY started_at") == [("ok",), ("failed",)]
     assert real_truth(REAL_NAMES[0])["agency"]  # the real reports are still there
