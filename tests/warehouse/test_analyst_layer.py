@@ -7,21 +7,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
-
 from nianbao import form
 from nianbao.records import CheckResult, FetchedFile
+from tests.conftest import query_db as _rows
 from tests.conftest import real_truth
 from tests.expectations.test_relations import report_from_truth
 from warehouse import Warehouse
-
-
-def _rows(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def _codes(db: Path, kind: str) -> list[str]:
