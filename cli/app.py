@@ -441,6 +441,31 @@ def runs(
 
 
 @app.command()
+def report(
+    out: Annotated[Path, typer.Option("--out", help="The HTML file to write.")],
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="Warehouse file. Default: data/warehouse.duckdb."),
+    ] = None,
+) -> None:
+    """Write the run report: one static HTML page (no CDN, opens offline): coverage (body ×
+    year: loaded, quarantined, missing), failed checks by check and year as a chart, and each
+    report that failed an error-level check drawn as the form with its offending cells marked."""
+    from nianbao.errors import EnvironmentBroken
+    from nianbao.run_report import render
+    from warehouse.history import report_page_data
+
+    settings = _settings_or_exit(db_path=db)
+    try:
+        data = report_page_data(settings.db_path)
+    except EnvironmentBroken as err:
+        _fail(str(err))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render(data, f"nianbao: {settings.db_path.name}"), encoding="utf-8")
+    console.print(f"wrote {escape(str(out))}", highlight=False)
+
+
+@app.command()
 def serve(
     cron: Annotated[str, typer.Option(help="When to run, as a cron line.")] = "0 2 * * *",
     timezone: Annotated[str, typer.Option(help="Time zone of the cron line.")] = "Asia/Shanghai",

@@ -39,3 +39,27 @@ def run_history(db_path: Path, last: int) -> list[dict[str, object]]:
     finally:
         con.close()
     return [dict(zip(RUN_COLUMNS, row, strict=True)) for row in rows]
+
+
+def report_page_data(db_path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """What the run report draws, read-only: coverage (body, year, loaded / quarantined /
+    missing), failures by check and year, the failed reports' checks, and their table 三."""
+    if not db_path.exists():
+        raise EnvironmentBroken(f"warehouse {db_path} does not exist")
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        failed = con.execute(query("failed_reports")).fetchall()
+        ids = sorted({row[0] for row in failed})
+        cells = con.execute(
+            "SELECT report_id, row_code, applicant_code, value, raw FROM application_stats "
+            "WHERE list_contains(?, report_id)",
+            [ids],
+        ).fetchall()
+        return {
+            "coverage": con.execute(query("coverage")).fetchall(),
+            "failures": con.execute(query("failures_by_check")).fetchall(),
+            "failed": failed,
+            "cells": cells,
+        }
+    finally:
+        con.close()
