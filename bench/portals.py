@@ -174,12 +174,49 @@ def measure(n: int, items: int, baseline: bool) -> None:
         )
 
 
+def startup(repeat: int) -> None:
+    """The fixed start-up: a run on a portal listing nothing, with no Prefect server running
+    (the run starts its own) against one `nianbao serve` would leave on 127.0.0.1:4200."""
+    sys.path.insert(0, str(REPO))
+    from cli.prefect_server import SERVE_PORT, PrefectServer, running_server
+
+    env = {
+        **os.environ,
+        "GX_ANALYTICS_ENABLED": "False",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    }
+    env.pop("PREFECT_API_URL", None)
+    if running_server() is not None:
+        raise SystemExit(f"a Prefect server already answers on port {SERVE_PORT}: stop it first")
+    with tempfile.TemporaryDirectory() as tmp, portals(1, 0) as (empty,):
+        db = Path(tmp) / "w.duckdb"
+        own = [night(["--source", empty.listing], db, env) for _ in range(repeat)]
+        server = PrefectServer(SERVE_PORT)
+        server.start()
+        try:
+            server.wait_ready()
+            shared = [night(["--source", empty.listing], db, env) for _ in range(repeat)]
+        finally:
+            server.stop()
+    mid_own, mid_shared = sorted(own)[len(own) // 2], sorted(shared)[len(shared) // 2]
+    print(
+        f"start-up (a portal listing nothing, median of {repeat}): its own temporary server "
+        f"{mid_own:.2f} s ({min(own):.2f}–{max(own):.2f}); a running server reused "
+        f"{mid_shared:.2f} s ({min(shared):.2f}–{max(shared):.2f}); ratio {mid_shared / mid_own:.2f}",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, action="append", help="portals (repeatable)")
     parser.add_argument("--items", type=int, help="items per portal (default: 40 for N=1, else 2)")
     parser.add_argument("--baseline", action="store_true")
+    parser.add_argument("--startup", type=int, metavar="K", help="only the start-up, K runs each")
     args = parser.parse_args()
+    if args.startup:
+        startup(args.startup)
+        return
     for n in args.n or [1, 10, 100]:
         measure(n, args.items or (40 if n == 1 else 2), args.baseline)
 

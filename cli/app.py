@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -86,6 +88,9 @@ def run(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Only the counts and the reports to look at.")
     ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also Prefect's lines for every task run.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """One whole ingestion: crawl, download new reports, extract, validate, load; print a summary.
@@ -111,6 +116,8 @@ def run(
     with _prefect_api() as ready:
         _start_workers_early(settings)
         ready()
+        if not verbose:
+            _without_prefect_chatter()
         summary = _ingest_or_exit(portals or source, settings)
     if as_json:
         typer.echo(summary_json(summary))
@@ -532,6 +539,25 @@ def _wait_or_exit(server: PrefectServer) -> None:
         server.wait_ready()
     except RuntimeError as err:
         _fail(str(err))
+
+
+# Prefect's own lines for every flow and task run: on a quiet night most of what was printed.
+_CHATTER = re.compile(
+    r"^(Finished in state|Beginning (flow|subflow) run|View at |Created (task|flow) run|"
+    r"Executing |Submitting task|Task run .* (submitted|received))"
+)
+
+
+class _NoChatter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not _CHATTER.match(record.getMessage())
+
+
+def _without_prefect_chatter() -> None:
+    """Prefect's per-run lines off (`--verbose` keeps them): nianbao's own lines (the crawl,
+    each report as it loads, warnings) stay."""
+    for name in ("prefect.flow_runs", "prefect.task_runs", "prefect"):
+        logging.getLogger(name).addFilter(_NoChatter())
 
 
 def _quiet_third_parties() -> None:

@@ -48,3 +48,27 @@ def test_the_summary_as_json_has_every_report() -> None:
     data = json.loads(summary_json(_summary()))
     assert (data["found"], data["loaded"], data["unchanged"], data["quarantined"]) == (32, 1, 30, 1)
     assert data["reports"][0]["failed_checks"] == ["R5"] and data["checks_failed"] == 1
+
+
+def test_prefects_lines_for_every_run_are_off_and_nianbaos_own_stay(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import logging
+
+    from cli.app import _NoChatter, _without_prefect_chatter
+
+    _without_prefect_chatter()
+    logger = logging.getLogger("prefect.task_runs")
+    try:
+        with caplog.at_level(logging.INFO):
+            logger.info("Finished in state Completed()")
+            logging.getLogger("prefect.flow_runs").info("Beginning flow run 'x' for flow 'y'")
+            logger.info("crawl: 3 report file(s) on 1 page(s) of http://127.0.0.1/")
+    finally:
+        for name in ("prefect.flow_runs", "prefect.task_runs", "prefect"):
+            log = logging.getLogger(name)
+            for f in [f for f in log.filters if isinstance(f, _NoChatter)]:
+                log.removeFilter(f)
+    assert [r.getMessage() for r in caplog.records] == [
+        "crawl: 3 report file(s) on 1 page(s) of http://127.0.0.1/"
+    ]
