@@ -7,6 +7,7 @@ import logging
 import os
 import re
 import signal
+import smtplib
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -470,6 +471,65 @@ def report(
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render(data, f"nianbao: {settings.db_path.name}"), encoding="utf-8")
     console.print(f"wrote {escape(str(out))}", highlight=False)
+
+
+alerts_app = typer.Typer(
+    help="The alert mail: what is pending, and a test mail.", no_args_is_help=True
+)
+app.add_typer(alerts_app, name="alerts")
+
+
+@alerts_app.command("pending")
+def alerts_pending(
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="Warehouse file. Default: data/warehouse.duckdb."),
+    ] = None,
+) -> None:
+    """The findings no alert mail has carried yet (they go with the next run's mail)."""
+    from nianbao import alerts
+    from nianbao.errors import EnvironmentBroken
+    from nianbao.records import Finding
+    from warehouse.history import pending_findings
+
+    settings = _settings_or_exit(db_path=db)
+    try:
+        pending = [Finding(*row) for row in pending_findings(settings.db_path)]  # type: ignore[arg-type]
+    except EnvironmentBroken as err:
+        _fail(str(err))
+    console.print(f"{len(pending)} finding(s) pending", highlight=False)
+    for f in pending:
+        console.print(f"  {escape(alerts.describe(f))}", highlight=False, soft_wrap=True)
+
+
+@alerts_app.command("send")
+def alerts_send(
+    test: Annotated[
+        bool, typer.Option("--test", help="Send a test mail to NIANBAO_ALERT_TO.")
+    ] = False,
+) -> None:
+    """Check the mail settings: `--test` sends a short mail through NIANBAO_SMTP_HOST to every
+    NIANBAO_ALERT_TO recipient and says whom the server took it for."""
+    from nianbao import alerts
+
+    if not test:
+        _fail("only --test is supported: findings are mailed by each run")
+    settings = _settings_or_exit()
+    if not settings.smtp_host or not settings.alert_to:
+        _fail("no mail server or recipients: set NIANBAO_SMTP_HOST and NIANBAO_ALERT_TO")
+    took: list[str] = []
+    try:
+        alerts.send(
+            alerts.compose_test(settings),
+            settings,
+            lambda refused: took.extend(w for w in settings.alert_to if w not in refused),
+        )
+    except (OSError, smtplib.SMTPException) as err:
+        _fail(f"the test mail was not sent: {type(err).__name__}: {err}")
+    refused = [w for w in settings.alert_to if w not in took]
+    console.print(f"test mail taken for {', '.join(took) or 'nobody'}", highlight=False)
+    if refused:
+        _fail(f"the server refused {', '.join(refused)}")
 
 
 @app.command()

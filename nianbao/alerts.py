@@ -133,6 +133,24 @@ def compose(
     return msg
 
 
+def describe(finding: Finding) -> str:
+    """A finding in a line: body, year, check (or quarantined), and its cells or reason."""
+    detail = finding.reason if finding.check_id is None else "; ".join(_cells(finding))
+    return f"{_title(finding)}: {detail or ''} ({finding.source_url})"
+
+
+def compose_test(settings: Settings) -> EmailMessage:
+    """A short mail that checks the server and the recipients (`nianbao alerts send --test`)."""
+    msg = EmailMessage()
+    msg["Subject"] = "nianbao: test mail"
+    msg["From"] = settings.alert_from
+    msg["To"] = ", ".join(settings.alert_to)
+    msg["Date"] = email.utils.formatdate(localtime=True)
+    msg["Message-ID"] = email.utils.make_msgid("nianbao", _sender_domain(settings.alert_from))
+    msg.set_content("This is a test of nianbao's alert mail: the settings work.\n")
+    return msg
+
+
 def compose_failure(run_id: str, source: str, reason: str, settings: Settings) -> EmailMessage:
     """The mail for a run that could not work (portal unreachable, warehouse unwritable):
     nothing was published, and the next run tries again."""

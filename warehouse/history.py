@@ -63,3 +63,14 @@ def report_page_data(db_path: Path) -> dict[str, list[tuple[object, ...]]]:
         }
     finally:
         con.close()
+
+
+def pending_findings(db_path: Path) -> list[tuple[object, ...]]:
+    """The findings no mail has carried yet (`nianbao alerts pending`), read-only."""
+    if not db_path.exists():
+        raise EnvironmentBroken(f"warehouse {db_path} does not exist")
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return con.execute(query("pending_findings")).fetchall()
+    finally:
+        con.close()
