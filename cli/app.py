@@ -473,6 +473,75 @@ def report(
     console.print(f"wrote {escape(str(out))}", highlight=False)
 
 
+@app.command()
+def show(
+    report_id: Annotated[str, typer.Argument(help="A report's id (or its first characters).")],
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="Warehouse file. Default: data/warehouse.duckdb."),
+    ] = None,
+) -> None:
+    """One report from the warehouse: its body, year, source and status, its checks, and its
+    tables laid out as the form (table 三 by row and applicant, 四 by proceeding, 二 by item)."""
+    from nianbao.errors import EnvironmentBroken
+    from nianbao.form import (
+        APPLICANT_CODES,
+        CODE_LABELS,
+        FORM_ROW_ORDER,
+        OUTCOME_CODES,
+        PROCEEDING_CODES,
+    )
+    from warehouse.history import stored_report
+
+    settings = _settings_or_exit(db_path=db)
+    try:
+        found = stored_report(settings.db_path, report_id)
+    except EnvironmentBroken as err:
+        _fail(str(err))
+    rid, agency, year, status, reason, url, method = found["file"][0]
+    console.print(
+        f"{escape(str(agency))} {year} · {status} · read by {method} · {rid}", highlight=False
+    )
+    console.print(f"source: {escape(str(url))}", highlight=False, soft_wrap=True)
+    if reason:
+        console.print(f"reason: {escape(str(reason))}", highlight=False, soft_wrap=True)
+    for check, success, severity, _ in found["checks"]:
+        console.print(f"  {check} {'ok' if success else 'FAILED'} ({severity})", highlight=False)
+    cells = {(str(t), str(r), str(c)): (v, raw) for t, r, c, v, raw, _ in found["cells"]}
+    layouts = (
+        ("application", "三", FORM_ROW_ORDER, APPLICANT_CODES, "row_code"),
+        ("review", "四", PROCEEDING_CODES, OUTCOME_CODES, "proceeding_code"),
+    )
+    for name, title, rows, cols, kind in layouts:
+        present = [r for r in rows if any((name, r, c) in cells for c in cols)]
+        if not present:
+            continue
+        table = Table(title=f"table {title}", show_lines=False)
+        table.add_column("")
+        for col in cols:
+            table.add_column(
+                CODE_LABELS["applicant_code" if name == "application" else "outcome_code"][col],
+                justify="right",
+            )
+        for row in present:
+            shown = [
+                _shown(cells[(name, row, c)][0]) if (name, row, c) in cells else "" for c in cols
+            ]
+            table.add_row(f"{row} {CODE_LABELS[kind].get(row, '')}", *shown)
+        console.print(table)
+    disclosure = sorted((r, c, v) for (t, r, c), (v, _) in cells.items() if t == "disclosure")
+    for item, measure, value in disclosure:
+        console.print(f"  二 {item} {measure}: {_shown(value)}", highlight=False)
+
+
+def _shown(value: object) -> str:
+    """A stored value as printed: a whole number without decimals, NULL for one not read."""
+    if value is None:
+        return "NULL"
+    number = float(str(value))
+    return str(int(number)) if number.is_integer() else str(value)
+
+
 alerts_app = typer.Typer(
     help="The alert mail: what is pending, and a test mail.", no_args_is_help=True
 )

@@ -74,3 +74,35 @@ def pending_findings(db_path: Path) -> list[tuple[object, ...]]:
         return con.execute(query("pending_findings")).fetchall()
     finally:
         con.close()
+
+
+def stored_report(db_path: Path, report_id: str) -> dict[str, list[tuple[object, ...]]]:
+    """One report's file row, its cells (table, row, column, value, raw, page) and its checks'
+    latest results, by its id or the start of it (`nianbao show`), read-only."""
+    if not db_path.exists():
+        raise EnvironmentBroken(f"warehouse {db_path} does not exist")
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        files = con.execute(
+            "SELECT report_id, agency, year, status, reason, source_url, method FROM reports "
+            "WHERE starts_with(report_id, ?)",
+            [report_id],
+        ).fetchall()
+        if len(files) != 1:
+            found = "no report" if not files else f"{len(files)} reports"
+            raise EnvironmentBroken(f"{found} in {db_path} with an id starting {report_id!r}")
+        rid = str(files[0][0])
+        cells = con.execute(
+            "SELECT table_name, row_key, col_key, value, raw, page FROM report_cells "
+            "WHERE report_id = ?",
+            [rid],
+        ).fetchall()
+        checks = con.execute(
+            "SELECT check_id, success, severity, details FROM dq_checks WHERE report_id = ? "
+            "QUALIFY row_number() OVER (PARTITION BY check_id ORDER BY checked_at DESC) = 1 "
+            "ORDER BY check_id",
+            [rid],
+        ).fetchall()
+    finally:
+        con.close()
+    return {"file": files, "cells": cells, "checks": checks}

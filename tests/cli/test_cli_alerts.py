@@ -59,3 +59,25 @@ def test_send_test_goes_through_the_real_server_to_every_recipient() -> None:
 def test_send_test_without_a_server_says_what_to_set() -> None:
     result = runner.invoke(app, ["alerts", "send", "--test"], env={"NIANBAO_SMTP_HOST": ""})
     assert result.exit_code == 2 and "NIANBAO_SMTP_HOST" in result.output
+
+
+def test_show_lays_a_stored_report_out_as_the_form_with_its_checks(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    truth = real_truth("hongze-district-2024")
+    with Warehouse.open(db) as store:
+        fetched = FetchedFile(
+            "http://127.0.0.1/a.pdf", "ab" * 32, "/tmp/a.pdf", 1, datetime.now(UTC)
+        )
+        store.load_report(
+            fetched, report_from_truth(truth), (CheckResult("R2", False, "error"),), "r1"
+        )
+    result = runner.invoke(app, ["show", "abab", "--db", str(db)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert (
+        f"{truth['agency']} 2024 · loaded" in result.output and "R2 FAILED (error)" in result.output
+    )
+    received = str(truth["application"]["1"]["total"])
+    line = next(x for x in result.output.splitlines() if "本年新收" in x)
+    assert line.rstrip(" │").endswith(received)
+    missing = runner.invoke(app, ["show", "ffff", "--db", str(db)])
+    assert missing.exit_code == 2 and "no report" in missing.output
