@@ -23,7 +23,7 @@ EXPORTED = (
     "form_codes",
     "runs",
 )
-BOM = "\ufeff".encode()
+BOM = b"\xef\xbb\xbf"  # UTF-8 byte-order mark
 
 
 def export_views(db_path: Path, out: Path, file_format: str = "parquet") -> list[Path]:
