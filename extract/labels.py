@@ -181,8 +181,22 @@ def _nearest_printed(label: str) -> str | None:
         ((SequenceMatcher(None, label, printed).ratio(), printed) for printed in PRINTED),
         reverse=True,
     )
-    (best, printed), (second, _) = likeness[0], likeness[1]
-    return printed if best >= LABEL_LIKENESS and best - second >= LABEL_MARGIN else None
+    (best, printed), (second, other) = likeness[0], likeness[1]
+    if best < LABEL_LIKENESS:
+        return None
+    if best - second >= LABEL_MARGIN or _told_apart(label, printed, other):
+        return printed
+    return None
+
+
+def _told_apart(label: str, printed: str, other: str) -> bool:
+    """Two printed labels too alike to tell by likeness alone (rows 1 and 2 of table 三 share
+    "政府信息公开申请数量") are told by where they differ: the text holds at least two of the
+    characters only `printed` has, and none of those only `other` has
+    ("年新收政府言息公开请数量": 新收, not 上 or 结转)."""
+    mine, theirs = set(printed) - set(other), set(other) - set(printed)
+    held = set(label)
+    return len(held & mine) >= 2 and not held & theirs
 
 
 def _least_length(label: str, printed: str) -> float:

@@ -99,6 +99,9 @@ MISREAD_LABELS = [
     ("规草", "规章"),
     ("4.尤止当理田大量汉夏甲请", "4.无正当理由大量反复申请"),  # 150 dpi, blurred
     ("3.危及三全稳定", "3.危及“三安全一稳定”"),  # 安, 一 and the quotes passed over (150 dpi)
+    # rows 1 and 2 are too alike to tell by likeness: told by 新收, which only row 1 prints
+    ("年新收政府言息公开请数量", "一、本年新收政府信息公开申请数量"),  # 870022, 150 dpi
+    ("年结转政府言息公开请数量", "二、上年结转政府信息公开申请数量"),
 ]
 
 
@@ -109,7 +112,9 @@ def test_a_misread_label_is_taken_for_the_printed_label_it_is_near(
     assert closest_printed_label(misread) == printed
 
 
-@pytest.mark.parametrize("text", ["1I", "理", "68", "本", "备注", "结果维持结果纠正"])
+@pytest.mark.parametrize(
+    "text", ["1I", "理", "68", "本", "备注", "结果维持结果纠正", "年新收政府言息公开结转数量"]
+)
 def test_text_near_no_printed_label_or_not_a_label_is_left_as_read(text: str) -> None:
     assert closest_printed_label(text) == text
 
