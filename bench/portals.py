@@ -112,14 +112,18 @@ def portals(n: int, items: int) -> Iterator[list[Portal]]:
 
 
 def night(args: list[str], db: Path, env: dict[str, str]) -> float:
+    """Until the command exits, as cron or a shell waits. Its output goes to a file, not a
+    pipe: the workers' forkserver inherits the pipe and may finish its preload (seconds of GX
+    build, at low priority) after the command is gone, which a pipe's reader would wait out."""
     started = time.perf_counter()
-    subprocess.run(
-        [str(Path(sys.executable).parent / "nianbao"), "run", *args, "--db", str(db)],
-        check=True,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    with tempfile.TemporaryFile() as out:
+        subprocess.run(
+            [str(Path(sys.executable).parent / "nianbao"), "run", *args, "--db", str(db)],
+            check=True,
+            env=env,
+            stdout=out,
+            stderr=out,
+        )
     return time.perf_counter() - started
 
 
