@@ -174,14 +174,24 @@ def _for_older_readers(work: Path) -> None:
     if not work.exists() or storage_format(work) <= OLDEST_READERS_FORMAT:
         return
     rewritten = _sidecar(work, ".v14")
-    rewritten.unlink(missing_ok=True)
+    leftovers = (rewritten, _sidecar(rewritten, ".wal"))
+    for path in leftovers:
+        path.unlink(missing_ok=True)
     con = duckdb.connect()
     try:
         con.execute(f"ATTACH '{work}' AS old (READ_ONLY)")
         con.execute(f"ATTACH '{rewritten}' AS new (STORAGE_VERSION '{STORAGE_VERSION}')")
         con.execute("COPY FROM DATABASE old TO new")
+        con.execute("DETACH new")  # checkpointed whole into its file: no WAL left beside it
+    except (duckdb.Error, OSError):
+        # no room for a third copy (a full disk): the night goes on in the old format, and
+        # a later night rewrites it
+        for path in leftovers:
+            path.unlink(missing_ok=True)
+        return
     finally:
         con.close()
+    _sidecar(rewritten, ".wal").unlink(missing_ok=True)
     os.replace(rewritten, work)
     _sidecar(work, ".wal").unlink(missing_ok=True)
 

@@ -30,10 +30,11 @@ def test_a_503_attachment_in_the_first_portal_does_not_stop_the_second(
             f'[[source]]\nname = "A"\nlisting = "{a}"\n\n[[source]]\nname = "B"\nlisting = "{b}"\n',
             encoding="utf-8",
         )
-        lines = nightly(str(sources), str(tmp_path / "w.duckdb"))
-    assert lines[0].startswith("A: reports found 2, loaded 1, unchanged 0, quarantined 1")
-    assert lines[1].startswith("B: reports found 1, loaded 1")
+        line = nightly(str(sources), str(tmp_path / "w.duckdb"))  # one run, both portals
+    assert line.startswith("reports found 3, loaded 2, unchanged 0, quarantined 1")
     db = tmp_path / "w.duckdb"
-    assert query_db(db, "SELECT outcome FROM runs ORDER BY started_at") == [("ok",), ("ok",)]
+    assert query_db(db, "SELECT outcome FROM runs") == [("ok",)]
+    loaded = query_db(db, "SELECT source_url FROM reports WHERE status = 'loaded' ORDER BY 1")
+    assert [u.split("/")[2].split(":")[0] for (u,) in loaded] == ["127.0.0.1", "127.0.0.3"]
     (reason,) = query_db(db, "SELECT reason FROM reports WHERE status = 'quarantined'")[0]
     assert "HTTP 503" in reason and "next run" in reason

@@ -21,6 +21,7 @@ from tests.conftest import query_db
 from tests.faults import server as srv
 from tests.faults.mounts import fill, read_only, tmpfs
 from tests.faults.portal import Item, publish, sample_reports
+from warehouse.connection import STORAGE_VERSION
 
 runner = CliRunner()
 
@@ -36,7 +37,8 @@ def _one_line(output: str) -> str:
 
 
 def _small_warehouse(db: Path, rows: int = 20_000) -> None:
-    con = duckdb.connect(str(db))
+    # in the storage format nianbao writes (warehouse/connection.py)
+    con = duckdb.connect(str(db), config={"storage_compatibility_version": STORAGE_VERSION})
     warehouse.apply_migrations(con)
     con.execute(
         "CREATE TABLE padding AS SELECT range AS n, md5(range::VARCHAR) AS s FROM range(?)", [rows]
@@ -238,3 +240,23 @@ def test_a_symlinked_db_keeps_its_link(prefect_harness: None, tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     assert link.is_symlink() and link.resolve() == real
     assert query_db(real, "SELECT count(*) FROM reports WHERE status = 'loaded'") == [(1,)]
+
+
+def test_no_room_to_rewrite_for_older_readers_leaves_the_night_to_go_on(tmp_path: Path) -> None:
+    """A warehouse in DuckDB 2.0's format is rewritten in 1.4's at the next night, which needs
+    room for a third copy; without it the night goes through in the old format."""
+    from warehouse.publish import storage_format
+
+    with tmpfs(tmp_path / "fs", 6 * 1024) as fs:
+        db = fs / "w.duckdb"
+        con = duckdb.connect(str(db))  # 2.0's own format, as nianbao wrote it before
+        warehouse.apply_migrations(con)
+        con.execute(
+            "CREATE TABLE padding AS SELECT range AS n, md5(range::VARCHAR) AS s FROM range(20000)"
+        )
+        con.close()
+        with warehouse.working_copy(db) as work:
+            duckdb.connect(str(work)).execute("CREATE TABLE night (n INT)").close()
+        assert query_db(db, "SELECT count(*) FROM night") == [(0,)]
+        assert storage_format(db) > 67
+        assert sorted(p.name for p in fs.iterdir()) == ["w.duckdb", "w.duckdb.lock"]
