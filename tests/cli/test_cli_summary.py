@@ -54,13 +54,16 @@ def test_prefects_lines_for_every_run_are_off_and_nianbaos_own_stay(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     import logging
+    import warnings
 
     from cli.app import _NoChatter, _without_prefect_chatter
 
     _without_prefect_chatter()
     logger = logging.getLogger("prefect.task_runs")
     try:
-        with caplog.at_level(logging.INFO):
+        with caplog.at_level(logging.INFO), warnings.catch_warnings():
+            # outside a flow run Prefect's API handler warns that it has no run to send to
+            warnings.simplefilter("ignore")
             logger.info("Finished in state Completed()")
             logging.getLogger("prefect.flow_runs").info("Beginning flow run 'x' for flow 'y'")
             logger.info("crawl: 3 report file(s) on 1 page(s) of http://127.0.0.1/")

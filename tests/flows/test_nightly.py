@@ -103,7 +103,7 @@ def test_alert_mail_once_then_none_then_after_an_outage(
         assert len(inbox.messages) == 1
         text, html = _parts(inbox.messages[0])
         assert "云溪市公安局 2024: R5 (error)" in text
-        assert "proceeding_code reconsideration: printed" in text
+        assert "proceeding_code reconsideration (行政复议): printed" in text
         assert "云溪市卫生健康委员会 2024: R7 (warning)" in text and "carried_in" in text
         assert "quarantined" in text and "not a PDF" in text
         assert "reports found 4" in text and base in text
