@@ -19,9 +19,14 @@ _SPACE = re.compile(r"\s+")
 _NUMBERING = re.compile(r"^(\d)[、.．]")
 
 
+# A rule's stroke read as a sign at a label's end (a scan's cell edge, "|3、其他"): the form
+# prints none of these in a label.
+_RULE_MARKS = "|丨¦"
+
+
 def normalize_label(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text)
-    folded = _SPACE.sub("", folded)
+    folded = _SPACE.sub("", folded).strip(_RULE_MARKS)
     return _NUMBERING.sub(r"\1.", folded)
 
 

@@ -141,3 +141,13 @@ def test_a_label_misread_whole_is_a_printed_label_and_more_or_less_is_not(
     text: str, label: bool
 ) -> None:
     assert is_printed_label(text) is label
+
+
+@pytest.mark.parametrize(
+    ("read", "label"), [("|3、其他", "3.其他"), ("（一）予以公开|", "(一)予以公开")]
+)
+def test_a_cell_edge_read_as_a_stroke_at_a_labels_end_is_no_part_of_it(
+    read: str, label: str
+) -> None:
+    """870020 (300 dpi, skewed): the rule left of a cell read as "|" before its label."""
+    assert normalize_label(read) == label
