@@ -146,7 +146,7 @@ def crawl_portal(
     links: dict[str, ReportLink] = {}
     skipped: dict[str, SkippedItem] = {}
     items: list[CrawledItem] = []
-    visited = recalled = 0
+    visited = 0
     while queue and visited < max_pages:
         url, kind, title = queue.popleft()
         asked = lister.request(url) if lister and kind == "listing" else ("GET", url, None)
@@ -160,8 +160,7 @@ def crawl_portal(
         if kind in ("detail", "maybe"):
             items.append(_item(url, title, findings, listing_url))
         elif known is not None:
-            findings, recalled_here = _recalled(findings, known)
-            recalled += recalled_here
+            findings = _recalled(findings, known)
         for found in findings:
             if isinstance(found, SkippedItem):
                 _skip(skipped, found.url, found.title, found.reason)
@@ -177,14 +176,12 @@ def crawl_portal(
                 links.setdefault(report, ReportLink(report, item.url, item.title))
             for skip in item.skipped:
                 _skip(skipped, skip.url, skip.title, skip.reason)
-        recalled += len(rest)
     return CrawlResult(
         tuple(links.values()),
         visited,
         tuple(skipped.values()),
         page_limit_reached=bool(queue),
         items=tuple(items),
-        recalled=recalled,
     )
 
 
@@ -194,10 +191,9 @@ def _item(url: str, title: str, findings: list[_Found], listing: str) -> Crawled
     return CrawledItem(url, title, reports, skips, listing)
 
 
-def _recalled(findings: list[_Found], known: Mapping[str, CrawledItem]) -> tuple[list[_Found], int]:
+def _recalled(findings: list[_Found], known: Mapping[str, CrawledItem]) -> list[_Found]:
     """A listing page's findings with each known item (same title) replaced by what it gave
-    when it was read; when every item it lists is known, without its further listing pages.
-    Also how many items were recalled."""
+    when it was read; when every item it lists is known, without its further listing pages."""
     out: list[_Found] = []
     items = recalled = 0
     for found in findings:
@@ -214,7 +210,7 @@ def _recalled(findings: list[_Found], known: Mapping[str, CrawledItem]) -> tuple
         out += list(item.skipped)
     if items and recalled == items:
         out = [f for f in out if isinstance(f, SkippedItem) or f[1] != "listing"]
-    return out, recalled
+    return out
 
 
 def _visited_page(
@@ -280,13 +276,28 @@ def _articles_findings(page: Page, listed: Listed, host: str) -> list[_Found]:
         if urlsplit(url).hostname != host:
             out.append(SkippedItem(url, title, OFF_HOST.format(host=host)))
         elif ATTACHMENT_HREF.search(url):
-            taken = title_kind(title) != "not"
-            out.append((url, "report", title) if taken else SkippedItem(url, title, NOT_A_REPORT))
+            out.append(_file_finding(url, title))
         else:
-            kind = title_kind(title)
-            item = (url, "detail" if kind == "report" else "maybe", title)
-            out.append(SkippedItem(url, title, NOT_A_REPORT) if kind == "not" else item)
+            out.append(_item_finding(url, title))
     return out
+
+
+def _file_finding(url: str, title: str) -> _Found:
+    """A file a listing links: a report to fetch, unless its title says it is none."""
+    return (
+        (url, "report", title)
+        if title_kind(title) != "not"
+        else SkippedItem(url, title, NOT_A_REPORT)
+    )
+
+
+def _item_finding(url: str, title: str) -> _Found:
+    """An article a listing links: a detail page whose title names a report, one to look into
+    when its title is unclear, or skipped when its title names something else."""
+    kind = title_kind(title)
+    if kind == "not":
+        return SkippedItem(url, title, NOT_A_REPORT)
+    return (url, "detail" if kind == "report" else "maybe", title)
 
 
 def _same_host_links(
@@ -317,15 +328,11 @@ def _listing_findings(page: Page, anchors: _Anchors, links: list[tuple[str, str]
     out: list[_Found] = [(u, "listing", "") for u in _script_pagination(page.url, page.html)]
     for url, text in links:
         if ATTACHMENT_HREF.search(url):
-            title = text or anchors.title
-            taken = title_kind(title) != "not"
-            out.append((url, "report", title) if taken else SkippedItem(url, title, NOT_A_REPORT))
+            out.append(_file_finding(url, text or anchors.title))
         elif PAGINATION.search(urlsplit(url).path):
             out.append((url, "listing", ""))
         elif text and _is_item_page(page.url, url):
-            kind = title_kind(text)
-            item = (url, "detail" if kind == "report" else "maybe", text)
-            out.append(SkippedItem(url, text, NOT_A_REPORT) if kind == "not" else item)
+            out.append(_item_finding(url, text))
     return out
 
 

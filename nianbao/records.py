@@ -36,7 +36,6 @@ class CrawlResult:
     skipped_items: tuple[SkippedItem, ...] = ()
     page_limit_reached: bool = False  # pages were left unvisited: the crawl is incomplete
     items: tuple[CrawledItem, ...] = ()  # the detail pages read (remembered for warm nights)
-    recalled: int = 0  # detail pages not asked again: known, their listing title unchanged
 
 
 @dataclass(frozen=True)
