@@ -5,16 +5,36 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
+
+from nianbao.errors import EnvironmentBroken
 
 # The warehouse file is written in the storage format of DuckDB 1.4 (the LTS line), so that
 # the DuckDB CLI, DBeaver, R and BI drivers a release behind can open it (DuckDB 2.0's own
 # format, storage version 999 in the header, is refused by every 1.x client).
 STORAGE_VERSION = "v1.4.0"
 OLDEST_READERS_FORMAT = 67  # the newest header version DuckDB 1.4 reads
+
+
+@contextmanager
+def read_only(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to a published warehouse for the block (the commands that look
+    inside it: export, runs, report, show, alerts); EnvironmentBroken, naming the file, when
+    it is missing or cannot be opened."""
+    if not db_path.exists():
+        raise EnvironmentBroken(f"warehouse {db_path} does not exist")
+    try:
+        con = duckdb.connect(str(db_path), read_only=True)
+    except duckdb.Error as err:
+        raise EnvironmentBroken(f"warehouse {db_path} cannot be read: {err}") from err
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from nianbao.errors import EnvironmentBroken
+from warehouse.connection import read_only
 
 # What is written: the SPEC §3 views analysts query, and the form's codes.
 EXPORTED = (
@@ -29,26 +29,18 @@ BOM = b"\xef\xbb\xbf"  # UTF-8 byte-order mark
 def export_views(db_path: Path, out: Path, file_format: str = "parquet") -> list[Path]:
     """Each exported view of the warehouse at `db_path` into `out`: `<view>/year=…/*.parquet`
     (or `<view>.parquet` for a view without a year), or `<view>.csv`. What was written."""
-    if not db_path.exists():
-        raise EnvironmentBroken(f"warehouse {db_path} does not exist")
-    out.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(db_path), read_only=True)
-    except duckdb.Error as err:
-        raise EnvironmentBroken(f"warehouse {db_path} cannot be read: {err}") from err
-    try:
+    with read_only(db_path) as con:
+        out.mkdir(parents=True, exist_ok=True)
         return [_export(con, view, out, file_format) for view in EXPORTED]
-    finally:
-        con.close()
 
 
 def _export(con: duckdb.DuckDBPyConnection, view: str, out: Path, file_format: str) -> Path:
-    columns = {r[0] for r in con.execute(f'DESCRIBE "{view}"').fetchall()}
     if file_format == "csv":
         target = out / f"{view}.csv"
         con.execute(f"COPY (SELECT * FROM \"{view}\") TO '{_plain(target)}' (FORMAT csv, HEADER)")
         _with_bom(target)
         return target
+    columns = {r[0] for r in con.execute(f'DESCRIBE "{view}"').fetchall()}
     if "year" in columns:
         target = out / view
         shutil.rmtree(target, ignore_errors=True)

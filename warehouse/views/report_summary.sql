@@ -46,17 +46,13 @@ review AS (
     FROM review_stats
     GROUP BY report_id
 ),
-latest AS (
-    SELECT * FROM dq_checks
-    QUALIFY row_number() OVER (PARTITION BY report_id, check_id ORDER BY checked_at DESC) = 1
-),
 checks AS (
     SELECT report_id,
         CAST(count(*) FILTER (WHERE NOT success AND severity = 'error') AS BIGINT) AS failed_errors,
         CAST(count(*) FILTER (WHERE NOT success AND severity <> 'error') AS BIGINT)
              AS failed_warnings,
         string_agg(check_id, ', ' ORDER BY check_id) FILTER (WHERE NOT success) AS failed_checks
-    FROM latest
+    FROM latest_checks
     GROUP BY report_id
 )
 SELECT f.report_id, f.agency_id, f.agency,
