@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 from urllib.parse import urlsplit
 
 import typer
@@ -39,6 +39,14 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console()
+T = TypeVar("T")
+
+WarehouseOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db", help="Warehouse file. Default: data/warehouse.duckdb (or $NIANBAO_DB_PATH)."
+    ),
+]
 
 
 def _print_version(asked: bool) -> None:
@@ -80,12 +88,7 @@ def run(
             "the command at once.",
         ),
     ] = None,
-    db: Annotated[
-        Path | None,
-        typer.Option(
-            "--db", help="Warehouse file. Default: data/warehouse.duckdb (or $NIANBAO_DB_PATH)."
-        ),
-    ] = None,
+    db: WarehouseOption = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Only the counts and the reports to look at.")
     ] = False,
@@ -211,6 +214,18 @@ def _settings_or_exit(**overrides: object) -> Settings:
     try:
         return load_settings(**overrides)
     except SettingsError as err:
+        _fail(str(err))
+
+
+def _read_or_exit(db: Path | None, read: Callable[..., T], *args: object) -> tuple[Path, T]:
+    """The warehouse's path (--db, or the settings') and what `read(path, *args)` found in it;
+    exit 2 with the reason when the settings or the warehouse cannot be used."""
+    from nianbao.errors import EnvironmentBroken
+
+    db_path = _settings_or_exit(db_path=db).db_path
+    try:
+        return db_path, read(db_path, *args)
+    except EnvironmentBroken as err:
         _fail(str(err))
 
 
@@ -358,10 +373,7 @@ def _start_workers_early(settings: Settings) -> None:
 @app.command()
 def export(
     out: Annotated[Path, typer.Option("--out", help="Folder to write into (made if missing).")],
-    db: Annotated[
-        Path | None,
-        typer.Option("--db", help="Warehouse file. Default: data/warehouse.duckdb."),
-    ] = None,
+    db: WarehouseOption = None,
     file_format: Annotated[
         str,
         typer.Option(
@@ -376,43 +388,30 @@ def export(
 
     Read them with DuckDB (SELECT * FROM 'out/application_stats/**/*.parquet'), pandas
     (pd.read_parquet('out/application_stats')) or Excel (open out/report_summary.csv)."""
-    from nianbao.errors import EnvironmentBroken
     from warehouse.export import export_views
 
     if file_format not in ("parquet", "csv"):
         _fail(f"--format must be parquet or csv, not {file_format!r}")
-    settings = _settings_or_exit(db_path=db)
-    try:
-        written = export_views(settings.db_path, out, file_format)
-    except EnvironmentBroken as err:
-        _fail(str(err))
+    _, written = _read_or_exit(db, export_views, out, file_format)
     for path in written:
         console.print(f"wrote {escape(str(path))}", highlight=False)
 
 
 @app.command()
 def runs(
-    db: Annotated[
-        Path | None,
-        typer.Option("--db", help="Warehouse file. Default: data/warehouse.duckdb."),
-    ] = None,
+    db: WarehouseOption = None,
     last: Annotated[int, typer.Option("--last", help="How many runs, newest first.")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="Print them as JSON.")] = False,
 ) -> None:
     """The history of runs: when, which portal(s), the outcome, what was found, loaded,
     unchanged, quarantined, checks failed, items skipped, and why a failed run failed."""
-    from nianbao.errors import EnvironmentBroken
     from warehouse.history import run_history
 
-    settings = _settings_or_exit(db_path=db)
-    try:
-        history = run_history(settings.db_path, last)
-    except EnvironmentBroken as err:
-        _fail(str(err))
+    db_path, history = _read_or_exit(db, run_history, last)
     if as_json:
         typer.echo(json.dumps(history, ensure_ascii=False, indent=1, default=str))
         return
-    table = Table(title=f"runs in {settings.db_path}", show_lines=False)
+    table = Table(title=f"runs in {db_path}", show_lines=False)
     for column in (
         "started",
         "outcome",
@@ -451,39 +450,27 @@ def runs(
 @app.command()
 def report(
     out: Annotated[Path, typer.Option("--out", help="The HTML file to write.")],
-    db: Annotated[
-        Path | None,
-        typer.Option("--db", help="Warehouse file. Default: data/warehouse.duckdb."),
-    ] = None,
+    db: WarehouseOption = None,
 ) -> None:
     """Write the run report: one static HTML page (no CDN, opens offline): coverage (body ×
     year: loaded, quarantined, missing), failed checks by check and year as a chart, and each
     report that failed an error-level check drawn as the form with its offending cells marked."""
-    from nianbao.errors import EnvironmentBroken
     from nianbao.run_report import render
     from warehouse.history import report_page_data
 
-    settings = _settings_or_exit(db_path=db)
-    try:
-        data = report_page_data(settings.db_path)
-    except EnvironmentBroken as err:
-        _fail(str(err))
+    db_path, data = _read_or_exit(db, report_page_data)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render(data, f"nianbao: {settings.db_path.name}"), encoding="utf-8")
+    out.write_text(render(data, f"nianbao: {db_path.name}"), encoding="utf-8")
     console.print(f"wrote {escape(str(out))}", highlight=False)
 
 
 @app.command()
 def show(
     report_id: Annotated[str, typer.Argument(help="A report's id (or its first characters).")],
-    db: Annotated[
-        Path | None,
-        typer.Option("--db", help="Warehouse file. Default: data/warehouse.duckdb."),
-    ] = None,
+    db: WarehouseOption = None,
 ) -> None:
     """One report from the warehouse: its body, year, source and status, its checks, and its
     tables laid out as the form (table 三 by row and applicant, 四 by proceeding, 二 by item)."""
-    from nianbao.errors import EnvironmentBroken
     from nianbao.form import (
         APPLICANT_CODES,
         CODE_LABELS,
@@ -493,11 +480,7 @@ def show(
     )
     from warehouse.history import stored_report
 
-    settings = _settings_or_exit(db_path=db)
-    try:
-        found = stored_report(settings.db_path, report_id)
-    except EnvironmentBroken as err:
-        _fail(str(err))
+    _, found = _read_or_exit(db, stored_report, report_id)
     rid, agency, year, status, reason, url, method = found["file"][0]
     console.print(
         f"{escape(str(agency))} {year} · {status} · read by {method} · {rid}", highlight=False
@@ -550,22 +533,15 @@ app.add_typer(alerts_app, name="alerts")
 
 @alerts_app.command("pending")
 def alerts_pending(
-    db: Annotated[
-        Path | None,
-        typer.Option("--db", help="Warehouse file. Default: data/warehouse.duckdb."),
-    ] = None,
+    db: WarehouseOption = None,
 ) -> None:
     """The findings no alert mail has carried yet (they go with the next run's mail)."""
     from nianbao import alerts
-    from nianbao.errors import EnvironmentBroken
     from nianbao.records import Finding
     from warehouse.history import pending_findings
 
-    settings = _settings_or_exit(db_path=db)
-    try:
-        pending = [Finding(*row) for row in pending_findings(settings.db_path)]  # type: ignore[arg-type]
-    except EnvironmentBroken as err:
-        _fail(str(err))
+    _, rows = _read_or_exit(db, pending_findings)
+    pending = [Finding(*row) for row in rows]  # type: ignore[arg-type]
     console.print(f"{len(pending)} finding(s) pending", highlight=False)
     for f in pending:
         console.print(f"  {escape(alerts.describe(f))}", highlight=False, soft_wrap=True)
@@ -613,9 +589,7 @@ def serve(
             "file stops the command at once."
         ),
     ] = None,
-    db: Annotated[
-        Path | None, typer.Option(help="Warehouse file. Default: data/warehouse.duckdb.")
-    ] = None,
+    db: WarehouseOption = None,
     ui_port: Annotated[
         int, typer.Option(help="Port of the Prefect server started when PREFECT_API_URL is unset.")
     ] = SERVE_PORT,
