@@ -369,7 +369,7 @@ def _missed_numbers(
         text = _recognised_ink(
             engine, clean[y : y + h, x : x + w], (ys.min(), xs.min(), ys.max(), xs.max()), k
         )
-        if not _DIGITS.match(text) or (text == "1" and not 82 <= _axis(xs, ys)[1] <= 98):
+        if not _DIGITS.match(text) or (text == "1" and not _upright(xs, ys)):
             continue
         found.append((text, 0.5, (x / k, y / k, (x + w) / k, (y + h) / k)))
     return tuple(found)
@@ -949,6 +949,11 @@ def _is_slash(xs: np.ndarray, ys: np.ndarray) -> bool:
 def _stands_upright(page: ScannedPage, box: tuple[int, int, int, int]) -> bool:
     """The ink in `box` runs straight up and down (82–98° from the baseline), as a 1 does."""
     ys, xs = np.nonzero(_ink(page, box))
+    return _upright(xs, ys)
+
+
+def _upright(xs: np.ndarray, ys: np.ndarray) -> bool:
+    """The ink's pixels run straight up and down (82–98° from the baseline), as a 1 does."""
     return len(xs) > 2 and 82 <= _axis(xs, ys)[1] <= 98
 
 

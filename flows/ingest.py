@@ -58,9 +58,10 @@ def ingest(
     except warehouse.RunInProgress:
         raise
     except BaseException as err:  # SIGTERM and Ctrl-C too: the run is on record as failed
-        _record_failed_run(settings, run_id, source_label(portals), err)
+        label = source_label(portals)
+        _record_failed_run(settings, run_id, label, err)
         if isinstance(err, Exception):  # not when stopped by hand
-            alerting.mail_failure(settings, run_id, source_label(portals), _failure_message(err))
+            alerting.mail_failure(settings, run_id, label, _failure_message(err))
         raise
 
 
