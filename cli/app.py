@@ -455,12 +455,11 @@ def report(
     """Write the run report: one static HTML page (no CDN, opens offline): coverage (body ×
     year: loaded, quarantined, missing), failed checks by check and year as a chart, and each
     report that failed an error-level check drawn as the form with its offending cells marked."""
-    from nianbao.run_report import render
+    from nianbao.run_report import write
     from warehouse.history import report_page_data
 
     db_path, data = _read_or_exit(db, report_page_data)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render(data, f"nianbao: {db_path.name}"), encoding="utf-8")
+    write(out, data, f"nianbao: {db_path.name}")
     console.print(f"wrote {escape(str(out))}", highlight=False)
 
 

@@ -1,13 +1,14 @@
 """R7 across years: this year's 上年结转 equals last year's 结转下年度, same body, per column.
 
-Checked on data drawn from the warehouse (both years must be loaded), as a GX expectation;
-a failure is a warning about the pair of reports, not a doubt about either's cells.
+Checked on data drawn from the warehouse (both years must be loaded), as a GX expectation,
+one validation per report; a failure is a warning about the pair of reports, not a doubt
+about either's cells.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 
@@ -25,13 +26,16 @@ COLUMNS = (
     "last_year_report",
 )
 TITLE = "上年结转 (row 2) = last year's 结转下年度 (row 4), same body"
+SUITE_NAME = "nianbao-continuity"
+DETAIL_KEYS = ("applicant_code", "year", "carried_in", "carried_out_last_year", "last_year_report")
 
 
-def _target(gx_process: GxProcess) -> tuple[Any, Any]:
-    """(batch definition, R7's expectation), registered once in the GX context."""
+def _target(gx_process: GxProcess) -> Any:
+    """R7's validation definition (a suite of its one expectation), registered once."""
 
-    def register(context: Any, source: Any) -> tuple[Any, Any]:
+    def register(context: Any, source: Any) -> Any:
         import great_expectations as gx
+        from great_expectations.expectations.metadata_types import FailureSeverity
 
         batch_definition = source.add_dataframe_asset(
             name="continuity"
@@ -40,38 +44,40 @@ def _target(gx_process: GxProcess) -> tuple[Any, Any]:
             column_A="carried_in",
             column_B="carried_out_last_year",
             ignore_row_if="either_value_is_missing",
+            description=f"R7: {TITLE}",
+            severity=FailureSeverity.WARNING,
+            meta={"check_id": "R7"},
         )
-        return batch_definition, expectation
+        suite = context.suites.add(gx.ExpectationSuite(name=SUITE_NAME, expectations=[expectation]))
+        return context.validation_definitions.add(
+            gx.ValidationDefinition(data=batch_definition, suite=suite, name=SUITE_NAME)
+        )
 
-    return cast(tuple[Any, Any], gx_process.registered("continuity", register))
+    return gx_process.registered("continuity", register)
 
 
 def validate_continuity(
     gx_process: GxProcess, pairs: Sequence[Sequence[object]]
 ) -> dict[str, CheckResult]:
-    """report_id → its R7 result, for every report that has last year's report to compare with."""
+    """report_id → its R7 result, for every report that has last year's report to compare
+    with: one GX validation per report, named by its body and year in Data Docs."""
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    target = _target(gx_process)
     frame = pd.DataFrame(list(pairs), columns=list(COLUMNS))
-    batch_definition, expectation = _target(gx_process)
-    outcome = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(
-        expectation, result_format={"result_format": "COMPLETE"}
-    )
-    failing = {int(i) for i in outcome.result.get("unexpected_index_list") or []}
     results = {}
     for report_id, rows in frame.groupby("report_id", sort=True):
-        bad = [i for i in rows.index if i in failing]
-        details = tuple(
-            {
-                k: _plain(frame.at[i, k])
-                for k in (
-                    "applicant_code",
-                    "year",
-                    "carried_in",
-                    "carried_out_last_year",
-                    "last_year_report",
-                )
-            }
-            for i in bad
+        own = rows.reset_index(drop=True)
+        label = f"{own.at[0, 'agency_id']} {own.at[0, 'year']} ({report_id})"
+        outcome = target.run(
+            batch_parameters={"dataframe": own},
+            result_format="COMPLETE",
+            run_id=RunIdentifier(run_name=label),
         )
+        bad = sorted(
+            {int(i) for r in outcome.results for i in r.result.get("unexpected_index_list") or []}
+        )
+        details = tuple({k: _plain(own.at[i, k]) for k in DETAIL_KEYS} for i in bad)
         summary = TITLE if not bad else f"{TITLE}: {len(bad)} column(s) differ"
         results[str(report_id)] = CheckResult("R7", not bad, "warning", details, summary)
     return results

@@ -1,7 +1,9 @@
-"""The report's cells reshaped into the frames the form's relations are checked on.
+"""The report's cells reshaped into the rows the form's relations are checked on.
 
-Each builder gives one report's rows as columns of plain lists; a batch of reports is joined
-into one DataFrame per suite (expectations/suites.py), so pandas is paid once per batch.
+Each builder gives one report's rows for some checks as columns of plain lists; `checks_frame`
+stacks them into one frame per report, each row tagged with the check it serves, which the
+report's one GX validation reads (expectations/suites.py: one expectation per check, each
+on its own rows).
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ Grid = dict[tuple[str, str], float]
 
 
 def cells_frame(report: ExtractedReport) -> Columns:
-    """One row per printed cell; `value` is NaN where the text is not a number."""
+    """R1: one row per printed cell; `value` is NaN where the text is not a number."""
     return {
+        "check_id": ["R1"] * len(report.cells),
         "table": [c.table for c in report.cells],
         "row": [c.row for c in report.cells],
         "col": [c.col for c in report.cells],
@@ -137,25 +140,80 @@ def completeness_frame(report: ExtractedReport) -> Columns:
     present = {(c.table, c.row, c.col) for c in report.cells}
     why = {u.table: u.reason for u in report.unread}
     return {
+        "check_id": ["R6"] * len(expected),
         "table": [e[0] for e in expected],
         "row": [e[1] for e in expected],
         "col": [e[2] for e in expected],
-        "present": [e in present for e in expected],
+        "holds": [e in present for e in expected],
         "why": [why.get(e[0], "") if e not in present else "" for e in expected],
     }
 
 
 def prose_frame(report: ExtractedReport) -> Columns:
     """R8: each application count the prose states, beside row 1 and rows 1 + 2 of table 三's
-    total column; `agrees` when it equals either."""
+    total column; `holds` when it equals either."""
     app = _grid(report, "application")
     first, carried = _value(app, "1", "total"), _value(app, "2", "total")
     stated: list[object] = [float(s.value) for s in report.stated]
     return {
+        "check_id": ["R8"] * len(stated),
         "stated": stated,
         "text": [s.text for s in report.stated],
         "page": [s.page for s in report.stated],
         "row_1": [first] * len(stated),
         "rows_1_2": [first + carried] * len(stated),
-        "agrees": [v in (first, first + carried) for v in stated],
+        "holds": [v in (first, first + carried) for v in stated],
     }
+
+
+BUILDERS = (cells_frame, relations_frame, completeness_frame, prose_frame)
+
+
+def checks_frame(report: ExtractedReport) -> Columns:
+    """Every check's rows of one report, stacked: each row has every builder's columns (None
+    where its own builder has no such column), `check_id` says which check it serves, and
+    what a check's expectation reads is in columns of its own (`R2_printed`, `R6_holds`, …,
+    None on other checks' rows, which GX's expectations pass over as missing): a GX row
+    condition per expectation would cost about twice the whole validation."""
+    parts = [build(report) for build in BUILDERS]
+    names = list(dict.fromkeys(k for part in parts for k in part))
+    out: Columns = {k: [] for k in names}
+    for part in parts:
+        size = len(part["check_id"])
+        for k in names:
+            out[k].extend(part[k] if k in part else [None] * size)
+    checks = out["check_id"]
+    values = out["value"]
+    out["n"] = list(range(len(checks)))  # the row's number: GX names failing rows by it
+    out["cell"] = [_cell_name(out, i) for i in range(len(checks))]
+    out["R1_number"] = [
+        (v is not None and not math.isnan(float(str(v)))) if c == "R1" else None
+        for c, v in zip(checks, values, strict=True)
+    ]
+    for check, read in CHECKED_COLUMNS.items():
+        for name in read:
+            out[f"{check}_{name}"] = [
+                v if c == check else None for c, v in zip(checks, out[name], strict=True)
+            ]
+    return out
+
+
+def _cell_name(out: Columns, i: int) -> str:
+    """What a row is about, as Data Docs list a failing one: 'application 3.2 total' for a
+    cell, 'R2 row_code 3.2' for a relation, 'stated 17 (page 2)' for the prose."""
+    check = out["check_id"][i]
+    if out["where"][i] is not None:
+        return f"{check} {RELATION_KEYS[str(check)]} {out['where'][i]}"
+    if out["stated"][i] is not None:
+        return f"stated {out['stated'][i]:g} (page {out['page'][i]})"
+    return f"{out['table'][i]} {out['row'][i]} {out['col'][i]}"
+
+
+# What each check's expectations read, in columns of its own (checks_frame); the other
+# columns only name a failing row.
+CHECKED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "R1": ("value",),
+    **{check: ("printed", "expected") for check in ("R2", "R3", "R4", "R5")},
+    "R6": ("holds",),
+    "R8": ("holds",),
+}

@@ -75,16 +75,23 @@ class GxProcess:
             self._taken.update(t for t, _ in taken)
         return taken
 
-    def add_results(self, results: Sequence[GxResult]) -> None:
-        """Other processes' results (results_not_taken), for Data Docs built here."""
+    def hold_results(self, results: Sequence[GxResult]) -> None:
+        """Exactly these results in the context (other processes' and other runs' too, for
+        Data Docs built here; any other result it held, e.g. of a run pruned, let go)."""
         with self.locked() as context:
             store = context.validation_results_store
+            wanted = {tuple(key) for key, _ in results}
+            for key in store.list_keys():
+                if store.key_to_tuple(key) not in wanted:
+                    store.remove_key(key)
             for key, value in results:
                 store.set(store.tuple_to_key(key), store.deserialize(value))
 
-    def build_docs(self, folder: Path) -> Path | None:
-        """Data Docs of every result this process holds into `folder`; its index page."""
-        site = f"nianbao-{abs(hash(str(folder.resolve())))}"  # one site per folder (per run)
+    def build_docs(self, folder: Path, new: Sequence[GxResult]) -> Path | None:
+        """Data Docs into `folder`: a page for each of the `new` results, the index over
+        every result this process holds (a page whose result it no longer holds is removed
+        from the site); the index page."""
+        site = f"nianbao-{abs(hash(str(folder.resolve())))}"  # one site per folder
         with self.locked() as context:
             if site not in context.get_site_names():
                 context.add_data_docs_site(
@@ -98,7 +105,15 @@ class GxProcess:
                         "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
                     },
                 )
-            context.build_data_docs(site_names=[site])
+            from great_expectations.data_context.types.resource_identifiers import (
+                ExpectationSuiteIdentifier,
+            )
+
+            store = context.validation_results_store
+            suites = [ExpectationSuiteIdentifier(name=s.name) for s in context.suites.all()]
+            pages = [store.tuple_to_key(key) for key, _ in new]
+            if pages:  # GX reads no identifiers as "every result": build them all
+                context.build_data_docs(site_names=[site], resource_identifiers=[*suites, *pages])
         index = folder / "index.html"
         return index if index.exists() else None
 

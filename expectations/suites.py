@@ -1,10 +1,10 @@
-"""The form's relations R1–R6 and R8 as Great Expectations suites, run on one report.
+"""The form's relations R1–R6 and R8 as one Great Expectations suite, one validation per report.
 
-Four frames (expectations/frames.py) carry the relations: every printed cell (R1), every
-relation between printed values (R2–R5), every cell the form prints (R6), and every
-application count the prose states (R8, a warning). Each is
-validated once with its suite; GX's unexpected rows become the cells named in
-`dq_results.details`.
+One frame per report (expectations/frames.py) carries every check's rows: every printed cell
+(R1), every relation between printed values (R2–R5), every cell the form prints (R6), and
+every application count the prose states (R8, a warning), each row tagged with its check. The
+suite holds one expectation per check on its own rows; GX's unexpected rows become the cells
+named in `dq_results.details`. R7, across years, is expectations/continuity.py's.
 """
 
 from __future__ import annotations
@@ -31,166 +31,146 @@ TITLES: dict[str, str] = {
 
 
 @dataclass(frozen=True)
-class Suite:
-    name: str
-    build: Callable[[ExtractedReport], frames.Columns]
-    expectations: Callable[[], list[Any]]
-    checks: tuple[str, ...]  # the relations this suite decides
+class Check:
+    """One of the form's relations as GX expectations on the rows tagged with its id."""
+
+    check_id: str
+    # its expectations on its own columns (frames.checks_frame), given what they share
+    expectations: Callable[..., list[Any]]
     keys: tuple[str, ...]  # the columns that name a failing row
     severity: str = "error"
 
 
-def _cell_expectations() -> list[Any]:
+def _read_as_numbers(check: str, **shared: Any) -> list[Any]:
     import great_expectations as gx
 
     return [
-        gx.expectations.ExpectColumnValuesToNotBeNull(column="value"),
-        gx.expectations.ExpectColumnValuesToBeBetween(column="value", min_value=0),
+        gx.expectations.ExpectColumnValuesToBeInSet(
+            column=f"{check}_number", value_set=[True], **shared
+        ),
+        gx.expectations.ExpectColumnValuesToBeBetween(
+            column=f"{check}_value", min_value=0, **shared
+        ),
     ]
 
 
-def _relation_expectations() -> list[Any]:
+def _printed_equals_expected(check: str, **shared: Any) -> list[Any]:
     import great_expectations as gx
 
     return [
         gx.expectations.ExpectColumnPairValuesToBeEqual(
-            column_A="printed", column_B="expected", ignore_row_if="either_value_is_missing"
+            column_A=f"{check}_printed",
+            column_B=f"{check}_expected",
+            ignore_row_if="either_value_is_missing",
+            **shared,
         )
     ]
 
 
-def _completeness_expectations() -> list[Any]:
+def _holds(check: str, **shared: Any) -> list[Any]:
     import great_expectations as gx
 
-    return [gx.expectations.ExpectColumnValuesToBeInSet(column="present", value_set=[True])]
+    return [
+        gx.expectations.ExpectColumnValuesToBeInSet(
+            column=f"{check}_holds", value_set=[True], **shared
+        )
+    ]
 
 
-def _prose_expectations() -> list[Any]:
-    import great_expectations as gx
-
-    return [gx.expectations.ExpectColumnValuesToBeInSet(column="agrees", value_set=[True])]
-
-
-SUITES: tuple[Suite, ...] = (
-    Suite(
-        "cells",
-        frames.cells_frame,
-        _cell_expectations,
-        ("R1",),
-        ("table", "row", "col", "raw", "page", "reading"),
-    ),
-    Suite(
-        "relations",
-        frames.relations_frame,
-        _relation_expectations,
-        ("R2", "R3", "R4", "R5"),
-        ("check_id", "where", "printed", "expected"),
-    ),
-    Suite(
-        "completeness",
-        frames.completeness_frame,
-        _completeness_expectations,
-        ("R6",),
-        ("table", "row", "col", "why"),
-    ),
+_RELATION_KEYS = ("check_id", "where", "printed", "expected")
+CHECKS: tuple[Check, ...] = (
+    Check("R1", _read_as_numbers, ("table", "row", "col", "raw", "page", "reading")),
+    Check("R2", _printed_equals_expected, _RELATION_KEYS),
+    Check("R3", _printed_equals_expected, _RELATION_KEYS),
+    Check("R4", _printed_equals_expected, _RELATION_KEYS),
+    Check("R5", _printed_equals_expected, _RELATION_KEYS),
+    Check("R6", _holds, ("table", "row", "col", "why")),
     # A mismatch is worth a look, not proof: the text may count one office, the table the
     # whole body (real/hongze-district-2024: 17 stated, 95 in the table).
-    Suite(
-        "prose",
-        frames.prose_frame,
-        _prose_expectations,
-        ("R8",),
-        ("stated", "text", "page", "row_1", "rows_1_2"),
-        severity="warning",
-    ),
+    Check("R8", _holds, ("stated", "text", "page", "row_1", "rows_1_2"), severity="warning"),
 )
+SUITE_NAME = "nianbao-report"
+# Every failing row, named in Data Docs by the cell or relation it is about (frames' `cell`)
+RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": ["cell", "n"]}
 
 
-def _target(gx_process: GxProcess, name: str) -> Any:
-    """The validation definition of one suite, registered once in the GX context (one keeps
+def row_number(index: object) -> int:
+    """A failing row's number, from GX's index entry (its named columns, or the bare index)."""
+    return int(index["n"]) if isinstance(index, dict) else int(str(index))
+
+
+def _suite_expectations() -> list[Any]:
+    """One expectation per check (R1 has two: read as a number, and not below zero), each on
+    its check's columns, described in the form's terms, with the check's id and severity."""
+    return [
+        expectation
+        for check in CHECKS
+        for expectation in check.expectations(
+            check.check_id,
+            description=f"{check.check_id}: {TITLES[check.check_id]}",
+            severity="warning" if check.severity == "warning" else "critical",
+            meta={"check_id": check.check_id},
+        )
+    ]
+
+
+def validation_target(gx_process: GxProcess) -> Any:
+    """The report suite's validation definition, registered once in the GX context (one keeps
     each result for Data Docs, where a bare batch.validate would not)."""
 
     def register(context: Any, source: Any) -> Any:
         import great_expectations as gx
 
         batch_definition = source.add_dataframe_asset(
-            name=name
+            name="report"
         ).add_batch_definition_whole_dataframe("whole")
-        suite = next(s for s in SUITES if s.name == name)
-        gx_suite = context.suites.add(
-            gx.ExpectationSuite(name=f"nianbao-{name}", expectations=suite.expectations())
+        suite = context.suites.add(
+            gx.ExpectationSuite(name=SUITE_NAME, expectations=_suite_expectations())
         )
         return context.validation_definitions.add(
-            gx.ValidationDefinition(data=batch_definition, suite=gx_suite, name=f"nianbao-{name}")
+            gx.ValidationDefinition(data=batch_definition, suite=suite, name=SUITE_NAME)
         )
 
-    return gx_process.registered(f"suite-{name}", register)
-
-
-def validation_targets(gx_process: GxProcess) -> dict[str, Any]:
-    """Every suite's validation definition, by suite name."""
-    return {s.name: _target(gx_process, s.name) for s in SUITES}
+    return gx_process.registered("report-suite", register)
 
 
 def validate_reports(
-    targets: dict[str, Any], reports: Sequence[tuple[ExtractedReport, str]]
+    target: Any, reports: Sequence[tuple[ExtractedReport, str]]
 ) -> list[tuple[CheckResult, ...]]:
-    """R1–R6 on several (report, label) at once: each suite runs once over all their rows.
+    """R1–R6 and R8 on each (report, label): one GX validation per report, named by its label
+    (body and year) in Data Docs."""
+    return [validate_report(target, report, label) for report, label in reports]
 
-    A GX validation costs about the same whatever its size, so a batch of reports shares
-    three of them; each report's rows are told apart by their place in the joined frame.
-    """
+
+def validate_report(target: Any, report: ExtractedReport, label: str) -> tuple[CheckResult, ...]:
+    """One result per check, in check order; a failed one names its failing rows."""
     from great_expectations.core.run_identifier import RunIdentifier
 
-    run_id = RunIdentifier(run_name=_run_name([label for _, label in reports]))
-    results: list[list[CheckResult]] = [[] for _ in reports]
-    for suite in SUITES:
-        parts = [suite.build(report) for report, _ in reports]
-        sizes = [len(next(iter(part.values()))) for part in parts]
-        joined = _joined(
-            parts, [label for (_, label), n in zip(reports, sizes, strict=True) for _ in range(n)]
-        )
-        validation = targets[suite.name]
-        outcome = validation.run(
-            batch_parameters={"dataframe": joined}, result_format="COMPLETE", run_id=run_id
-        )
-        failing = {
-            int(i) for r in outcome.results for i in (r.result.get("unexpected_index_list") or [])
-        }
-        start = 0
-        for n, size in enumerate(sizes):
-            own = sorted(i for i in failing if start <= i < start + size)
-            results[n].extend(_by_check(suite, joined, own))
-            start += size
-    return [tuple(r) for r in results]
+    frame = pd.DataFrame(frames.checks_frame(report))
+    outcome = target.run(
+        batch_parameters={"dataframe": frame},
+        result_format=RESULT_FORMAT,
+        run_id=RunIdentifier(run_name=label),
+    )
+    failing: dict[str, set[int]] = {}
+    for result in outcome.results:
+        check = result.expectation_config.meta["check_id"]
+        rows = result.result.get("unexpected_index_list") or []
+        failing.setdefault(check, set()).update(row_number(i) for i in rows)
+    return tuple(_result(check, frame, sorted(failing.get(check.check_id, ()))) for check in CHECKS)
 
 
-def _joined(parts: list[frames.Columns], labels: list[str]) -> pd.DataFrame:
-    """The reports' rows one after another, each row naming its report (seen in Data Docs)."""
-    columns = {k: [v for part in parts for v in part[k]] for k in parts[0]}
-    return pd.DataFrame({**columns, "report": labels})
+def _result(check: Check, frame: pd.DataFrame, failing: list[int]) -> CheckResult:
+    details = tuple(_detail(frame, check, i) for i in failing)
+    title = TITLES[check.check_id]
+    summary = title if not details else f"{title}: {len(details)} failing"
+    return CheckResult(check.check_id, not details, check.severity, details, summary)
 
 
-def _run_name(labels: list[str]) -> str:
-    """How a batch is named in Data Docs: its reports (the first few, when there are many)."""
-    shown = "; ".join(labels[:4])
-    return shown if len(labels) <= 4 else f"{shown}; and {len(labels) - 4} more"
-
-
-def _by_check(suite: Suite, frame: pd.DataFrame, failing: list[int]) -> list[CheckResult]:
-    out = []
-    for check in suite.checks:
-        rows = [i for i in failing if "check_id" not in frame or frame.at[i, "check_id"] == check]
-        details = tuple(_detail(frame, suite, i) for i in rows)
-        summary = TITLES[check] if not details else f"{TITLES[check]}: {len(details)} failing"
-        out.append(CheckResult(check, not details, suite.severity, details, summary))
-    return out
-
-
-def _detail(frame: pd.DataFrame, suite: Suite, index: int) -> dict[str, object]:
+def _detail(frame: pd.DataFrame, check: Check, index: int) -> dict[str, object]:
     """The failing row's cells and values, read from our own frame by GX's row index."""
     row = frame.loc[index]
-    detail = {k: _plain(row[k]) for k in suite.keys}
+    detail = {k: _plain(row[k]) for k in check.keys}
     if detail.get("why") == "":  # a cell missing from a table that was placed: no reason
         detail.pop("why")
     if "where" in detail:  # name the place as the relation does: row_code, applicant_code…

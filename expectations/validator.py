@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from expectations.continuity import validate_continuity
+from expectations.docs import drop_empty_folders, kept_results, make_offline
 from expectations.gx import GxProcess
-from expectations.suites import validate_reports, validation_targets
+from expectations.suites import validate_reports, validation_target
 from nianbao.records import CheckResult, ExtractedReport, GxResult
 
 
@@ -46,8 +47,7 @@ class Validator:
     def validate_reports(
         self, reports: Sequence[tuple[ExtractedReport, str]]
     ) -> list[tuple[CheckResult, ...]]:
-        """Several (report, label) at once: each suite runs once over all their rows (a GX
-        validation costs about the same whatever its size)."""
+        """Several (report, label): one GX validation each, named by its label."""
         if not reports:  # no GX import (seconds) for a batch with nothing to validate
             return []
         return validate_reports(self._gx.build(self._targets), reports)
@@ -61,12 +61,21 @@ class Validator:
         and one process builds Data Docs from all their results."""
         return self._gx.results_not_taken()
 
-    def build_docs(self, folder: Path, results: Sequence[GxResult] = ()) -> Path | None:
-        """Data Docs into `folder`, of `results` (other validators' take_results) and of
-        every report validated here; the index page."""
+    def build_docs(
+        self, folder: Path, run_id: str, results: Sequence[GxResult] = (), keep_runs: int = 10
+    ) -> Path | None:
+        """Data Docs in `folder`, a site that lasts across runs: a page for each of this
+        run's results (`results`, other validators' take_results, and those validated here),
+        one index over the newest `keep_runs` runs (older ones pruned), every page opening
+        offline; the index page."""
         self.build()  # the suites, which the site shows beside the results
-        self._gx.add_results(results)
-        return self._gx.build_docs(folder)
+        own = (*results, *self._gx.results_not_taken())
+        kept = kept_results(folder, run_id, own, keep_runs)
+        self._gx.hold_results(kept)
+        index = self._gx.build_docs(folder, own)
+        drop_empty_folders(folder / "validations")
+        make_offline(folder)
+        return index
 
-    def _targets(self) -> dict[str, Any]:
-        return validation_targets(self._gx)
+    def _targets(self) -> Any:
+        return validation_target(self._gx)

@@ -69,8 +69,7 @@ def _mail(
     """Mail `findings` to `group`; who the server took it for, on record (journal, then the
     warehouse) the moment it took it."""
     settings = run.settings
-    docs = settings.docs_folder / summary.run_id / "index.html"
-    message = alerts.compose(findings, summary, settings, docs if docs.exists() else None, group)
+    message = alerts.compose(findings, summary, settings, alerts.docs_links(settings), group)
     keys = [f.finding_key for f in findings]
     took: list[str] = []
 

@@ -1,7 +1,7 @@
 """The nightly ingestion as one Prefect flow, read top to bottom as the pipeline:
 
 crawl → plan where files are read → download, extract and validate (GX), load each batch as
-it is validated → R7 across years → Data Docs → run summary → alert mail.
+it is validated → R7 across years → Data Docs → run summary → run report → alert mail.
 
 Where and when files are extracted is flows/pool's (a thread or worker processes); a run
 writes to a working copy of the warehouse, published when the run ends (warehouse/publish.py).
@@ -26,7 +26,7 @@ from flows.download import crawl, politeness
 from flows.loading import load
 from flows.pool import ReadPool, process
 from flows.run import Run, source_label
-from nianbao import alerts
+from nianbao import alerts, run_report
 from nianbao.records import CheckResult, CrawlResult, GxResult, ReportOutcome, RunSummary
 from nianbao.settings import Settings
 from nianbao.sources import Portal
@@ -79,6 +79,11 @@ def _pipeline(run: Run, journal: alerts.SentJournal) -> RunSummary:
         summary = _with_continuity(_summary(run, found, urls, outcomes), run, pool)
         _data_docs(summary, settings, gx_results, pool)
     store.finish_run(summary, "ok")
+    run_report.write(
+        settings.docs_folder / "report.html",
+        store.run_report_data(),
+        f"nianbao: {settings.db_path.name}",
+    )
     alerting.alert(summary, run, journal)
     return summary
 
@@ -120,20 +125,26 @@ def _with_continuity(summary: RunSummary, run: Run, pool: ReadPool) -> RunSummar
 
 
 @task(name="data-docs", cache_policy=NO_CACHE)
-def data_docs(folder: Path, results: list[GxResult]) -> str | None:
-    """Great Expectations Data Docs of the reports validated in this run, in a worker."""
-    index = process.VALIDATOR.build_docs(folder, results)
+def data_docs(folder: Path, run_id: str, results: list[GxResult], keep_runs: int) -> str | None:
+    """Great Expectations Data Docs of the reports validated in this run, added to the site
+    of the last `keep_runs` runs, in a worker."""
+    index = process.VALIDATOR.build_docs(folder, run_id, results, keep_runs)
     return str(index) if index else None
 
 
 def _data_docs(
     summary: RunSummary, settings: Settings, results: list[GxResult], pool: ReadPool
 ) -> None:
-    """docs/<run_id>/index.html, when this run validated anything."""
+    """docs/index.html, with this run's validations, when it validated anything."""
     if not summary.extractions:
         return
-    folder = settings.docs_folder / summary.run_id
-    index = pool.run(data_docs, {"folder": folder, "results": results})
+    parameters = {
+        "folder": settings.docs_folder,
+        "run_id": summary.run_id,
+        "results": results,
+        "keep_runs": settings.docs_keep_runs,
+    }
+    index = pool.run(data_docs, parameters)
     if index is not None:
         get_run_logger().info("Data Docs: %s", index)
 

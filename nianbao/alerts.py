@@ -82,11 +82,28 @@ def _title(finding: Finding) -> str:
     return f"{body}{year}: {what}"
 
 
+DOCS_PAGES = (("Run report", "report.html"), ("Data Docs", "index.html"))
+
+
+def docs_links(settings: Settings) -> list[tuple[str, str]]:
+    """(name, address) of the run report and the Data Docs a run wrote: under
+    NIANBAO_DOCS_BASE_URL when the docs folder is served (links that work anywhere), else
+    the files on this machine."""
+    links = []
+    for name, page in DOCS_PAGES:
+        path = settings.docs_folder / page
+        if not path.exists():
+            continue
+        base = settings.docs_base_url
+        links.append((name, f"{base.rstrip('/')}/{page}" if base else path.resolve().as_uri()))
+    return links
+
+
 def compose(
     findings: list[Finding],
     summary: RunSummary,
     settings: Settings,
-    docs: Path | None,
+    links: list[tuple[str, str]],
     to: list[str] | None = None,
 ) -> EmailMessage:
     reports = len({f.report_id for f in findings})
@@ -121,11 +138,12 @@ def compose(
             )
     lines += ["", WHAT_TO_DO]
     blocks.append(f"<p>{html.escape(WHAT_TO_DO)}</p>")
-    if docs is not None:
-        lines += ["", f"Data Docs: {docs}"]
-        blocks.append(
-            f'<p>Data Docs: <a href="file://{html.escape(str(docs))}">{html.escape(str(docs))}</a></p>'
-        )
+    if links:
+        lines.append("")
+    for name, address in links:
+        lines.append(f"{name}: {address}")
+        shown = html.escape(address)
+        blocks.append(f'<p>{html.escape(name)}: <a href="{shown}">{shown}</a></p>')
     msg.set_content("\n".join(lines) + "\n")
     msg.add_alternative(
         f"<html><body><p>{html.escape(counts)}</p>{''.join(blocks)}</body></html>", subtype="html"

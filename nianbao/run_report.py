@@ -11,6 +11,7 @@ import io
 import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from nianbao.form import APPLICANT_CODES, CHECK_MEANINGS, CODE_LABELS, FORM_ROW_ORDER
 
@@ -26,6 +27,13 @@ td.loaded { background: #2e7d32; } td.quarantined { background: #ef6c00; }
 td.missing { background: #bdbdbd; }
 td.bad { background: #ffcdd2; font-weight: bold; }
 """
+
+
+def write(path: Path, data: Mapping[str, Rows], title: str) -> Path:
+    """The page written to `path` (its folder made if missing)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(data, title), encoding="utf-8")
+    return path
 
 
 def render(data: Mapping[str, Rows], title: str) -> str:

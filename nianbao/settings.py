@@ -68,6 +68,10 @@ class Settings(BaseSettings):
     # a second run waits this long for the first, then gives up
     lock_wait_seconds: float = Field(default=600.0, ge=0)
     docs_dir: Path | None = None  # Data Docs; default: a 'docs' folder beside the warehouse
+    docs_keep_runs: int = Field(default=10, ge=1)  # Data Docs show the newest runs' results
+    # Where the docs folder is served (e.g. https://dq.example.org/nianbao/): the alert mail
+    # links its pages there. Unset: the mail names the files on this machine.
+    docs_base_url: str | None = None
 
     @property
     def max_download_bytes(self) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
+
 from nianbao.errors import EnvironmentBroken
 from warehouse.connection import read_only
 from warehouse.migrate import query
@@ -22,22 +24,27 @@ def run_history(db_path: Path, last: int) -> list[dict[str, object]]:
 
 
 def report_page_data(db_path: Path) -> dict[str, Rows]:
+    """What the run report draws, from the published warehouse at `db_path`."""
+    with read_only(db_path) as con:
+        return report_page_rows(con)
+
+
+def report_page_rows(con: duckdb.DuckDBPyConnection) -> dict[str, Rows]:
     """What the run report draws: coverage (body, year, loaded / quarantined / missing),
     failures by check and year, the failed reports' checks, and their table 三."""
-    with read_only(db_path) as con:
-        failed = con.execute(query("failed_reports")).fetchall()
-        ids = sorted({row[0] for row in failed})
-        cells = con.execute(
-            "SELECT report_id, row_code, applicant_code, value, raw FROM application_stats "
-            "WHERE list_contains(?, report_id)",
-            [ids],
-        ).fetchall()
-        return {
-            "coverage": con.execute(query("coverage")).fetchall(),
-            "failures": con.execute(query("failures_by_check")).fetchall(),
-            "failed": failed,
-            "cells": cells,
-        }
+    failed = con.execute(query("failed_reports")).fetchall()
+    ids = sorted({row[0] for row in failed})
+    cells = con.execute(
+        "SELECT report_id, row_code, applicant_code, value, raw FROM application_stats "
+        "WHERE list_contains(?, report_id)",
+        [ids],
+    ).fetchall()
+    return {
+        "coverage": con.execute(query("coverage")).fetchall(),
+        "failures": con.execute(query("failures_by_check")).fetchall(),
+        "failed": failed,
+        "cells": cells,
+    }
 
 
 def pending_findings(db_path: Path) -> Rows:

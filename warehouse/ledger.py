@@ -8,10 +8,16 @@ import pandas as pd
 
 from nianbao.records import RunSummary, SkippedItem
 from warehouse.connection import Connected, registered
+from warehouse.history import Rows, report_page_rows
 
 
 class RunLedger(Connected):
     """Runs (view runs) and the listing items they did not take (view skipped_items)."""
+
+    def run_report_data(self) -> dict[str, Rows]:
+        """What the run report draws (nianbao/run_report.py), as this warehouse holds it now."""
+        with self.connection() as con:
+            return report_page_rows(con)
 
     def known_report_ids(self) -> set[str]:
         """Reports already recorded (loaded, superseded or quarantined): a run skips them."""

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from cli.app import app
 from nianbao.records import CheckResult, FetchedFile
+from tests.browser import screenshot
 from tests.conftest import real_truth
 from tests.expectations.test_relations import report_from_truth
 from warehouse import Warehouse
@@ -46,3 +47,35 @@ def test_the_report_page_shows_coverage_failures_and_the_failed_cell(tmp_path: P
     marked = re.findall(r"<td class='bad'[^>]*>([^<]*)<br><small>([^<]*)</small>", text)
     printed = str(hongze_2024["application"]["3.2"]["total"])
     assert marked == [(printed, "R2: printed 5, expected 4")]
+
+
+def _pixels_near(png: Path, colour: tuple[int, int, int], tolerance: int = 12) -> int:
+    from PIL import Image
+
+    image = Image.open(png).convert("RGB")
+    counts = image.getcolors(maxcolors=image.width * image.height) or []
+    return sum(
+        n
+        for n, pixel in counts
+        if all(abs(a - b) <= tolerance for a, b in zip(pixel, colour, strict=True))
+    )
+
+
+def test_the_report_page_shows_its_chart_and_marks_in_a_browser(tmp_path: Path) -> None:
+    """Looked at as a person would, in headless Chromium that can reach nothing: the bars of
+    the failures chart, the coverage matrix's colours and the marked cell are on screen."""
+    db, page = tmp_path / "w.duckdb", tmp_path / "report.html"
+    truth = real_truth("huaian-city-2024")
+    bad = {"row_code": "3.2", "applicant_code": "total", "printed": 5, "expected": 4}
+    with Warehouse.open(db) as store:
+        fetched = FetchedFile(
+            "http://127.0.0.1/a.pdf", "a" * 64, "/tmp/a.pdf", 1, datetime.now(UTC)
+        )
+        store.load_report(
+            fetched, report_from_truth(truth), (CheckResult("R2", False, "error", (bad,)),), "run1"
+        )
+    assert CliRunner().invoke(app, ["report", "--db", str(db), "--out", str(page)]).exit_code == 0
+    png = screenshot(page, tmp_path / "report.png", 1200, 2400)
+    assert _pixels_near(png, (0x1F, 0x77, 0xB4)) > 500  # matplotlib's first bar colour
+    assert _pixels_near(png, (0x2E, 0x7D, 0x32)) > 100  # a loaded cell of the coverage matrix
+    assert _pixels_near(png, (0xFF, 0xCD, 0xD2)) > 100  # the offending cell, marked

@@ -110,12 +110,11 @@ def test_alert_mail_once_then_none_then_after_an_outage(
         assert "<h3>" in html and "R5" in html
         mail = inbox.messages[0]  # as RFC 5322 asks (spam filters mark a mail without them)
         assert mail["Date"] and mail["Message-ID"].startswith("<") and "@" in mail["Message-ID"]
-        docs = list((tmp_path / "docs").glob("*/index.html"))  # Data Docs of the run, linked
-        assert len(docs) == 1 and str(docs[0]) in text
-        assert any(
-            "云溪市公安局 2024" in p.read_text(encoding="utf-8")
-            for p in docs[0].parent.rglob("*.html")
-        )
+        docs = tmp_path / "docs"  # the run report and Data Docs, linked
+        assert f"Run report: {(docs / 'report.html').as_uri()}" in text
+        assert f"Data Docs: {(docs / 'index.html').as_uri()}" in text
+        assert "云溪市公安局" in (docs / "report.html").read_text(encoding="utf-8")
+        assert list(docs.glob("validations/*/云溪市公安局 2024 (*)/*/*.html"))
 
         ingest(base + "index.html", settings)  # nothing new: no mail
         assert len(inbox.messages) == 1

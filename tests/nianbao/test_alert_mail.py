@@ -4,8 +4,9 @@ before warnings, form labels beside codes, what each check means, what to do."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-from nianbao.alerts import compose
+from nianbao.alerts import compose, docs_links
 from nianbao.records import Finding, RunSummary
 from nianbao.settings import load_settings
 
@@ -43,7 +44,7 @@ def test_the_mail_counts_first_groups_by_report_errors_first_and_says_what_check
         _finding("k4", "r3", "R7", "warning", "云溪市公安局"),
     ]
     summary = RunSummary("run1", "http://127.0.0.1/index.html", "/srv/w.duckdb", (), 1)
-    msg = compose(findings, summary, load_settings(alert_to=["a@x.cn"]), None)
+    msg = compose(findings, summary, load_settings(alert_to=["a@x.cn"]), [])
     text = msg.get_body(("plain",)).get_content()
     lines = text.splitlines()
     assert lines[0] == "1 error(s), 2 warning(s), 1 unreadable file(s) in 3 report(s)"
@@ -59,3 +60,27 @@ def test_the_mail_counts_first_groups_by_report_errors_first_and_says_what_check
     )
     assert "总计 is the sum of the six applicant columns" in text  # R2's meaning
     assert "What to do:" in text
+
+
+def test_the_mail_links_the_docs_under_the_base_url_when_one_is_set(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "report.html").write_text("<html></html>", encoding="utf-8")
+    local = load_settings(docs_dir=docs)
+    assert docs_links(local) == [("Run report", (docs / "report.html").as_uri())]
+    (docs / "index.html").write_text("<html></html>", encoding="utf-8")
+    served = load_settings(docs_dir=docs, docs_base_url="https://dq.example.org/nianbao/")
+    links = docs_links(served)
+    assert links == [
+        ("Run report", "https://dq.example.org/nianbao/report.html"),
+        ("Data Docs", "https://dq.example.org/nianbao/index.html"),
+    ]
+    summary = RunSummary("run1", "http://127.0.0.1/index.html", "/srv/w.duckdb", (), 1)
+    msg = compose([_finding("k1", "r1", "R7", "warning", "甲局")], summary, served, links)
+    assert (
+        "Data Docs: https://dq.example.org/nianbao/index.html"
+        in msg.get_body(("plain",)).get_content()
+    )
+    assert (
+        'href="https://dq.example.org/nianbao/report.html"' in msg.get_body(("html",)).get_content()
+    )

@@ -1,0 +1,66 @@
+"""Data Docs: one validation per report named by it, one expectation per check, failing cells
+named, one index across runs with old runs pruned, and pages that open offline."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from expectations.validator import Validator
+from tests.browser import rendered_dom
+from tests.conftest import sample_manifest, sample_truth
+from tests.expectations.test_relations import report_from_truth
+
+
+def _report(n: int, change: dict | None = None):
+    name = sample_manifest()[n]["truth"]
+    return report_from_truth(sample_truth(name), change)
+
+
+def test_each_report_is_a_validation_with_an_expectation_per_check(tmp_path: Path) -> None:
+    validator = Validator()
+    truth = sample_truth(sample_manifest()[0]["truth"])
+    printed = truth["application"]["3.2"]["total"]
+    bad = _report(0, {("application", "3.2", "total"): printed + 1})
+    checks = validator.validate_reports([(_report(1), "甲局 2023 (a)"), (bad, "乙局 2023 (b)")])
+    assert [c.check_id for c in checks[1] if not c.success] == ["R2", "R3"]
+    validator.build_docs(tmp_path, "run-1", keep_runs=5)
+    pages = sorted(tmp_path.glob("validations/nianbao-report/*/*/*.html"))
+    assert [p.parent.parent.name for p in pages] == ["乙局 2023 (b)", "甲局 2023 (a)"]
+    page = next(p for p in pages if "乙局" in str(p)).read_text(encoding="utf-8")
+    for check in ("R1", "R2", "R3", "R4", "R5", "R6", "R8"):  # each described in form terms
+        assert f"{check}: " in page
+    assert "R2 row_code 3.2" in page  # the failing relation named, not a bare row index
+
+
+def test_one_index_over_the_newest_runs(tmp_path: Path) -> None:
+    validator = Validator()
+    for run in range(3):
+        validator.validate_reports([(_report(run), f"局{run} 2023 (r{run})")])
+        index = validator.build_docs(tmp_path, f"run-{run}", keep_runs=2)
+    assert index is not None
+    listed = re.findall(r"'run_name': '([^']*)'", index.read_text(encoding="utf-8"))
+    assert sorted(listed) == ["局1 2023 (r1)", "局2 2023 (r2)"]  # run 0 pruned
+    assert not list(tmp_path.glob("validations/*/局0*"))
+    assert sorted(p.stem for p in (tmp_path / ".results").glob("*.json")) == ["run-1", "run-2"]
+
+
+def test_the_pages_open_offline_and_the_index_lists_its_validations(tmp_path: Path) -> None:
+    validator = Validator()
+    validator.validate_reports([(_report(0), "甲局 2023 (a)"), (_report(1), "乙局 2023 (b)")])
+    index = validator.build_docs(tmp_path, "run-1", keep_runs=5)
+    assert index is not None
+    for page in tmp_path.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"<(link|script|img)\b[^>]*(href|src)=\"https?://", text), page
+    # Drawn by a real browser that can reach nothing: the index table's rows are there,
+    # each a link to its validation's page.
+    dom = rendered_dom(index)
+    rows = re.findall(r"<tr class=\"clickable-row\" onclick=\"([^\"]*)\">(.*?)</tr>", dom, re.S)
+    validations = {
+        name: link
+        for link, cells in rows
+        for name in re.findall(r"<td>(.局 2023 \(.\))</td>", cells)
+    }
+    assert sorted(validations) == ["乙局 2023 (b)", "甲局 2023 (a)"]
+    assert all("validations/nianbao-report/" in link for link in validations.values())
