@@ -96,6 +96,14 @@ def run(
         bool, typer.Option("--verbose", "-v", help="Also Prefect's lines for every task run.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    fail_on_unsent_mail: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-unsent-mail",
+            help="Exit 4 when findings were due to be mailed and some were not (no mail server "
+            "set, the server down, a recipient refused), so that cron or a scheduler notices.",
+        ),
+    ] = False,
 ) -> None:
     """One whole ingestion: crawl, download new reports, extract, validate, load; print a summary.
 
@@ -105,8 +113,9 @@ def run(
     reason and the run goes on; a portal of a sources file that cannot be crawled is a
     skipped item saying why. Exit codes: 0 done; 2 the run could not work (bad setting, bad
     sources file, portal unreachable, warehouse unwritable, damaged or full), with one line
-    saying why; 3 another run holds the warehouse; 143 stopped by SIGTERM (recorded in
-    `runs` as failed).
+    saying why; 3 another run holds the warehouse; 4 (with --fail-on-unsent-mail) the run
+    was done and published but its alert mail was not sent; 143 stopped by SIGTERM
+    (recorded in `runs` as failed).
     """
     _quiet_third_parties()
     settings = _settings_or_exit(db_path=db)
@@ -127,6 +136,8 @@ def run(
         typer.echo(summary_json(summary))
     else:
         print_summary(summary, quiet)
+    if fail_on_unsent_mail and summary.mail.unsent:
+        raise typer.Exit(4)
 
 
 @app.command()
@@ -683,8 +694,12 @@ def print_summary(summary: RunSummary, quiet: bool = False) -> None:
             highlight=False,
             soft_wrap=True,
         )
+    if summary.mail.unsent:
+        console.print(f"[bold yellow]{escape(summary.mail.line())}[/]", soft_wrap=True)
     if quiet:
         return
+    if not summary.mail.unsent:
+        console.print(summary.mail.line(), highlight=False)
     clean = len(summary.outcomes) - len(problems)
     console.print(f"{clean} report(s) loaded or unchanged with every check passed", highlight=False)
     console.print(f"downloaded {summary.downloads}, extracted {summary.extractions}")
@@ -710,6 +725,11 @@ def summary_json(summary: RunSummary) -> str:
             "downloaded": summary.downloads,
             "extracted": summary.extractions,
             "page_limit_reached": summary.page_limit_reached,
+            "mail": {
+                "pending": summary.mail.pending,
+                "sent": summary.mail.sent,
+                "not_sent_because": summary.mail.problem or None,
+            },
             "reports": [
                 {
                     "url": o.url,

@@ -12,13 +12,13 @@ from prefect.cache_policies import NO_CACHE
 import warehouse
 from flows.run import Run
 from nianbao import alerts
-from nianbao.records import Finding, RunSummary
+from nianbao.records import Finding, MailOutcome, RunSummary
 from nianbao.settings import Settings
 from warehouse import Warehouse
 
 
 @task(name="alert", cache_policy=NO_CACHE)
-def alert(summary: RunSummary, run: Run, journal: alerts.SentJournal) -> int:
+def alert(summary: RunSummary, run: Run, journal: alerts.SentJournal) -> MailOutcome:
     """Mail the findings each recipient has not had; what the server did not take (down, or
     a recipient refused) stays pending for the next run. Each mailing is journalled the moment
     the server takes it, so a run killed before publishing does not mail it again."""
@@ -28,35 +28,29 @@ def alert(summary: RunSummary, run: Run, journal: alerts.SentJournal) -> int:
     run.store.settle_alerts(summary.run_id, settings.alert_to)
     pending = run.store.pending_findings()
     if not pending:
-        return 0
+        return MailOutcome()
     if not settings.smtp_host or not settings.alert_to:
-        logger.warning(
-            "%d finding(s) pending: no SMTP host or recipients set (NIANBAO_SMTP_HOST, NIANBAO_ALERT_TO)",
-            len(pending),
-        )
-        return 0
+        problem = "no SMTP host or recipients set (NIANBAO_SMTP_HOST, NIANBAO_ALERT_TO)"
+        logger.warning("%d finding(s) pending: %s", len(pending), problem)
+        return MailOutcome(len(pending), 0, problem)
     had = run.store.delivered([f.finding_key for f in pending])
-    sent = 0
+    sent, problems = 0, []
     for group, findings in alerts.mailings(pending, settings.alert_to, had):
         try:
             took = _mail(group, findings, summary, run, journal)
         except (OSError, smtplib.SMTPException) as err:
+            problems.append(f"to {', '.join(group)}: {type(err).__name__}: {err}")
             logger.warning(
-                "alert mail to %s not sent (%s: %s); %d finding(s) stay pending",
-                ", ".join(group),
-                type(err).__name__,
-                err,
-                len(findings),
+                "alert mail %s not sent; %d finding(s) stay pending", problems[-1], len(findings)
             )
             continue
         if refused := [who for who in group if who not in took]:
-            logger.warning(
-                "the mail server refused %s: their findings stay pending", ", ".join(refused)
-            )
+            problems.append(f"the mail server refused {', '.join(refused)}")
+            logger.warning("%s: their findings stay pending", problems[-1])
         if took:
             logger.info("alert mail sent to %s: %d finding(s)", ", ".join(took), len(findings))
             sent += len(findings)
-    return sent
+    return MailOutcome(len(pending), sent, "; ".join(problems))
 
 
 def _mail(

@@ -84,8 +84,7 @@ def _pipeline(run: Run, journal: alerts.SentJournal) -> RunSummary:
         store.run_report_data(),
         f"nianbao: {settings.db_path.name}",
     )
-    alerting.alert(summary, run, journal)
-    return summary
+    return replace(summary, mail=alerting.alert(summary, run, journal))
 
 
 def _summary(

@@ -238,6 +238,27 @@ class ReportOutcome:
 
 
 @dataclass(frozen=True)
+class MailOutcome:
+    """What the run's alert mail did: findings owed, findings a mail carried, and why the
+    rest were not sent ('' when nothing is left unsent)."""
+
+    pending: int = 0
+    sent: int = 0
+    problem: str = ""
+
+    @property
+    def unsent(self) -> bool:
+        return bool(self.problem)
+
+    def line(self) -> str:
+        if self.problem:
+            return f"alert mail not sent: {self.problem} (what it would carry stays pending)"
+        if self.pending:
+            return f"alert mail sent: {self.sent} finding(s)"
+        return "alert mail: nothing new to mail"
+
+
+@dataclass(frozen=True)
 class RunSummary:
     run_id: str
     source: str
@@ -246,6 +267,7 @@ class RunSummary:
     pages_visited: int
     skipped_items: tuple[SkippedItem, ...] = ()
     page_limit_reached: bool = False
+    mail: MailOutcome = MailOutcome()
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)

@@ -75,3 +75,21 @@ def test_prefects_lines_for_every_run_are_off_and_nianbaos_own_stay(
     assert [r.getMessage() for r in caplog.records] == [
         "crawl: 3 report file(s) on 1 page(s) of http://127.0.0.1/"
     ]
+
+
+def test_an_unsent_alert_mail_is_said_even_when_quiet(capsys: pytest.CaptureFixture[str]) -> None:
+    from dataclasses import replace
+
+    from nianbao.records import MailOutcome
+
+    unsent = replace(_summary(), mail=MailOutcome(3, 0, "no SMTP host or recipients set"))
+    print_summary(unsent, quiet=True)
+    assert "alert mail not sent: no SMTP host or recipients set" in capsys.readouterr().out
+    print_summary(replace(_summary(), mail=MailOutcome(3, 3)))
+    assert "alert mail sent: 3 finding(s)" in capsys.readouterr().out
+    data = json.loads(summary_json(unsent))
+    assert data["mail"] == {
+        "pending": 3,
+        "sent": 0,
+        "not_sent_because": "no SMTP host or recipients set",
+    }

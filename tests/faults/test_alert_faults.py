@@ -80,12 +80,14 @@ def test_a_refused_recipient_keeps_the_findings_pending_for_them_alone(
     with srv.fault_server() as portal:
         listing = _portal(portal)
         with Mailbox(refuse={"gone@example.org"}) as box:
-            ingest(listing, settings.model_copy(update={"smtp_port": box.port}))
+            first = ingest(listing, settings.model_copy(update={"smtp_port": box.port}))
         assert [to for to, _ in box.received] == [["a@example.org"]]
+        assert first.mail.unsent and "refused gone@example.org" in first.mail.problem
         assert query_db(db, "SELECT count(*) FROM alerts WHERE alerted_at IS NULL") == [(1,)]
         with Mailbox() as box:  # the mailbox exists again
-            ingest(listing, settings.model_copy(update={"smtp_port": box.port}))
+            second = ingest(listing, settings.model_copy(update={"smtp_port": box.port}))
         assert [to for to, _ in box.received] == [["gone@example.org"]]
+        assert not second.mail.unsent and second.mail.sent == 1
         assert "R5" in box.received[0][1]["Subject"] or "R5" in box.received[0][1].as_string()
         assert query_db(db, "SELECT count(*) FROM alerts WHERE alerted_at IS NULL") == [(0,)]
         with Mailbox() as box:
@@ -142,3 +144,40 @@ def test_a_run_killed_after_the_mail_was_taken_does_not_mail_it_again(
 @pytest.fixture(autouse=True)
 def _no_api_url(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
+
+
+def test_an_unsent_mail_is_in_the_summary_and_exits_4_when_asked(
+    prefect_harness: None, tmp_path: Path
+) -> None:
+    with socket.socket() as s:  # a port nothing listens on: the mail server is down
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "NIANBAO_"))}
+    env.update(
+        NIANBAO_RATE_PER_SECOND="0",
+        NIANBAO_WORKERS="1",
+        NIANBAO_SMTP_HOST="127.0.0.1",
+        NIANBAO_SMTP_PORT=str(closed),
+        NIANBAO_ALERT_TO='["a@example.org"]',
+    )
+    with srv.fault_server() as portal:
+        listing = _portal(portal)
+        done = subprocess.run(
+            [
+                NIANBAO,
+                "run",
+                "--source",
+                listing,
+                "--db",
+                str(tmp_path / "w.duckdb"),
+                "--fail-on-unsent-mail",
+                "--quiet",
+            ],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    assert done.returncode == 4, done.stdout + done.stderr
+    assert "alert mail not sent: to a@example.org: ConnectionRefusedError" in done.stdout
