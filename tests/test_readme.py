@@ -41,4 +41,4 @@ def _exit_codes(text: str) -> list[int]:
 
 
 def test_the_readme_states_the_exit_codes_run_help_states() -> None:
-    assert _exit_codes(README) == _exit_codes(run.__doc__ or "") == [0, 2, 3, 143]
+    assert _exit_codes(README) == _exit_codes(run.__doc__ or "") == [0, 2, 3, 4, 143]
