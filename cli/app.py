@@ -26,6 +26,7 @@ from nianbao.settings import Settings
 
 if TYPE_CHECKING:
     from cli.prefect_server import PrefectServer
+    from nianbao.progress import Progress
     from nianbao.sources import Portal
 
 app = typer.Typer(
@@ -131,7 +132,8 @@ def run(
         ready()
         if not verbose:
             _without_prefect_chatter()
-        summary = _ingest_or_exit(portals or source, settings)
+        with _progress(shown=not (quiet or as_json)) as progress:
+            summary = _ingest_or_exit(portals or source, settings, progress)
     if as_json:
         typer.echo(summary_json(summary))
     else:
@@ -350,7 +352,24 @@ def _portals_or_exit(path: Path) -> list[Portal]:
         _fail(str(err))
 
 
-def _ingest_or_exit(source: str | list[Portal] | None, settings: Settings) -> RunSummary:
+@contextmanager
+def _progress(shown: bool) -> Iterator[Progress]:
+    """The run's live display, on a terminal unless asked to be quiet; else nothing shown
+    (cron mail and pipes get the summary alone)."""
+    from nianbao.progress import NO_PROGRESS
+
+    if not shown or not console.is_terminal:
+        yield NO_PROGRESS
+        return
+    from cli.progress import LiveProgress
+
+    with LiveProgress(console) as live:
+        yield live
+
+
+def _ingest_or_exit(
+    source: str | list[Portal] | None, settings: Settings, progress: Progress
+) -> RunSummary:
     from flows.ingest import ingest
     from nianbao.errors import EnvironmentBroken
     from nianbao.portal import serve_folder
@@ -360,8 +379,8 @@ def _ingest_or_exit(source: str | list[Portal] | None, settings: Settings) -> Ru
         if source is None:
             local = settings.model_copy(update={"rate_per_second": 0.0})  # served by this process
             with serve_folder(settings.sample_portal_dir, settings.sample_portal_port) as base:
-                return ingest(base + "index.html", local)
-        return ingest(source, settings)
+                return ingest(base + "index.html", local, progress=progress)
+        return ingest(source, settings, progress=progress)
     except EnvironmentBroken as err:
         _fail(f"run failed: {err}")
     except RunInProgress as err:
@@ -747,5 +766,22 @@ def summary_json(summary: RunSummary) -> str:
     )
 
 
+def entry() -> None:
+    """The `nianbao` command: the app, then an exit without the noise of DuckDB's bindings.
+
+    At interpreter exit, with Prefect's daemon threads still holding module state, DuckDB's
+    nanobind bindings print ~40 lines of "leaked instance" warnings to stderr after every
+    run: not a fault of the run, which has printed, drained and closed everything by then.
+    So once the command is done its stderr goes nowhere (kept with --verbose)."""
+    try:
+        app()
+    except SystemExit as done:
+        if not {"--verbose", "-v"} & set(sys.argv):
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+        raise done from None
+
+
 if __name__ == "__main__":
-    app()
+    entry()

@@ -3,6 +3,7 @@ takes seconds) and kept for the life of the Validator that owns it (expectations
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -121,6 +122,8 @@ class GxProcess:
         if self._context is None:
             # No network here or on most servers that run nianbao: GX must not phone home.
             os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+            # GX tells of its temporary folders at INFO, a line in every run's output
+            logging.getLogger("great_expectations").setLevel(logging.WARNING)
             import great_expectations as gx
             from great_expectations.data_context.types.base import ProgressBarsConfig
 

@@ -30,7 +30,10 @@ def alert(summary: RunSummary, run: Run, journal: alerts.SentJournal) -> MailOut
     if not pending:
         return MailOutcome()
     if not settings.smtp_host or not settings.alert_to:
-        problem = "no SMTP host or recipients set (NIANBAO_SMTP_HOST, NIANBAO_ALERT_TO)"
+        problem = (
+            "no mail server or recipients set (NIANBAO_SMTP_HOST, NIANBAO_ALERT_TO); "
+            "`nianbao alerts pending` lists what is waiting"
+        )
         logger.warning("%d finding(s) pending: %s", len(pending), problem)
         return MailOutcome(len(pending), 0, problem)
     had = run.store.delivered([f.finding_key for f in pending])

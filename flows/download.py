@@ -71,20 +71,26 @@ def crawl(run: Run) -> tuple[CrawlResult, Run]:
     today = night_number()
 
     def one(portal: Portal) -> CrawlResult | Exception:
-        walk = due(portal.listing, today, settings.full_walk_days)
         try:
-            return crawl_portal(
-                run.client,
-                portal.listing,
-                settings.max_crawl_pages,
-                portal.host,
-                limits(settings),
-                None if walk else known,
-                portal.adapter,
-            )
+            return listed(portal)
         except (TransientError, TerminalError, EnvironmentBroken) as err:
             return err
+        finally:
+            run.progress.advance("crawl")
 
+    def listed(portal: Portal) -> CrawlResult:
+        walk = due(portal.listing, today, settings.full_walk_days)
+        return crawl_portal(
+            run.client,
+            portal.listing,
+            settings.max_crawl_pages,
+            portal.host,
+            limits(settings),
+            None if walk else known,
+            portal.adapter,
+        )
+
+    run.progress.start("crawl", len(run.portals))
     found = _each_host(one, run.portals, settings.hosts_at_once)
     failed = [(p, r) for p, r in zip(run.portals, found, strict=True) if isinstance(r, Exception)]
     if len(failed) == len(run.portals):
@@ -176,6 +182,7 @@ def fetch(
         cached = cache.get(url)
         if cached is not None and not due(url, tonight, period):
             resting.append(remembered(url, folder, cached))  # asked again on its night
+            run.progress.advance("download")
         else:
             by_host.setdefault(run.host_of(url), []).append(url)
 
@@ -191,6 +198,7 @@ def fetch(
             )
             failing = failing + 1 if isinstance(result, FetchFailure) and result.transient else 0
             got.append(result)
+            run.progress.advance("download")
         return got
 
     fetched = _each_host(one_host, list(by_host.values()), run.settings.hosts_at_once)

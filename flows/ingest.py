@@ -27,6 +27,7 @@ from flows.loading import load
 from flows.pool import ReadPool, process
 from flows.run import Run, source_label
 from nianbao import alerts, run_report
+from nianbao.progress import NO_PROGRESS, Progress
 from nianbao.records import CheckResult, CrawlResult, GxResult, ReportOutcome, RunSummary
 from nianbao.settings import Settings
 from nianbao.sources import Portal
@@ -35,11 +36,14 @@ from warehouse import Warehouse
 
 @flow(name="nianbao-ingest", log_prints=False, validate_parameters=False)
 def ingest(
-    source: str | Sequence[Portal], settings: Settings, allowed_host: str | None = None
+    source: str | Sequence[Portal],
+    settings: Settings,
+    allowed_host: str | None = None,
+    progress: Progress | None = None,
 ) -> RunSummary:
     """One whole ingestion of a portal's listing URL (fetching from its host, or
     `allowed_host`), or of a night's portals all at once, into one working copy of the
-    warehouse, published when it ends."""
+    warehouse, published when it ends; `progress` is told how far it has got."""
     portals = (
         (Portal.of_listing(source, allowed_host),) if isinstance(source, str) else tuple(source)
     )
@@ -54,7 +58,10 @@ def ingest(
                 Warehouse.open(work) as store,  # the copy is the run's own: no reader waits
                 polite_client(politeness(settings, portals)) as client,
             ):
-                return _pipeline(Run(run_id, portals, settings, store, client), journal)
+                run = Run(
+                    run_id, portals, settings, store, client, progress=progress or NO_PROGRESS
+                )
+                return _pipeline(run, journal)
     except warehouse.RunInProgress:
         raise
     except BaseException as err:  # SIGTERM and Ctrl-C too: the run is on record as failed

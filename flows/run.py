@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from nianbao.progress import NO_PROGRESS, Progress
 from nianbao.settings import Settings
 from nianbao.sources import Portal
 from warehouse import Warehouse
@@ -17,7 +18,7 @@ class Run:
     """A run: its id, the portals it reads (all of a night's at once), its settings, the
     warehouse (the run's working copy) it writes, and its polite HTTP client (paced per host,
     robots.txt honoured). Once crawled, `hosts` says which host each report URL was found on
-    as allowed: a download never leaves it."""
+    as allowed: a download never leaves it. `progress` is told how far the run has got."""
 
     run_id: str
     portals: tuple[Portal, ...]
@@ -25,6 +26,7 @@ class Run:
     store: Warehouse
     client: httpx.Client
     hosts: Mapping[str, str] = field(default_factory=dict)
+    progress: Progress = NO_PROGRESS
 
     @property
     def source(self) -> str:

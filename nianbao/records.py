@@ -252,7 +252,7 @@ class MailOutcome:
 
     def line(self) -> str:
         if self.problem:
-            return f"alert mail not sent: {self.problem} (what it would carry stays pending)"
+            return f"alert mail not sent ({self.pending - self.sent} finding(s) pending): {self.problem}"
         if self.pending:
             return f"alert mail sent: {self.sent} finding(s)"
         return "alert mail: nothing new to mail"

@@ -163,10 +163,13 @@ def _read_and_load(
             logger.info(
                 "[%d/%d] %s %s", len(outcomes), len(urls), outcome.status, _describe(outcome)
             )
+            run.progress.advance("read")
         gx_results.extend(batch.gx_results)
 
     if not urls:
         return outcomes, gx_results
+    run.progress.start("download", len(urls))
+    run.progress.start("read", len(urls))
     arrivals = _Arrivals(set(known), here)
     slots = 1 if here else max(settings.workers, 1)
     reading: list[PrefectFuture[ValidatedBatch]] = []

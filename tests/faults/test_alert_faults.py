@@ -180,4 +180,7 @@ def test_an_unsent_mail_is_in_the_summary_and_exits_4_when_asked(
             timeout=300,
         )
     assert done.returncode == 4, done.stdout + done.stderr
-    assert "alert mail not sent: to a@example.org: ConnectionRefusedError" in done.stdout
+    assert (
+        "alert mail not sent (1 finding(s) pending): to a@example.org: ConnectionRefused"
+        in done.stdout
+    )
