@@ -413,8 +413,10 @@ def export(
         ),
     ] = "parquet",
 ) -> None:
-    """Write the warehouse's views (reports, report_summary, the three stats views, dq_results,
-    skipped_items, form_codes, runs) for BI tools and spreadsheets.
+    """Write the warehouse's views as Parquet or CSV, for BI tools and spreadsheets.
+
+    The views: reports, report_summary, the three stats views, dq_results, skipped_items,
+    form_codes, runs.
 
     Read them with DuckDB (SELECT * FROM 'out/application_stats/**/*.parquet'), pandas
     (pd.read_parquet('out/application_stats')) or Excel (open out/report_summary.csv)."""
@@ -433,8 +435,10 @@ def runs(
     last: Annotated[int, typer.Option("--last", help="How many runs, newest first.")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="Print them as JSON.")] = False,
 ) -> None:
-    """The history of runs: when, which portal(s), the outcome, what was found, loaded,
-    unchanged, quarantined, checks failed, items skipped, and why a failed run failed."""
+    """The history of runs, newest first.
+
+    When, which portal(s), the outcome, what was found, loaded, unchanged, quarantined,
+    checks failed, items skipped, and why a failed run failed."""
     from warehouse.history import run_history
 
     db_path, history = _read_or_exit(db, run_history, last)
@@ -482,9 +486,12 @@ def report(
     out: Annotated[Path, typer.Option("--out", help="The HTML file to write.")],
     db: WarehouseOption = None,
 ) -> None:
-    """Write the run report: one static HTML page (no CDN, opens offline): coverage (body ×
-    year: loaded, quarantined, missing), failed checks by check and year as a chart, and each
-    report that failed an error-level check drawn as the form with its offending cells marked."""
+    """Write the run report: one static HTML page that opens offline.
+
+    Coverage (body × year: loaded, quarantined, missing), failed checks by check and year as
+    a chart, and each report that failed an error-level check drawn as the form with its
+    offending cells marked. Every run also writes it as docs/report.html beside the
+    warehouse."""
     from nianbao.run_report import write
     from warehouse.history import report_page_data
 
@@ -498,8 +505,10 @@ def show(
     report_id: Annotated[str, typer.Argument(help="A report's id (or its first characters).")],
     db: WarehouseOption = None,
 ) -> None:
-    """One report from the warehouse: its body, year, source and status, its checks, and its
-    tables laid out as the form (table 三 by row and applicant, 四 by proceeding, 二 by item)."""
+    """One report from the warehouse, laid out as the form, with its checks.
+
+    Its body, year, source and status, its checks, and its tables (table 三 by row and
+    applicant, 四 by proceeding, 二 by item)."""
     from nianbao.form import (
         APPLICANT_CODES,
         CODE_LABELS,

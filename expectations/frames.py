@@ -124,11 +124,21 @@ RELATION_KEYS: dict[str, str] = {
 
 
 def relations_frame(report: ExtractedReport) -> Columns:
-    """R2–R5 in one frame: check_id, where (a row, column or proceeding), printed, expected."""
+    """R2–R5 in one frame: check_id, where (a row, column or proceeding), printed, expected,
+    and the page its table starts on (the alert mail and Data Docs name it)."""
     app, review = _grid(report, "application"), _grid(report, "review")
     parts = [row_totals(app), outcome_totals(app, report.form_rows), balance(app)]
     parts.append(review_totals(review))
+    pages = {t: _first_page(report, t) for t in ("application", "review")}
+    for part in parts:
+        table = "review" if part["check_id"][:1] == ["R5"] else "application"
+        part["page"] = [pages[table]] * len(part["check_id"])
     return {k: [v for part in parts for v in part[k]] for k in parts[0]}
+
+
+def _first_page(report: ExtractedReport, table: str) -> int | None:
+    """The page a table starts on (None when none of its cells was read)."""
+    return min((c.page for c in report.cells if c.table == table), default=None)
 
 
 def completeness_frame(report: ExtractedReport) -> Columns:

@@ -77,7 +77,7 @@ def _holds(check: str, **shared: Any) -> list[Any]:
     ]
 
 
-_RELATION_KEYS = ("check_id", "where", "printed", "expected")
+_RELATION_KEYS = ("check_id", "where", "printed", "expected", "page")
 CHECKS: tuple[Check, ...] = (
     Check("R1", _read_as_numbers, ("table", "row", "col", "raw", "page", "reading")),
     Check("R2", _printed_equals_expected, _RELATION_KEYS),

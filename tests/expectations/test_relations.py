@@ -71,13 +71,15 @@ def test_r1_names_an_unreadable_cell(clean: dict) -> None:
 
 def test_r2_row_total(clean: dict) -> None:
     found = failed(report_from_truth(clean, {("application", "2", "total"): 35}))
-    assert found["R2"] == ({"row_code": "2", "printed": 35, "expected": 34},)
+    assert found["R2"] == ({"row_code": "2", "printed": 35, "expected": 34, "page": 1},)
     assert "R4" in found  # the same cell also breaks 一 + 二 = 三（七）+ 四 in the total column
 
 
 def test_r3_outcome_total(clean: dict) -> None:
     found = failed(report_from_truth(clean, {("application", "3.7", "research_institution"): 1}))
-    assert found["R3"] == ({"applicant_code": "research_institution", "printed": 1, "expected": 0},)
+    assert found["R3"] == (
+        {"applicant_code": "research_institution", "printed": 1, "expected": 0, "page": 1},
+    )
 
 
 def test_r4_balance(clean: dict) -> None:
