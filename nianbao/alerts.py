@@ -25,6 +25,9 @@ def _cells(finding: Finding) -> list[str]:
     cells = json.loads(finding.details).get("cells", [])
     out = []
     for cell in cells:
+        if "carried_in" in cell:
+            out.append(_continuity(cell))
+            continue
         printed, expected = cell.get("printed"), cell.get("expected")
         place = ", ".join(_place(k, v) for k, v in cell.items() if k not in ("printed", "expected"))
         if printed is not None or expected is not None:
@@ -32,6 +35,21 @@ def _cells(finding: Finding) -> list[str]:
         else:
             out.append(place)
     return out
+
+
+def _continuity(cell: dict[str, object]) -> str:
+    """An R7 pair by its years, not its reports' ids: '总计: 2024 carried over 3 (上年结转),
+    2023 carried forward 4 (结转下年度)'."""
+    column = CODE_LABELS["applicant_code"].get(str(cell.get("applicant_code")), "?")
+    year = int(str(cell.get("year")))
+    return (
+        f"{column}: {year} carried over {_number(cell.get('carried_in'))} (上年结转), "
+        f"{year - 1} carried forward {_number(cell.get('carried_out_last_year'))} (结转下年度)"
+    )
+
+
+def _number(value: object) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
 def _place(key: str, value: object) -> str:
