@@ -10,7 +10,7 @@ from __future__ import annotations
 import multiprocessing
 from multiprocessing.context import BaseContext
 
-PRELOAD = ["flows.pool.worker_preload"]
+PRELOAD = ["flows.forkserver_guard", "flows.pool.worker_preload"]
 
 
 def context() -> BaseContext:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import random
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import cloudpickle
@@ -147,3 +148,40 @@ def test_the_tasks_sent_to_workers_pickle() -> None:
 
     for sent in (extract, check_continuity, data_docs):
         assert cloudpickle.loads(cloudpickle.dumps(sent)).name == sent.name
+
+
+def test_the_forkserver_leaves_with_the_command_that_started_it(tmp_path: Path) -> None:
+    """A command that ends while the server still preloads (a quiet night) takes it along."""
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import REPO
+
+    said = tmp_path / "pid"
+    with said.open("w") as out:  # a file, not a pipe: the server would hold a pipe open
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from multiprocessing import forkserver as f; from flows.pool import forkserver; "
+                "forkserver.start(); print(f._forkserver._forkserver_pid, flush=True)",
+            ],
+            cwd=REPO,
+            stdout=out,
+            check=True,
+            timeout=120,
+        )
+    server = int(said.read_text().split()[-1])
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline and _alive(server):
+        time.sleep(0.1)
+    assert not _alive(server)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
