@@ -122,10 +122,12 @@ class GxProcess:
         if self._context is None:
             # No network here or on most servers that run nianbao: GX must not phone home.
             os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-            # GX tells of its temporary folders at INFO, a line in every run's output
-            logging.getLogger("great_expectations").setLevel(logging.WARNING)
             import great_expectations as gx
             from great_expectations.data_context.types.base import ProgressBarsConfig
+
+            # That module sets its own logger to INFO, and tells of its temporary folders:
+            # a line in every run's output
+            logging.getLogger(ProgressBarsConfig.__module__).setLevel(logging.WARNING)
 
             self._context = gx.get_context(mode="ephemeral")
             self._context.variables.progress_bars = ProgressBarsConfig(globally=False)

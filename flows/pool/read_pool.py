@@ -9,6 +9,7 @@ taken from the workers (bench/README.md, "Why the run is built as it is").
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import replace
@@ -160,8 +161,14 @@ def _read_and_load(
         results = cast(list[FileResult], quote(list(validated)))
         for outcome in load(results):
             outcomes[outcome.url] = outcome
-            logger.info(
-                "[%d/%d] %s %s", len(outcomes), len(urls), outcome.status, _describe(outcome)
+            # a report unchanged since last night is a count in the summary, not a line
+            logger.log(
+                logging.DEBUG if outcome.status == "unchanged" else logging.INFO,
+                "[%d/%d] %s %s",
+                len(outcomes),
+                len(urls),
+                outcome.status,
+                _describe(outcome),
             )
             run.progress.advance("read")
         gx_results.extend(batch.gx_results)
