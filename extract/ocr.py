@@ -51,6 +51,9 @@ DOWN_RULE_PX, SHORT_RULE_PX, TOUCH_PX = 100, 16, 1
 # across is found, so a short rule may run on that far past the rule at either end (the
 # foot of table 四's heads, a JPEG-60 scan: its column rules, kept tight, were all lost).
 OVERSHOOT_PX = 3
+# Strokes between the same two rules that make them a row of cells, at least (a narrower
+# table's row: 二's has 4 cells, so 4 dividers at the least with its sides)
+ROW_DIVIDERS = 4
 MERGE_PX = 6  # strokes this close are one rule
 SEAL_COLOUR = 80  # a pixel's darkest channel this far below its lightest: coloured ink
 ROW_PX = 20  # the least height of a row (2.5 mm)
@@ -549,13 +552,25 @@ def _down_rules(ink: np.ndarray, horizontal: np.ndarray, k: float) -> tuple[np.n
     count, labels, stats, _ = cv2.connectedComponentsWithStats(short, connectivity=8)
     touch, over = max(1, int(TOUCH_PX * k)), max(1, int(OVERSHOOT_PX * k))
     keep = np.zeros(count, np.uint8)
+    one_row: dict[tuple[int, int], list[int]] = {}  # strokes from one rule to the next
     for i in range(1, count):
         x, y, w, h, _ = stats[i]
         near: np.ndarray = np.asarray(horizontal[:, max(x - 2, 0) : x + w + 2].any(axis=1))
         bottom = y + h - 1
         ends = [near[max(y - touch, 0) : y + touch + over + 1].any()]
         ends.append(near[max(bottom - touch - over, 0) : bottom + touch + 1].any())
-        keep[i] = all(ends) and _runs(near[y : y + h]) >= 3
+        if not all(ends):
+            continue
+        if _runs(near[y : y + h]) >= 3:
+            keep[i] = 1
+        else:
+            band = max(1, int(MERGE_PX * k))
+            one_row.setdefault((round(y / band), round(bottom / band)), []).append(i)
+    # A table's one row alone (table 四's values carried onto the next page): strokes that
+    # each run from its top rule to its bottom one, enough of them to divide a row into cells.
+    for members in one_row.values():
+        if len(members) >= ROW_DIVIDERS:
+            keep[members] = 1
     widen = np.ones((3, 1), np.uint8)
     kept: np.ndarray = cv2.dilate((keep[labels] * 255).astype(np.uint8), widen)
     wide: np.ndarray = cv2.dilate(long_rules, widen)

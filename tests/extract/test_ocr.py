@@ -19,6 +19,7 @@ from extract.ocr import (
     _open_ends,
     _read_across,
     _rule_masks,
+    _table_bounds,
     _zero_mark,
 )
 from extract.report import extract_report
@@ -122,6 +123,21 @@ def test_a_short_rule_down_is_one_only_when_it_crosses_a_rule_across() -> None:
     assert {int(x) for x in columns} >= {20, 200, 378}
     assert not vertical[90:105, 295:305].any()  # the stroke in one row is not a rule
     assert short[20:80, 199:203].any() and not short[20:80, 20:22].any()
+
+
+def test_a_tables_one_row_alone_on_a_page_is_a_table() -> None:
+    """Table 四's values carried onto the next page: one row, its cells' rules running from
+    its top rule to its bottom one; two such strokes alone are characters, not a row."""
+    ink = np.zeros((120, 900), np.uint8)
+    ink[20:22, 20:880] = ink[60:62, 20:880] = 255  # the row's rules across
+    for x in range(20, 881, 57):  # 16 rules down: 15 cells
+        ink[20:62, x : x + 2] = 255
+    horizontal, vertical, _ = _rule_masks(ink, 1.0)
+    assert vertical[30:50, 77:79].all() and len(_table_bounds(horizontal, vertical)) == 1
+    two = np.zeros_like(ink)
+    two[20:22, 20:880] = two[60:62, 20:880] = 255
+    two[20:62, 300:302] = two[20:62, 500:502] = 255
+    assert not _rule_masks(two, 1.0)[1].any()
 
 
 def test_a_short_rule_ocr_read_a_line_of_text_across_is_a_character_not_a_rule() -> None:
