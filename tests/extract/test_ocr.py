@@ -95,6 +95,19 @@ def test_ink_no_detector_read_is_a_zero_mark_only_when_it_looks_like_one() -> No
     assert _zero_mark(specks, box) == ""
 
 
+def test_a_rules_grey_fringe_along_the_edge_does_not_hide_a_dash_nor_make_a_blank() -> None:
+    def dash_and_fringe(image: np.ndarray) -> None:
+        image[29:32, 35:65] = 90  # the dash
+        image[5:40, 0:2] = 170  # a rule's grey fringe along the left edge (a skew's)
+
+    def thin_one_at_the_edge(image: np.ndarray) -> None:
+        image[18:44, 0:3] = 150  # a thin grey 1 set tight against the rule
+
+    box = (0, 0, 100, 60)
+    assert _zero_mark(_cell(dash_and_fringe), box) == "—"
+    assert _zero_mark(_cell(thin_one_at_the_edge), box) is None  # refused, never a blank
+
+
 def test_a_dash_one_pixel_thin_is_a_zero_mark_and_specks_beside_it_do_not_matter() -> None:
     def thin_dash(image: np.ndarray) -> None:
         image[30, 35:65] = 120  # a 200-dpi scan of a hairline dash: one pixel tall
