@@ -644,6 +644,9 @@ def _grid(
     xs = _rule_positions(vertical[top:bottom, left:right], axis=0, offset=left)
     if len(ys) < 2 or len(xs) < 2:
         return None
+    ys = [y for y in ys if _divides_a_cell(horizontal, y, xs)]
+    if len(ys) < 2:
+        return None
     ys = _open_ends(vertical[top:bottom, left:right], xs, ys, top, left, page.dpi / DPI)
     edges = [
         [_cell_edges(page, xs[c], xs[c + 1], ys[r], ys[r + 1]) for c in range(len(xs) - 1)]
@@ -734,6 +737,18 @@ def _rule_positions(mask: np.ndarray, axis: int, offset: int) -> list[int]:
         else:
             positions.append([i])
     return [offset + int(np.mean(run)) for run in positions]
+
+
+def _divides_a_cell(horizontal: np.ndarray, y: int, xs: list[int]) -> bool:
+    """Whether a stroke across at `y` runs the width of a cell at least (EDGE_COVER of it),
+    as a rule does: ideographs' strokes run together by a blur (seen: 68 px inside a label
+    set in 10.5 pt at 200 dpi) cover a part of one."""
+    band = horizontal[max(y - MERGE_PX, 0) : y + MERGE_PX + 1]
+    return any(
+        (band[:, xs[c] + 2 : xs[c + 1] - 1] > 0).any(axis=0).mean() >= EDGE_COVER
+        for c in range(len(xs) - 1)
+        if xs[c + 1] - xs[c] > 4
+    )
 
 
 def _cell_edges(page: ScannedPage, x0: int, x1: int, y0: int, y1: int) -> CellEdges:

@@ -14,6 +14,7 @@ from extract.ocr import (
     DPI,
     ScannedPage,
     _as_printed,
+    _divides_a_cell,
     _is_lone_zero,
     _labels_from_either,
     _open_ends,
@@ -151,6 +152,18 @@ def test_a_tables_one_row_alone_on_a_page_is_a_table() -> None:
     two[20:22, 20:880] = two[60:62, 20:880] = 255
     two[20:62, 300:302] = two[20:62, 500:502] = 255
     assert not _rule_masks(two, 1.0)[1].any()
+
+
+def test_a_stroke_across_part_of_a_cell_is_no_rule() -> None:
+    """Ideographs' strokes run together by a blur (68 px in a 500-px label cell) are no row's
+    rule; a rule runs the width of a cell at least."""
+    horizontal = np.zeros((100, 700), np.uint8)
+    horizontal[10:12, 0:700] = 255  # a rule across the table
+    horizontal[40:42, 0:100] = 255  # a rule under the first column's cell only
+    horizontal[70:72, 300:368] = 255  # strokes inside the label cell
+    xs = [0, 100, 600, 700]
+    assert _divides_a_cell(horizontal, 11, xs) and _divides_a_cell(horizontal, 41, xs)
+    assert not _divides_a_cell(horizontal, 71, xs)
 
 
 def test_a_short_rule_ocr_read_a_line_of_text_across_is_a_character_not_a_rule() -> None:
