@@ -555,20 +555,25 @@ def _down_rules(ink: np.ndarray, horizontal: np.ndarray, k: float) -> tuple[np.n
     count, labels, stats, _ = cv2.connectedComponentsWithStats(short, connectivity=8)
     touch, over = max(1, int(TOUCH_PX * k)), max(1, int(OVERSHOOT_PX * k))
     keep = np.zeros(count, np.uint8)
+    _, rules_across = cv2.connectedComponents((horizontal > 0).astype(np.uint8), connectivity=8)
     one_row: dict[tuple[int, int], list[int]] = {}  # strokes from one rule to the next
     for i in range(1, count):
         x, y, w, h, _ = stats[i]
-        near: np.ndarray = np.asarray(horizontal[:, max(x - 2, 0) : x + w + 2].any(axis=1))
+        columns = slice(max(x - 2, 0), x + w + 2)
+        near: np.ndarray = np.asarray(horizontal[:, columns].any(axis=1))
         bottom = y + h - 1
-        ends = [near[max(y - touch, 0) : y + touch + over + 1].any()]
-        ends.append(near[max(bottom - touch - over, 0) : bottom + touch + 1].any())
-        if not all(ends):
+        top_rows = slice(max(y - touch, 0), y + touch + over + 1)
+        bottom_rows = slice(max(bottom - touch - over, 0), bottom + touch + 1)
+        if not (near[top_rows].any() and near[bottom_rows].any()):
             continue
         if _runs(near[y : y + h]) >= 3:
             keep[i] = 1
-        else:
-            band = max(1, int(MERGE_PX * k))
-            one_row.setdefault((round(y / band), round(bottom / band)), []).append(i)
+        else:  # keyed by the two rules it joins (a rule across is one piece, skewed or not)
+            pair = (
+                _rule_at(rules_across[top_rows, columns]),
+                _rule_at(rules_across[bottom_rows, columns]),
+            )
+            one_row.setdefault(pair, []).append(i)
     # A table's one row alone (table 四's values carried onto the next page): strokes that
     # each run from its top rule to its bottom one, enough of them to divide a row into cells.
     for members in one_row.values():
@@ -578,6 +583,12 @@ def _down_rules(ink: np.ndarray, horizontal: np.ndarray, k: float) -> tuple[np.n
     kept: np.ndarray = cv2.dilate((keep[labels] * 255).astype(np.uint8), widen)
     wide: np.ndarray = cv2.dilate(long_rules, widen)
     return wide | kept, kept & ~wide
+
+
+def _rule_at(labels: np.ndarray) -> int:
+    """The rule across (its piece's label) most present in a patch of labelled pixels."""
+    found = labels[labels > 0]
+    return int(np.bincount(found).argmax()) if found.size else 0
 
 
 def _runs(flags: np.ndarray) -> int:
