@@ -148,16 +148,18 @@ def test_a_tables_one_row_alone_on_a_page_is_a_table() -> None:
         ink[20:62, x : x + 2] = 255
     horizontal, vertical, _ = _rule_masks(ink, 1.0)
     assert vertical[30:50, 77:79].all() and len(_table_bounds(horizontal, vertical)) == 1
-    # straightened but for a last 0.5°: its rules step down 7 px over the row, and so do
+    # straightened but for a last 0.8°: its rules step down 12 px over the row, and so do
     # the tops and bottoms of its cells' rules
     tilted = np.zeros_like(ink)
     for x in range(20, 880):
-        dy = (x - 20) * 7 // 860
+        dy = (x - 20) * 12 // 860
         tilted[20 + dy : 22 + dy, x] = tilted[60 + dy : 62 + dy, x] = 255
     for x in range(20, 881, 57):
-        dy = (x - 20) * 7 // 860
+        dy = (x - 20) * 12 // 860
         tilted[20 + dy : 62 + dy, x : x + 2] = 255
-    assert len(_table_bounds(*_rule_masks(tilted, 1.0)[:2])) == 1
+    tilted_down = _rule_masks(tilted, 1.0)[1]
+    dividers = [x for x in range(20, 881, 57) if tilted_down[40 + (x - 20) * 12 // 860, x]]
+    assert len(dividers) == 16
     two = np.zeros_like(ink)
     two[20:22, 20:880] = two[60:62, 20:880] = 255
     two[20:62, 300:302] = two[20:62, 500:502] = 255
