@@ -48,6 +48,7 @@ bench: setup fuzz
 	$(PY) bench/score_corpus.py
 	$(PY) bench/speed.py
 	$(PY) bench/incremental.py
+	$(PY) bench/validation.py
 
 ## fuzz: extraction scored on fuzzed layouts, seeds tuned on and seeds never looked at
 fuzz: setup corpus-tools
