@@ -11,7 +11,7 @@ OCR    := rapidocr-onnxruntime==1.4.4
 OLD_DUCKDB := .venv-duckdb14
 OLD_DUCKDB_PIN := duckdb==1.4.5
 
-.PHONY: setup run test lint bench fuzz corpus corpus-tools clean old-duckdb
+.PHONY: setup run test test-tools lint bench fuzz corpus corpus-tools clean old-duckdb
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,14 @@ run: setup
 	$(VENV)/bin/nianbao run
 
 ## test: set up, then lint, type-check and run the whole test suite
-test: setup lint old-duckdb
+test: setup lint old-duckdb test-tools
 	$(VENV)/bin/pytest
+
+# The suite looks at the pages nianbao writes (the run report, Data Docs) in headless Chromium.
+TEST_DEBS := chromium
+test-tools:
+	@dpkg -s $(TEST_DEBS) >/dev/null 2>&1 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEST_DEBS))
 
 old-duckdb: $(OLD_DUCKDB)/.installed-stamp
 

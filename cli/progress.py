@@ -18,7 +18,12 @@ from rich.progress import (
 
 from nianbao.progress import NoProgress
 
-NAMES = {"crawl": "crawl (portals)", "download": "download (files)", "read": "read and load"}
+NAMES = {
+    "crawl": "crawl (portals)",
+    "pages": "  pages asked",
+    "download": "download (files)",
+    "read": "read and load",
+}
 
 
 class LiveProgress:
@@ -53,10 +58,12 @@ class LiveProgress:
         self._bars.stop()
 
     def start(self, stage: str, total: int) -> None:
+        """A stage begins with `total` to do; 0: how many is not known (a count alone)."""
         if stage in self._stages:
-            self._bars.reset(self._stages[stage], total=total)
+            self._bars.reset(self._stages[stage], total=total or None)
         else:
-            self._stages[stage] = self._bars.add_task(NAMES.get(stage, stage), total=total)
+            name = NAMES.get(stage, stage)
+            self._stages[stage] = self._bars.add_task(name, total=total or None)
 
     def advance(self, stage: str, done: int = 1) -> None:
         if stage in self._stages:

@@ -33,7 +33,7 @@ def chromium() -> str:
         found = shutil.which(name)
         if found:
             return found
-    raise FileNotFoundError("headless Chromium is not installed: `make corpus-tools` installs it")
+    raise FileNotFoundError("headless Chromium is not installed: `make test-tools` installs it")
 
 
 def _cell(text: str) -> str:

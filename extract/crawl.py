@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
@@ -125,8 +125,10 @@ def crawl_portal(
     limits: Limits | None = None,
     known: Mapping[str, CrawledItem] | None = None,
     adapter: str | None = None,
+    on_page: Callable[[], None] | None = None,
 ) -> CrawlResult:
-    """Every report linked from the column at `listing_url` (on its host, or `allowed_host`).
+    """Every report linked from the column at `listing_url` (on its host, or `allowed_host`);
+    `on_page` is told of each page asked (a live display counts them).
 
     With what earlier nights read (`known`: detail page → what it gave), a warm night asks
     only what may have changed: a detail page known under the same listing title is not
@@ -151,6 +153,8 @@ def crawl_portal(
         url, kind, title = queue.popleft()
         asked = lister.request(url) if lister and kind == "listing" else ("GET", url, None)
         page = _visited_page(client, asked, kind, title, host, limits, skipped)
+        if on_page is not None:
+            on_page()
         if page is None:
             continue
         visited += 1

@@ -88,9 +88,11 @@ def crawl(run: Run) -> tuple[CrawlResult, Run]:
             limits(settings),
             None if walk else known,
             portal.adapter,
+            on_page=lambda: run.progress.advance("pages"),
         )
 
     run.progress.start("crawl", len(run.portals))
+    run.progress.start("pages", 0)  # pages asked, as they are: how many is not known
     found = _each_host(one, run.portals, settings.hosts_at_once)
     failed = [(p, r) for p, r in zip(run.portals, found, strict=True) if isinstance(r, Exception)]
     if len(failed) == len(run.portals):

@@ -1,5 +1,6 @@
 """How far a run has got, told to whoever shows it: the CLI's live display (cli/progress.py),
-or nobody. Stages: `crawl` (portals), `download` (files), `read` (files read and loaded)."""
+or nobody. Stages: `crawl` (portals), `pages` (pages asked by the crawl, how many is not
+known), `download` (files), `read` (files read and loaded)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ STAGES = ("crawl", "download", "read")
 @runtime_checkable  # Prefect checks a flow's parameters against their types
 class Progress(Protocol):
     def start(self, stage: str, total: int) -> None:
-        """`stage` begins, with `total` things to do."""
+        """`stage` begins, with `total` things to do (0: not known)."""
 
     def advance(self, stage: str, done: int = 1) -> None:
         """`done` more things of `stage` done."""

@@ -45,8 +45,9 @@ def test_a_run_tells_each_stage_its_total_and_every_step(
         listing = publish(portal, items)
         summary = ingest(listing, settings, progress=recorder)
     assert len(summary.outcomes) == 4
-    assert recorder.totals == {"crawl": 1, "download": 4, "read": 4}
-    assert recorder.done == recorder.totals
+    assert recorder.totals == {"crawl": 1, "pages": 0, "download": 4, "read": 4}
+    assert recorder.done == {"crawl": 1, "pages": summary.pages_visited, "download": 4, "read": 4}
+    assert summary.pages_visited >= 5  # the listing and the four detail pages
 
 
 def test_the_display_shows_each_stage_with_its_count() -> None:
@@ -59,7 +60,9 @@ def test_the_display_shows_each_stage_with_its_count() -> None:
         live.start("read", 3)
         live.advance("read")
         live.advance("unknown stage")  # told of a stage it was not started for: nothing
-        assert live.shown() == {"download": (3, 3), "read": (1, 3)}
+        live.start("pages", 0)  # how many is not known: a count alone
+        live.advance("pages", 5)
+        assert live.shown() == {"download": (3, 3), "read": (1, 3), "pages": (5, None)}
         live._bars.refresh()
     text = out.getvalue()
     assert "download (files)" in text and "3/3" in text and "1/3" in text
