@@ -306,7 +306,6 @@ def _prefect_api() -> Iterator[Callable[[], None]]:
                 yield lambda: _wait_or_exit(server)
             finally:
                 _drain_prefect()
-                server.wait_recorded()  # the run's history whole in its database (the UI's)
     finally:
         server.stop()
         os.environ.pop("PREFECT_API_URL", None)

@@ -115,41 +115,6 @@ class PrefectServer:
         self.stop()
         raise RuntimeError(f"the Prefect server did not start on {self.url}")
 
-    def wait_recorded(self, timeout: float = 5.0) -> int:
-        """Wait until the server has recorded every task run of its latest flow run (this
-        command's), as its task-run recorder does a moment after the events arrive: all in a
-        final state and their number settled (stopped before then, a short run's task runs
-        mostly never reached its database). How many there are."""
-        final = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
-        deadline, seen, settled = time.monotonic() + timeout, -1, 0
-        count = 0
-        while time.monotonic() < deadline and settled < 2:
-            states = self._task_run_states()
-            count = len(states)
-            settled = settled + 1 if count == seen and set(states) <= final else 0
-            seen = count
-            time.sleep(0.05)
-        return count
-
-    def _task_run_states(self) -> list[str]:
-        """The state of each task run of the latest flow run, as the server has them."""
-        try:
-            runs = httpx.post(
-                f"{self.api_url}/flow_runs/filter",
-                json={"sort": "START_TIME_DESC", "limit": 1},
-                timeout=2,
-            ).json()
-            if not runs:
-                return []
-            tasks = httpx.post(
-                f"{self.api_url}/task_runs/filter",
-                json={"flow_runs": {"id": {"any_": [runs[0]["id"]]}}},
-                timeout=2,
-            ).json()
-        except (httpx.HTTPError, ValueError):
-            return []
-        return [str((t.get("state") or {}).get("type")) for t in tasks]
-
     def stop(self) -> None:
         if self.process is None:
             return

@@ -31,8 +31,8 @@ def test_a_running_prefect_server_is_found_and_a_free_port_is_not_one() -> None:
 def test_a_one_shot_run_leaves_every_task_run_in_its_temporary_servers_database(
     tmp_path: Path,
 ) -> None:
-    """The run's own server is stopped only once it has recorded every task run the run
-    made: its history in the UI is whole."""
+    """The run's own server is stopped after Prefect's queued logs and events are sent, and
+    by then it has recorded every task run the run made: its history in the UI is whole."""
     home = tmp_path / "prefect-home"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "NIANBAO_"))}
     env.update(PREFECT_HOME=str(home), NIANBAO_RATE_PER_SECOND="0", NIANBAO_WORKERS="2")
