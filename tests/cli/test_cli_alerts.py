@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from cli.app import app
 from nianbao.records import CheckResult, FetchedFile
 from tests.conftest import real_truth
-from tests.expectations.test_relations import report_from_truth
+from tests.expectations.test_relations import load_with_failed_r2, report_from_truth
 from tests.flows.test_nightly import Inbox
 from warehouse import Warehouse
 
@@ -19,16 +19,8 @@ runner = CliRunner()
 
 
 def test_pending_lists_the_findings_no_mail_carried(tmp_path: Path) -> None:
-    db = tmp_path / "w.duckdb"
-    truth = real_truth("hongze-district-2024")
-    bad = {"row_code": "3.2", "applicant_code": "total", "printed": 5, "expected": 4}
-    with Warehouse.open(db) as store:
-        fetched = FetchedFile(
-            "http://127.0.0.1/a.pdf", "a" * 64, "/tmp/a.pdf", 1, datetime.now(UTC)
-        )
-        store.load_report(
-            fetched, report_from_truth(truth), (CheckResult("R2", False, "error", (bad,)),), "r1"
-        )
+    db, truth = tmp_path / "w.duckdb", real_truth("hongze-district-2024")
+    load_with_failed_r2(db, truth)
     result = runner.invoke(app, ["alerts", "pending", "--db", str(db)], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "1 finding(s) pending" in result.output

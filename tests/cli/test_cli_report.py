@@ -13,7 +13,7 @@ from cli.app import app
 from nianbao.records import CheckResult, FetchedFile
 from tests.browser import screenshot
 from tests.conftest import real_truth
-from tests.expectations.test_relations import report_from_truth
+from tests.expectations.test_relations import load_with_failed_r2, report_from_truth
 from warehouse import Warehouse
 
 
@@ -65,15 +65,7 @@ def test_the_report_page_shows_its_chart_and_marks_in_a_browser(tmp_path: Path) 
     """Looked at as a person would, in headless Chromium that can reach nothing: the bars of
     the failures chart, the coverage matrix's colours and the marked cell are on screen."""
     db, page = tmp_path / "w.duckdb", tmp_path / "report.html"
-    truth = real_truth("huaian-city-2024")
-    bad = {"row_code": "3.2", "applicant_code": "total", "printed": 5, "expected": 4}
-    with Warehouse.open(db) as store:
-        fetched = FetchedFile(
-            "http://127.0.0.1/a.pdf", "a" * 64, "/tmp/a.pdf", 1, datetime.now(UTC)
-        )
-        store.load_report(
-            fetched, report_from_truth(truth), (CheckResult("R2", False, "error", (bad,)),), "run1"
-        )
+    load_with_failed_r2(db, real_truth("huaian-city-2024"))
     assert CliRunner().invoke(app, ["report", "--db", str(db), "--out", str(page)]).exit_code == 0
     png = screenshot(page, tmp_path / "report.png", 1200, 2400)
     assert _pixels_near(png, (0x1F, 0x77, 0xB4)) > 500  # matplotlib's first bar colour

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -158,3 +159,22 @@ def test_checks_warm_up_in_one_background_thread() -> None:
     for thread in warming:
         thread.join()
     assert process.is_warm()
+
+
+# A failed R2 on table 三's row 3.2 total: printed 5, expected 4 (the CLI's tests load it).
+R2_FAILED = {"row_code": "3.2", "applicant_code": "total", "printed": 5, "expected": 4}
+
+
+def load_with_failed_r2(db: Path, truth: dict, run_id: str = "r1") -> None:
+    """A warehouse at `db` holding the report of `truth`, loaded with a failed R2 (R2_FAILED)."""
+    from datetime import UTC, datetime
+
+    from nianbao.records import CheckResult, FetchedFile
+    from warehouse import Warehouse
+
+    with Warehouse.open(db) as store:
+        fetched = FetchedFile(
+            "http://127.0.0.1/a.pdf", "a" * 64, "/tmp/a.pdf", 1, datetime.now(UTC)
+        )
+        checks = (CheckResult("R2", False, "error", (R2_FAILED,)),)
+        store.load_report(fetched, report_from_truth(truth), checks, run_id)
