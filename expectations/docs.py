@@ -45,15 +45,18 @@ def kept_results(
     return kept
 
 
-def make_offline(folder: Path) -> int:
-    """Every page of the site without its CDN stylesheets and scripts, and with the local
-    assets (docs.css, docs.js, copied into the site) instead; how many pages were changed."""
+def make_offline(folder: Path, written_since: float = 0.0) -> int:
+    """Every page of the site written since `written_since` (a time.time(); the pages of
+    earlier runs were made offline then) without its CDN stylesheets and scripts, and with the
+    local assets (docs.css, docs.js, copied into the site) instead; how many pages changed."""
     assets = folder / ASSETS
     assets.mkdir(parents=True, exist_ok=True)
     for asset in LOCAL_ASSETS:
         (assets / asset.name).write_bytes(asset.read_bytes())
     changed = 0
     for page in folder.rglob("*.html"):
+        if page.stat().st_mtime < written_since:
+            continue
         text = page.read_text(encoding="utf-8")
         if not (_CDN_LINK.search(text) or _CDN_SCRIPT.search(text) or _GX_IMAGE.search(text)):
             continue

@@ -42,14 +42,10 @@ def _continuity(cell: dict[str, object]) -> str:
     2023 carried forward 4 (结转下年度)'."""
     column = CODE_LABELS["applicant_code"].get(str(cell.get("applicant_code")), "?")
     year = int(str(cell.get("year")))
-    return (
-        f"{column}: {year} carried over {_number(cell.get('carried_in'))} (上年结转), "
-        f"{year - 1} carried forward {_number(cell.get('carried_out_last_year'))} (结转下年度)"
+    return (  # whole counts are stored as ints (expectations/suites._plain)
+        f"{column}: {year} carried over {cell.get('carried_in')} (上年结转), "
+        f"{year - 1} carried forward {cell.get('carried_out_last_year')} (结转下年度)"
     )
-
-
-def _number(value: object) -> str:
-    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
 def _place(key: str, value: object) -> str:

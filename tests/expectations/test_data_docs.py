@@ -43,6 +43,8 @@ def test_one_index_over_the_newest_runs(tmp_path: Path) -> None:
     assert sorted(listed) == ["局1 2023 (r1)", "局2 2023 (r2)"]  # run 0 pruned
     assert not list(tmp_path.glob("validations/*/局0*"))
     assert sorted(p.stem for p in (tmp_path / ".results").glob("*.json")) == ["run-1", "run-2"]
+    for page in tmp_path.rglob("*.html"):  # each build made its own pages offline
+        assert "https://cdn" not in page.read_text(encoding="utf-8"), page
 
 
 def test_the_pages_open_offline_and_the_index_lists_its_validations(tmp_path: Path) -> None:

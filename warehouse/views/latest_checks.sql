@@ -1,8 +1,7 @@
 -- Each check's latest result on each report: a later night checks again (R7 across years),
 -- and what holds now is its newest row in dq_results.
 CREATE OR REPLACE VIEW latest_checks AS
-SELECT run_id, report_id, check_id, success, severity, details, checked_at
-FROM dq_checks
+SELECT * FROM dq_results
 QUALIFY row_number() OVER (PARTITION BY report_id, check_id ORDER BY checked_at DESC) = 1;
 
 COMMENT ON VIEW latest_checks IS 'each check''s latest result on each report (dq_results holds every run''s)';
