@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import math
 
+from nianbao.equations import equations
 from nianbao.form import (
     APPLICANT_CODES,
-    APPLICANT_PARTS,
     OUTCOME_CODES,
-    OUTCOME_PARTS,
     PROCEEDING_CODES,
     ROW_CODES_23,
     ROW_CODES_25,
@@ -58,60 +57,24 @@ def _value(grid: Grid, row: str, col: str) -> float:
     return grid.get((row, col), NAN)
 
 
-def _relation(check: str, where: list[str], printed: list[float], expected: list[float]) -> Columns:
+def _sum(grid: Grid, cells: tuple[tuple[str, str], ...]) -> float:
+    return sum(_value(grid, r, c) for r, c in cells)
+
+
+def relations_frame(report: ExtractedReport) -> Columns:
+    """R2–R5, a row per sum (nianbao/equations.py): where (a row, column or proceeding), the
+    printed side beside the expected one (NaN when a cell of it was not read), and the page
+    its table starts on (the alert mail and Data Docs name it)."""
+    grids = {t: _grid(report, t) for t in ("application", "review")}
+    rows = {row for row, _ in grids["application"]}
+    found = equations(rows, report.form_rows)
     return {
-        "check_id": [check] * len(where),
-        "where": list(where),
-        "printed": list(printed),
-        "expected": list(expected),
+        "check_id": [e.check for e in found],
+        "where": [e.where for e in found],
+        "printed": [_sum(grids[e.table], e.printed) for e in found],
+        "expected": [_sum(grids[e.table], e.expected) for e in found],
+        "page": [_first_page(report, e.table) for e in found],
     }
-
-
-def row_totals(app: Grid) -> Columns:
-    """R2: each table 三 row's printed 总计 beside the sum of its six applicant columns."""
-    rows = sorted({row for row, _ in app})
-    return _relation(
-        "R2",
-        rows,
-        [_value(app, r, "total") for r in rows],
-        [sum(_value(app, r, c) for c in APPLICANT_PARTS) for r in rows],
-    )
-
-
-def _result_rows(report_rows: int) -> tuple[str, ...]:
-    rows = ROW_CODES_23 if report_rows == 23 else ROW_CODES_25
-    return tuple(r for r in rows if r.startswith("3.") and r != "3.7")
-
-
-def outcome_totals(app: Grid, form_rows: int) -> Columns:
-    """R3: per applicant column, printed （七）总计 beside the sum of （一）…（六）."""
-    parts = _result_rows(form_rows)
-    return _relation(
-        "R3",
-        list(APPLICANT_CODES),
-        [_value(app, "3.7", c) for c in APPLICANT_CODES],
-        [sum(_value(app, r, c) for r in parts) for c in APPLICANT_CODES],
-    )
-
-
-def balance(app: Grid) -> Columns:
-    """R4: per column, 一 + 二 (received + carried over) beside 三（七） + 四 (handled + carried on)."""
-    return _relation(
-        "R4",
-        list(APPLICANT_CODES),
-        [_value(app, "1", c) + _value(app, "2", c) for c in APPLICANT_CODES],
-        [_value(app, "3.7", c) + _value(app, "4", c) for c in APPLICANT_CODES],
-    )
-
-
-def review_totals(review: Grid) -> Columns:
-    """R5: per proceeding, printed 总计 beside 维持 + 纠正 + 其他 + 尚未审结."""
-    return _relation(
-        "R5",
-        list(PROCEEDING_CODES),
-        [_value(review, p, "total") for p in PROCEEDING_CODES],
-        [sum(_value(review, p, o) for o in OUTCOME_PARTS) for p in PROCEEDING_CODES],
-    )
 
 
 # The relations between printed values (R2–R5), each failing row named by this column.
@@ -121,19 +84,6 @@ RELATION_KEYS: dict[str, str] = {
     "R4": "applicant_code",
     "R5": "proceeding_code",
 }
-
-
-def relations_frame(report: ExtractedReport) -> Columns:
-    """R2–R5 in one frame: check_id, where (a row, column or proceeding), printed, expected,
-    and the page its table starts on (the alert mail and Data Docs name it)."""
-    app, review = _grid(report, "application"), _grid(report, "review")
-    parts = [row_totals(app), outcome_totals(app, report.form_rows), balance(app)]
-    parts.append(review_totals(review))
-    pages = {t: _first_page(report, t) for t in ("application", "review")}
-    for part in parts:
-        table = "review" if part["check_id"][:1] == ["R5"] else "application"
-        part["page"] = [pages[table]] * len(part["check_id"])
-    return {k: [v for part in parts for v in part[k]] for k in parts[0]}
 
 
 def _first_page(report: ExtractedReport, table: str) -> int | None:

@@ -25,6 +25,7 @@ from extract.pdf import (
 )
 from extract.positions import READERS, position_grids
 from extract.prose import stated_applications
+from extract.sums import refuse_contradicted
 from extract.tables import LATTICE_METHODS, read_grids
 from extract.titles import title_in_lines
 from extract.word import WordDocument, read_docx, read_word97
@@ -80,7 +81,8 @@ def _html_report(path: Path) -> ExtractedReport:
 
 def _scanned_report(path: Path) -> ExtractedReport:
     """A PDF of page images, read by OCR: its ruled tables by their grid, the others by
-    where their text sits; quarantined with the reason when it cannot be."""
+    where their text sits, a value the form's sums contradict refused (extract/sums.py);
+    quarantined with the reason when it cannot be read."""
     pages, grids, again = read_scan(path)
     texts = [p.text for p in pages]
     found = find_title(PdfText(str(path), tuple(texts)))
@@ -88,7 +90,9 @@ def _scanned_report(path: Path) -> ExtractedReport:
     parsed = _with_unruled_tables(
         parse_grids(grids), lambda missing: unruled_grids(path, pages, again, missing)
     )
-    placed = {c.page for c in parsed[0]}
+    cells, pieces, unread = parsed
+    parsed = refuse_contradicted(cells, form_rows(cells)), pieces, unread
+    placed = {c.page for c in cells}
     table_pages = tuple(sorted({g.page for g in grids} | placed)) or (pages[0].number,)
     return _report(*found, parsed, texts, table_pages, OCR_METHOD)
 

@@ -1,0 +1,84 @@
+"""A scan's value that the form's sums contradict is refused; its neighbours are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.sums import SUM_FAILS, refuse_contradicted
+from nianbao.records import Cell
+from tests.conftest import sample_manifest, sample_truth
+from tests.expectations.test_relations import failed, report_from_truth
+
+
+@pytest.fixture(scope="module")
+def clean() -> dict:
+    """A sample report printed without a mistake (none planted)."""
+    entry = next(
+        m
+        for m in sample_manifest()
+        if m["kind"] == "report" and not sample_truth(m["truth"])["planted"]
+    )
+    return sample_truth(entry["truth"])
+
+
+def read(truth: dict, change: dict[tuple[str, str, str], int] | None = None) -> list[Cell]:
+    report = report_from_truth(truth, change)
+    return refuse_contradicted(list(report.cells), report.form_rows)
+
+
+def refused(cells: list[Cell]) -> set[tuple[str, str, str]]:
+    return {(c.table, c.row, c.col) for c in cells if c.reading == SUM_FAILS}
+
+
+def misread(truth: dict, key: tuple[str, str, str], by: int = 3) -> dict[tuple[str, str, str], int]:
+    table, row, col = key
+    return {key: truth[table][row][col] + by}
+
+
+def test_a_reading_every_sum_confirms_loads_whole(clean: dict) -> None:
+    cells = read(clean)
+    assert refused(cells) == set()
+    assert all(c.value is not None for c in cells)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        ("application", "3.2", "natural_person"),  # R2 row and R3 column
+        ("application", "1", "total"),  # R2 row and R4 column
+        ("application", "3.7", "commercial_enterprise"),  # R2, R3 and R4
+        ("application", "4", "other_org"),  # R2 and R4
+        ("review", "reconsideration", "upheld"),  # R5 only: its proceeding's five cells
+    ],
+)
+def test_a_misread_value_is_refused_and_its_neighbours_kept(clean: dict, key: tuple) -> None:
+    cells = read(clean, misread(clean, key))
+    gone = refused(cells)
+    assert key in gone
+    if key[0] == "application":
+        assert gone == {key}  # each neighbour in its row is confirmed by its own column
+    else:
+        assert gone == {
+            ("review", key[1], o) for o in ("upheld", "corrected", "other", "pending", "total")
+        }
+    assert all(c.value is None for c in cells if (c.table, c.row, c.col) in gone)
+
+
+def test_a_refused_value_is_named_by_r1_and_no_wrong_sum_is_left(clean: dict) -> None:
+    key = ("application", "3.2", "natural_person")
+    cells = read(clean, misread(clean, key))
+    report = report_from_truth(clean)
+    found = failed(type(report)(**{**report.__dict__, "cells": tuple(cells)}))
+    assert set(found) == {"R1"}
+    assert [(d["row"], d["col"], d["reading"]) for d in found["R1"]] == [
+        ("3.2", "natural_person", SUM_FAILS)
+    ]
+
+
+def test_a_sum_with_an_unread_cell_neither_refuses_nor_confirms(clean: dict) -> None:
+    """Row 3.2's sum cannot be judged once a cell of it is unread: a misread elsewhere in the
+    row is still refused by its column."""
+    unread = ("application", "3.2", "commercial_enterprise")
+    key = ("application", "3.2", "natural_person")
+    cells = read(clean, {unread: "?", **misread(clean, key)})
+    assert refused(cells) == {key}
