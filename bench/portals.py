@@ -6,9 +6,11 @@ in its own process, as cron would start it.
 
     python bench/portals.py                # N = 1 (40 items), 10, 100
     python bench/portals.py --n 10 --items 4 --baseline
+    python bench/portals.py --n 100 --items 10 --floor   # 1,000 reports, and the floor
 
 Prints per N: the cold night, a warm night (nothing changed), requests made on the warm night
-per portal (and which), the number of report files, and the largest process's peak RSS. With
+per portal (and which), the number of report files, and the largest process's peak RSS; with
+--floor, the cold night's floor measured in the same run (cold_floor). With
 --baseline, the same portals also one after another, one `nianbao run --source` each, as
 nights were run before issue 15: that run's cold and warm times, and the ratios.
 """
@@ -138,7 +140,7 @@ def sources_file(raised: list[Portal], folder: Path) -> Path:
     return path
 
 
-def measure(n: int, items: int, baseline: bool) -> None:
+def measure(n: int, items: int, baseline: bool, floor: bool) -> None:
     env = {
         **os.environ,
         "GX_ANALYTICS_ENABLED": "False",
@@ -151,6 +153,7 @@ def measure(n: int, items: int, baseline: bool) -> None:
         sources = sources_file(raised, folder)
         db = folder / "one" / "w.duckdb"
         cold = night(["--sources", str(sources)], db, env)
+        slowest_host = max(sum(p.requests.values()) for p in raised)
         for p in raised:
             p.requests.clear()
         warm = night(["--sources", str(sources)], db, env)
@@ -164,6 +167,8 @@ def measure(n: int, items: int, baseline: bool) -> None:
             f"peak RSS {rss:.0f} MB",
             flush=True,
         )
+        if floor:
+            print(cold_floor(cold, slowest_host, n, items, env), flush=True)
         if not baseline:
             return
         db = folder / "each" / "w.duckdb"
@@ -176,6 +181,42 @@ def measure(n: int, items: int, baseline: bool) -> None:
             f"warm {warm / warm_each:.2f}× of it",
             flush=True,
         )
+
+
+def cold_floor(cold: float, slowest_host: int, n: int, items: int, env: dict[str, str]) -> str:
+    """The cold night's floor, measured in the same run: the fixed start-up (a run on a portal
+    listing nothing, unpaced), plus the larger of the slowest host's requests at its pace and
+    reading every file on the cores (each file's extraction timed here, one at a time)."""
+    sys.path.insert(0, str(REPO))
+    from extract.report import extract_report
+    from nianbao.settings import Settings
+
+    rate = Settings().rate_per_second
+    files = sample_files()
+    seconds = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, body in enumerate(files):
+            path = Path(tmp) / f"{i}.pdf"
+            path.write_bytes(body)
+            started = time.perf_counter()
+            extract_report(path)
+            seconds.append(time.perf_counter() - started)
+        with portals(1, 0) as (empty,):
+            fixed = night(
+                ["--source", empty.listing],
+                Path(tmp) / "w.duckdb",
+                {**env, "NIANBAO_RATE_PER_SECOND": "0"},
+            )
+    cores = os.cpu_count() or 1
+    # the night's files are the sample files in turn (Portal: files[(n + i) % len(files)])
+    reading = sum(seconds[(p + i) % len(files)] for p in range(n) for i in range(items)) / cores
+    pacing = (slowest_host - 1) / rate
+    floor = fixed + max(pacing, reading)
+    return (
+        f"      floor {floor:.1f} s = start-up {fixed:.1f} s + max(slowest host's "
+        f"{slowest_host} requests at {rate:g}/s {pacing:.1f} s, reading {n * items} files on "
+        f"{cores} cores {reading:.1f} s); cold night / floor {cold / floor:.2f}"
+    )
 
 
 def startup(repeat: int) -> None:
@@ -231,12 +272,15 @@ def main() -> None:
     parser.add_argument("--items", type=int, help="items per portal (default: 40 for N=1, else 2)")
     parser.add_argument("--baseline", action="store_true")
     parser.add_argument("--startup", type=int, metavar="K", help="only the start-up, K runs each")
+    parser.add_argument(
+        "--floor", action="store_true", help="also the cold night's floor, measured in the same run"
+    )
     args = parser.parse_args()
     if args.startup:
         startup(args.startup)
         return
     for n in args.n or [1, 10, 100]:
-        measure(n, args.items or (40 if n == 1 else 2), args.baseline)
+        measure(n, args.items or (40 if n == 1 else 2), args.baseline, args.floor)
 
 
 if __name__ == "__main__":

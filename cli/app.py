@@ -284,7 +284,7 @@ def _prefect_api() -> Iterator[Callable[[], None]]:
         with _one_shot():
             yield lambda: None
         return
-    from cli.prefect_server import PrefectServer, running_server
+    from cli.prefect_server import OneShotDatabase, PrefectServer, running_server
 
     running = running_server()
     if running is not None:  # `nianbao serve`'s, on its default port: its UI shows this run
@@ -295,7 +295,8 @@ def _prefect_api() -> Iterator[Callable[[], None]]:
         finally:
             os.environ.pop("PREFECT_API_URL", None)
         return
-    server = PrefectServer()
+    database = OneShotDatabase()
+    server = PrefectServer(database=database)
     server.start()
     # In the environment before Prefect is first imported: Prefect's root settings, and every
     # process started from here (the workers' forkserver), read it from there.
@@ -308,6 +309,7 @@ def _prefect_api() -> Iterator[Callable[[], None]]:
                 _drain_prefect()
     finally:
         server.stop()
+        database.remove()
         os.environ.pop("PREFECT_API_URL", None)
 
 

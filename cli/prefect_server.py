@@ -3,18 +3,29 @@
 Prefect's own temporary server is stopped by an `atexit` hook: a `nianbao run` killed with
 SIGKILL left it running (a listening port, ~220 MB) for as long as anyone watched. This one is
 started with PR_SET_PDEATHSIG, so the kernel stops it when the command dies, however it dies.
+
+A one-shot run's temporary server has a database of its own, gone with it (OneShotDatabase):
+Prefect's default one (~/.prefect/prefect.db) grew with every run and the server's start
+slowed with it. The history that outlives a run is nianbao's own (its runs, the run report,
+Data Docs); Prefect's is kept by a server that stays (`nianbao serve`, or PREFECT_API_URL).
 """
 
 from __future__ import annotations
 
 import ctypes
 import os
+import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
+from contextlib import closing
+from importlib.metadata import version
+from pathlib import Path
 
 import httpx
 
@@ -51,12 +62,78 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-class PrefectServer:
-    """A Prefect API server on 127.0.0.1:`port` (the UI too when `ui`), a child of this process."""
+_DATABASE_URL = "PREFECT_API_DATABASE_CONNECTION_URL"
 
-    def __init__(self, port: int | None = None, ui: bool = False) -> None:
+
+def prefect_home() -> Path:
+    """Prefect's folder (PREFECT_HOME, else ~/.prefect), told without importing Prefect."""
+    return Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
+
+
+class OneShotDatabase:
+    """A temporary server's SQLite database, removed with it: a copy of an empty one already
+    migrated to this Prefect's schema (kept in Prefect's folder, one per Prefect version),
+    so the server neither migrates a new file (~1 s) nor opens a grown one. The first run of
+    a Prefect version migrates its own and keeps an empty copy as that template once its
+    server answers (before any flow runs). A database the user names (PREFECT_API_DATABASE_
+    CONNECTION_URL) is theirs: used as it is, neither copied nor removed."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="nianbao-prefect-"))
+        self.path = self.folder / "prefect.db"
+        self.template = prefect_home() / f"nianbao-empty-{version('prefect')}.db"
+        self.from_template = self._copied()
+
+    def _copied(self) -> bool:
+        try:
+            shutil.copyfile(self.template, self.path)
+        except OSError:  # no template yet (or unreadable): this run migrates its own
+            return False
+        return True
+
+    def environment(self) -> dict[str, str]:
+        """The server's settings for this database (nothing when the user named one)."""
+        if os.environ.get(_DATABASE_URL):
+            return {}
+        env = {_DATABASE_URL: f"sqlite+aiosqlite:///{self.path}"}
+        if self.from_template:  # migrated, its blocks registered: nothing to do at start
+            env["PREFECT_API_DATABASE_MIGRATE_ON_START"] = "false"
+            env["PREFECT_API_BLOCKS_REGISTER_ON_START"] = "false"
+            env["PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION"] = "false"
+        return env
+
+    def keep_template(self) -> None:
+        """Once the server answers on a database it migrated itself: keep an empty copy (SQLite's
+        backup: consistent while the server has it open), written beside and renamed into place
+        so a second command never reads half of one."""
+        if self.from_template or os.environ.get(_DATABASE_URL) or not self.path.exists():
+            return
+        partial = self.template.with_name(f"{self.template.name}.{os.getpid()}.part")
+        try:
+            self.template.parent.mkdir(parents=True, exist_ok=True)
+            with (
+                closing(sqlite3.connect(self.path)) as source,
+                closing(sqlite3.connect(partial)) as copy,
+            ):
+                source.backup(copy)
+            os.replace(partial, self.template)
+        except (OSError, sqlite3.Error):  # a template is a saving, not a need
+            partial.unlink(missing_ok=True)
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class PrefectServer:
+    """A Prefect API server on 127.0.0.1:`port` (the UI too when `ui`), a child of this
+    process; on `database` when given, else on Prefect's default one."""
+
+    def __init__(
+        self, port: int | None = None, ui: bool = False, database: OneShotDatabase | None = None
+    ) -> None:
         self.port = port or free_port()
         self.ui = ui
+        self.database = database
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -77,6 +154,8 @@ class PrefectServer:
         }
         if not self.ui:
             env["PREFECT__SERVER_EPHEMERAL"] = "1"
+        if self.database is not None:
+            env.update(self.database.environment())
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -100,7 +179,8 @@ class PrefectServer:
         )
 
     def wait_ready(self, timeout: float = 90.0) -> None:
-        """Return once the API answers; RuntimeError naming the URL if it does not."""
+        """Return once the API answers (its database, new, kept as the template of the next
+        ones); RuntimeError naming the URL if it does not."""
         assert self.process is not None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -108,6 +188,8 @@ class PrefectServer:
                 break
             try:
                 if httpx.get(f"{self.api_url}/health", timeout=2).status_code == 200:
+                    if self.database is not None:
+                        self.database.keep_template()
                     return
             except httpx.HTTPError:
                 pass

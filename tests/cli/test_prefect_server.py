@@ -9,7 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cli.prefect_server import PrefectServer, free_port, running_server
+import httpx
+import pytest
+
+from cli.prefect_server import OneShotDatabase, PrefectServer, free_port, running_server
 from tests.conftest import REPO
 
 NIANBAO = str(Path(sys.executable).with_name("nianbao"))
@@ -32,10 +35,13 @@ def test_a_one_shot_run_leaves_every_task_run_in_its_temporary_servers_database(
     tmp_path: Path,
 ) -> None:
     """The run's own server is stopped after Prefect's queued logs and events are sent, and
-    by then it has recorded every task run the run made: its history in the UI is whole."""
+    by then it has recorded every task run the run made: its history is whole (read here
+    from a database the user named, which the run keeps; its own is removed with it)."""
     home = tmp_path / "prefect-home"
+    named = tmp_path / "named.db"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "NIANBAO_"))}
     env.update(PREFECT_HOME=str(home), NIANBAO_RATE_PER_SECOND="0", NIANBAO_WORKERS="2")
+    env.update(PREFECT_API_DATABASE_CONNECTION_URL=f"sqlite+aiosqlite:///{named}")
     env.update(NIANBAO_SAMPLE_PORTAL_PORT=str(free_port()))
     with (tmp_path / "out.txt").open("w") as out:  # a file: the forkserver may hold a pipe
         subprocess.run(
@@ -49,7 +55,8 @@ def test_a_one_shot_run_leaves_every_task_run_in_its_temporary_servers_database(
         )
     said = (tmp_path / "out.txt").read_text(encoding="utf-8")
     finished = len(re.findall(r"Task run '[^']+' - Finished in state", said))
-    with sqlite3.connect(home / "prefect.db") as db:
+    assert not (home / "prefect.db").exists()
+    with sqlite3.connect(named) as db:
         (flow_run,) = db.execute(
             "SELECT id FROM flow_run ORDER BY start_time DESC LIMIT 1"
         ).fetchone()
@@ -59,3 +66,51 @@ def test_a_one_shot_run_leaves_every_task_run_in_its_temporary_servers_database(
     assert finished > 10  # crawl, the extraction tasks, R7, Data Docs, alert
     assert len(recorded) == finished
     assert {state for (state,) in recorded} == {"COMPLETED"}
+
+
+def _block_types(server: PrefectServer) -> int:
+    answer = httpx.post(f"{server.api_url}/block_types/filter", json={}, timeout=10)
+    answer.raise_for_status()
+    return len(answer.json())
+
+
+def test_a_temporary_server_starts_on_a_copy_of_a_migrated_database_and_leaves_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first server of a Prefect version migrates its own database and keeps an empty
+    copy; the next starts on a copy of it (no migration, no block registration, its blocks
+    there); each database goes with its server, and Prefect's default one is never made."""
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("PREFECT_API_DATABASE_CONNECTION_URL", raising=False)
+    servers = []
+    for _ in range(2):
+        database = OneShotDatabase()
+        server = PrefectServer(database=database)
+        server.start()
+        try:
+            server.wait_ready()
+            servers.append((database.from_template, _block_types(server)))
+        finally:
+            server.stop()
+            database.remove()
+        assert not database.folder.exists()
+        assert database.template.exists()
+    (first_copied, first_blocks), (second_copied, second_blocks) = servers
+    assert (first_copied, second_copied) == (False, True)
+    assert first_blocks > 0 and second_blocks == first_blocks
+    third = OneShotDatabase()
+    assert third.environment()["PREFECT_API_DATABASE_MIGRATE_ON_START"] == "false"
+    third.remove()
+    assert not (tmp_path / "home" / "prefect.db").exists()
+
+
+def test_a_database_the_user_names_is_theirs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("PREFECT_API_DATABASE_CONNECTION_URL", "sqlite+aiosqlite:///x.db")
+    database = OneShotDatabase()
+    assert database.environment() == {}
+    database.keep_template()
+    assert not database.template.exists()
+    database.remove()
