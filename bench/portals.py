@@ -7,6 +7,7 @@ in its own process, as cron would start it.
     python bench/portals.py                # N = 1 (40 items), 10, 100
     python bench/portals.py --n 10 --items 4 --baseline
     python bench/portals.py --n 100 --items 10 --floor   # 1,000 reports, and the floor
+    python bench/portals.py --n 1 --served    # nights reporting to a running server
 
 Prints per N: the cold night, a warm night (nothing changed), requests made on the warm night
 per portal (and which), the number of report files, and the largest process's peak RSS; with
@@ -138,6 +139,25 @@ def sources_file(raised: list[Portal], folder: Path) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+@contextmanager
+def serve_like(running: bool) -> Iterator[None]:
+    """With `running`, a Prefect server on 127.0.0.1:4200 for the block, as `nianbao serve`
+    leaves one (each night's run reports to it); else none, each run starts its own."""
+    if not running:
+        yield
+        return
+    sys.path.insert(0, str(REPO))
+    from cli.prefect_server import SERVE_PORT, PrefectServer
+
+    server = PrefectServer(SERVE_PORT)
+    server.start()
+    try:
+        server.wait_ready()
+        yield
+    finally:
+        server.stop()
 
 
 def measure(n: int, items: int, baseline: bool, floor: bool) -> None:
@@ -275,12 +295,19 @@ def main() -> None:
     parser.add_argument(
         "--floor", action="store_true", help="also the cold night's floor, measured in the same run"
     )
+    parser.add_argument(
+        "--served",
+        action="store_true",
+        help="nights report to a running Prefect server (as under `nianbao serve`), not each "
+        "to a temporary one of its own",
+    )
     args = parser.parse_args()
     if args.startup:
         startup(args.startup)
         return
-    for n in args.n or [1, 10, 100]:
-        measure(n, args.items or (40 if n == 1 else 2), args.baseline, args.floor)
+    with serve_like(args.served):
+        for n in args.n or [1, 10, 100]:
+            measure(n, args.items or (40 if n == 1 else 2), args.baseline, args.floor)
 
 
 if __name__ == "__main__":
