@@ -30,8 +30,9 @@ run: setup
 test: setup lint old-duckdb test-tools
 	$(VENV)/bin/pytest
 
-# The suite looks at the pages nianbao writes (the run report, Data Docs) in headless Chromium.
-TEST_DEBS := chromium
+# The suite looks at the pages nianbao writes (the run report, Data Docs) in headless Chromium,
+# and reads OFD reports, drawn for the PDF readers in a CJK font (extract/ofd.py).
+TEST_DEBS := chromium fonts-wqy-zenhei
 test-tools:
 	@dpkg -s $(TEST_DEBS) >/dev/null 2>&1 || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEST_DEBS))

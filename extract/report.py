@@ -6,6 +6,7 @@ reader in FORMATS, and all of them hand grids to the same form-anchored parsers.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from extract.grid import DOCX_METHOD, HTML_METHOD, OCR_METHOD, Grid
 from extract.html import read_html
 from extract.layout import Parsed, classify_grid, parse_grids, parse_table
 from extract.ocr import read_scan, unruled_grids
+from extract.ofd import ofd_as_pdf
 from extract.pdf import (
     NO_TITLE,
     PdfText,
@@ -29,7 +31,7 @@ from extract.sums import refuse_contradicted
 from extract.tables import LATTICE_METHODS, read_grids
 from extract.titles import title_in_lines
 from extract.word import WordDocument, read_docx, read_word97
-from nianbao.errors import NotAPdf, NoTextLayer, ReaderMissing, UnknownLayout
+from nianbao.errors import NotAPdf, NoTextLayer, UnknownLayout
 from nianbao.form import APPLICANT_CODES, REVIEW_CELLS, ROW_CODES_23, ROW_CODES_25
 from nianbao.records import Cell, ExtractedReport, UnreadTable
 
@@ -116,10 +118,10 @@ def _word_document_report(document: WordDocument) -> ExtractedReport:
 
 
 def _ofd_report(path: Path) -> ExtractedReport:
-    raise ReaderMissing(
-        "an OFD file (the national fixed-layout format): nianbao does not read OFD yet; "
-        "a PDF or page of the same report, where the portal has one, is read instead"
-    )
+    """An OFD report, drawn as a PDF where each character and rule is where the OFD puts
+    it (extract/ofd.py), then read by the PDF readers."""
+    with tempfile.TemporaryDirectory(prefix="nianbao-ofd-") as folder:
+        return _pdf_report(ofd_as_pdf(path, Path(folder) / f"{path.stem}.pdf"))
 
 
 # One reader per format (formats.file_format names them); all end in the same parsers.
