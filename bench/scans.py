@@ -12,8 +12,9 @@ set and judged on another never looked at.
   range to tune on and another, never looked at, to judge.
 
 Each scan is read by nianbao's extractor and judged by its checks (R1–R6, R8); per cell:
-exact, refused (NULL or missing: its report fails R1/R6), wrong (silent when no error-level
-check of its report fails). Prints OCR seconds per page.
+exact, refused (NULL or missing: its report fails R1/R6), wrong (silent when no failed check
+names its row or column: before stop 25, when no error-level check of its report failed).
+Prints OCR seconds per page.
 """
 
 from __future__ import annotations
@@ -77,14 +78,34 @@ def judge(jobs: list[tuple[str, str, int, str]], workers: int) -> list[dict]:
     readable = [r for r in results if not isinstance(r["report"], str)]
     checks = Validator().validate_reports([(r["report"], str(r["job"][2])) for r in readable])
     for r, c in zip(readable, checks, strict=True):
-        r["failed"] = {x.check_id for x in c if not x.success and x.severity == "error"}
+        r["named"] = named_cells([x for x in c if not x.success and x.severity == "error"])
     for r in results:
         truth = json.loads(Path(r["job"][1]).read_text(encoding="utf-8"))
-        r.update(_compare(r["report"], truth, r.get("failed", set())))
+        r.update(_compare(r["report"], truth, r.get("named", set())))
     return results
 
 
-def _compare(report: object, truth: dict, failed: set[str]) -> dict:
+# Which cells a failed relation names: (table, key in its details, which of row/col it is)
+NAMING = {
+    "R2": ("application", "row_code", 0),
+    "R3": ("application", "applicant_code", 1),
+    "R4": ("application", "applicant_code", 1),
+    "R5": ("review", "proceeding_code", 0),
+}
+
+
+def named_cells(failed: list) -> set[tuple[str, int, str]]:
+    """(table, 0 for a row or 1 for a column, its code) of every row and column a failed
+    error-level relation names: a wrong value there is flagged where it is."""
+    named = set()
+    for check in failed:
+        if check.check_id in NAMING:
+            table, key, axis = NAMING[check.check_id]
+            named |= {(table, axis, str(d[key])) for d in check.details}
+    return named
+
+
+def _compare(report: object, truth: dict, named: set[tuple[str, int, str]]) -> dict:
     expected = {
         (t, row, col): float(v)
         for t in ("application", "review", "disclosure")
@@ -96,8 +117,14 @@ def _compare(report: object, truth: dict, failed: set[str]) -> dict:
     got = {(c.table, c.row, c.col): c.value for c in report.cells}  # type: ignore[attr-defined]
     exact = sum(1 for k, v in expected.items() if got.get(k) is not None and float(got[k]) == v)
     wrong = sum(1 for k, v in expected.items() if got.get(k) is not None and float(got[k]) != v)
-    planted = {f["check"] for f in truth["expected_failures"]}
-    silent = wrong if failed <= planted else 0
+    # silent: no failed check names its row or column (table 二 has none that could)
+    silent = sum(
+        1
+        for (t, row, col), v in expected.items()
+        if got.get((t, row, col)) is not None
+        and float(got[(t, row, col)]) != v
+        and not {(t, 0, row), (t, 1, col)} & named
+    )
     return {
         "expected": len(expected),
         "exact": exact,

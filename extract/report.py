@@ -27,7 +27,7 @@ from extract.pdf import (
 )
 from extract.positions import READERS, position_grids
 from extract.prose import stated_applications
-from extract.sums import refuse_contradicted
+from extract.sums import refuse_unconfirmed
 from extract.tables import LATTICE_METHODS, read_grids
 from extract.titles import title_in_lines
 from extract.word import WordDocument, read_docx, read_word97
@@ -93,7 +93,7 @@ def _scanned_report(path: Path) -> ExtractedReport:
         parse_grids(grids), lambda missing: unruled_grids(path, pages, again, missing)
     )
     cells, pieces, unread = parsed
-    parsed = refuse_contradicted(cells, form_rows(cells)), pieces, unread
+    parsed = refuse_unconfirmed(cells, form_rows(cells)), pieces, unread
     placed = {c.page for c in cells}
     table_pages = tuple(sorted({g.page for g in grids} | placed)) or (pages[0].number,)
     return _report(*found, parsed, texts, table_pages, OCR_METHOD)

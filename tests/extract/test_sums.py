@@ -1,10 +1,11 @@
-"""A scan's value that the form's sums contradict is refused; its neighbours are not."""
+"""A scan's value of 三 or 四 loads only where a sum of the form confirms it: a misread one is
+refused, its neighbours are not; one no sum can check is refused too; 二's are left alone."""
 
 from __future__ import annotations
 
 import pytest
 
-from extract.sums import SUM_FAILS, refuse_contradicted
+from extract.sums import SUM_FAILS, UNCONFIRMED, refuse_unconfirmed
 from nianbao.records import Cell
 from tests.conftest import sample_manifest, sample_truth
 from tests.expectations.test_relations import failed, report_from_truth
@@ -23,11 +24,11 @@ def clean() -> dict:
 
 def read(truth: dict, change: dict[tuple[str, str, str], int] | None = None) -> list[Cell]:
     report = report_from_truth(truth, change)
-    return refuse_contradicted(list(report.cells), report.form_rows)
+    return refuse_unconfirmed(list(report.cells), report.form_rows)
 
 
-def refused(cells: list[Cell]) -> set[tuple[str, str, str]]:
-    return {(c.table, c.row, c.col) for c in cells if c.reading == SUM_FAILS}
+def refused(cells: list[Cell], why: str = SUM_FAILS) -> set[tuple[str, str, str]]:
+    return {(c.table, c.row, c.col) for c in cells if c.reading == why}
 
 
 def misread(truth: dict, key: tuple[str, str, str], by: int = 3) -> dict[tuple[str, str, str], int]:
@@ -37,7 +38,7 @@ def misread(truth: dict, key: tuple[str, str, str], by: int = 3) -> dict[tuple[s
 
 def test_a_reading_every_sum_confirms_loads_whole(clean: dict) -> None:
     cells = read(clean)
-    assert refused(cells) == set()
+    assert refused(cells) == refused(cells, UNCONFIRMED) == set()
     assert all(c.value is not None for c in cells)
 
 
@@ -82,3 +83,27 @@ def test_a_sum_with_an_unread_cell_neither_refuses_nor_confirms(clean: dict) -> 
     key = ("application", "3.2", "natural_person")
     cells = read(clean, {unread: "?", **misread(clean, key)})
     assert refused(cells) == {key}
+
+
+def test_a_value_no_complete_sum_checks_is_refused_as_unconfirmed(clean: dict) -> None:
+    """3.2 自然人's row lacks 3.2 商业企业 and its column lacks 3.1 自然人: neither sum can be
+    done, so a wrong value there could not be named by any check; the same for 3.1 商业企业."""
+    unread = {
+        ("application", "3.2", "commercial_enterprise"): "?",
+        ("application", "3.1", "natural_person"): "?",
+    }
+    cells = read(clean, unread)
+    assert refused(cells, UNCONFIRMED) == {
+        ("application", "3.2", "natural_person"),
+        ("application", "3.1", "commercial_enterprise"),
+    }
+    assert refused(cells) == set()
+
+
+def test_table_two_has_no_sums_and_is_left_as_read(clean: dict) -> None:
+    row, cols = next(iter(clean["disclosure"].items()))
+    col = next(c for c, v in cols.items() if isinstance(v, int))
+    cells = read(clean, {("disclosure", row, col): cols[col] + 7})
+    assert {(c.table, c.reading) for c in cells if c.table == "disclosure"} == {
+        ("disclosure", "agree")
+    }
