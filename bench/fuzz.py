@@ -2,7 +2,7 @@
 tune on and one never looked at while working (issue 12).
 
     python bench/fuzz.py [--train 0-99] [--test 100000-100299] [--jobs 2] [--keep DIR]
-                         [--as printed|page|docx]
+                         [--as printed|page|docx|ofd]
 
 Each seed draws a report and its layout (corpus/fuzz.py: renderer, font, size, margins,
 label widths, numbering, brackets, zero marks, header repetition, rows breaking across pages,
@@ -63,7 +63,7 @@ def render(seed: int, folder: str, how: str = "printed") -> tuple[int, str, floa
     (seed, file path, seconds)."""
     from corpus.fuzz import PUBLISHERS, fuzz_report
 
-    suffix = {"printed": ".pdf", "page": ".html", "docx": ".docx"}[how]
+    suffix = {"printed": ".pdf", "page": ".html", "docx": ".docx", "ofd": ".ofd"}[how]
     path = Path(folder) / f"fuzz-{seed}{suffix}"
     if path.is_file():  # rendered before into --keep: the same seed draws the same report
         return seed, str(path), 0.0
@@ -247,10 +247,10 @@ def main() -> None:
     parser.add_argument(
         "--as",
         dest="how",
-        choices=("printed", "page", "docx"),
+        choices=("printed", "page", "docx", "ofd"),
         default="printed",
         help="how each drawn report is published: printed to PDF by the renderer its seed "
-        "drew (default), as a CMS detail page, or as a Word file",
+        "drew (default), as a CMS detail page, as a Word file, or printed and re-published as OFD",
     )
     parser.add_argument(
         "--write-slice",

@@ -231,6 +231,18 @@ def _as_word(fuzzed: FuzzedReport, folder: Path) -> Path:
     return path
 
 
+def _as_ofd(fuzzed: FuzzedReport, folder: Path) -> Path:
+    """Printed by the renderer its seed drew, then re-published as OFD as a portal's
+    converter would (corpus/render_ofd.py)."""
+    from corpus.render_ofd import pdf_as_ofd
+
+    pdf = _as_printed(fuzzed, folder)
+    path = folder / f"fuzz-{fuzzed.seed}.ofd"
+    path.write_bytes(pdf_as_ofd(pdf, f"{fuzzed.report.agency}{fuzzed.report.year}"))
+    pdf.unlink()
+    return path
+
+
 def cms_dimensions(seed: int) -> dict[str, object]:
     """The page's drawn markup dimensions (the view counter left out), for the scorer."""
     from corpus.render_cms import draw_cms_look
@@ -240,9 +252,11 @@ def cms_dimensions(seed: int) -> dict[str, object]:
 
 
 # How a drawn report reaches the portal: printed to PDF by the renderer its seed drew, or
-# published as a web page or a Word file (neither needs a renderer installed).
+# published as a web page or a Word file (neither needs a renderer installed), or printed and
+# re-published as OFD.
 PUBLISHERS: dict[str, Callable[[FuzzedReport, Path], Path]] = {
     "printed": _as_printed,
     "page": _as_page,
     "docx": _as_word,
+    "ofd": _as_ofd,
 }

@@ -86,7 +86,7 @@ def _text_objects(textpage: pdfium.PdfTextPage, height: float) -> list[str]:
             continue
         x, y = ctypes.c_double(), ctypes.c_double()
         pdfium_c.FPDFText_GetCharOrigin(textpage, i, ctypes.byref(x), ctypes.byref(y))
-        size = pdfium_c.FPDFText_GetFontSize(textpage, i)
+        size = pdfium_c.FPDFText_GetFontSize(textpage, i) * _scale(textpage, i)
         glyph = (char, x.value * MM, (height - y.value) * MM, size * MM)
         last = runs[-1][-1] if runs and runs[-1] else None
         if not last and runs:
@@ -96,6 +96,15 @@ def _text_objects(textpage: pdfium.PdfTextPage, height: float) -> list[str]:
         else:
             runs.append([glyph])
     return [_text_object(run) for run in runs if run]
+
+
+def _scale(textpage: pdfium.PdfTextPage, index: int) -> float:
+    """How much the character's matrix scales its font size (a PDF may set text at size 1
+    in a matrix that makes it 10.5 pt)."""
+    matrix = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFText_GetMatrix(textpage, index, ctypes.byref(matrix)):
+        return 1.0
+    return float(abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5) or 1.0
 
 
 def _text_object(run: list[tuple[str, float, float, float]]) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from extract.report import extract_report
-from nianbao.errors import NotAPdf, ReaderMissing, TerminalError, UnknownLayout, UnreadablePdf
+from nianbao.errors import NotAPdf, TerminalError, UnknownLayout, UnreadableFile, UnreadablePdf
 from tests.conftest import SAMPLE_PORTAL, real_pdf, sample_manifest
 
 
@@ -87,14 +87,18 @@ def test_prose_only_report_has_no_tables(tmp_path: Path) -> None:
         extract_report(path)
 
 
-def test_an_ofd_file_is_quarantined_saying_it_is_not_read_yet(tmp_path: Path) -> None:
+def test_an_ofd_file_with_no_pages_is_quarantined_saying_it_holds_no_text(tmp_path: Path) -> None:
     import zipfile
 
     path = tmp_path / "report.ofd"
     with zipfile.ZipFile(path, "w") as ofd:  # the OFD container: a zip with OFD.xml at its root
         ofd.writestr(
-            "OFD.xml", '<?xml version="1.0"?><ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016"/>'
+            "OFD.xml",
+            '<?xml version="1.0"?><ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016"><ofd:DocBody>'
+            "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>",
         )
-        ofd.writestr("Doc_0/Document.xml", "<ofd:Document/>")
-    with pytest.raises(ReaderMissing, match="OFD"):
+        ofd.writestr(
+            "Doc_0/Document.xml", '<ofd:Document xmlns:ofd="http://www.ofdspec.org/2016"/>'
+        )
+    with pytest.raises(UnreadableFile, match="OFD whose pages hold no text"):
         extract_report(path)

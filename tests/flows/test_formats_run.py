@@ -1,6 +1,7 @@
 """A portal publishing its reports the ways real ones do (issue 13), through a real run: a
-report printed as the detail page itself (with a PDF of it beside), a Word attachment, titles
-the old classifier missed, and items that are not reports, each recorded with why."""
+report printed as the detail page itself (with a PDF of it beside), a Word attachment, an OFD
+attachment, titles the old classifier missed, and items that are not reports, each recorded
+with why."""
 
 from __future__ import annotations
 
@@ -19,13 +20,13 @@ from nianbao.settings import load_settings
 from tests.conftest import SAMPLE_PORTAL, query_db, sample_manifest
 from tests.flows.test_ingest import warehouse_cells
 
-# Two drawn reports of different bodies, from seeds no reader was tuned on.
-PAGE_SEED, WORD_SEED = 730001, 730004
+# Drawn reports of different bodies, from seeds no reader was tuned on.
+PAGE_SEED, WORD_SEED, OFD_SEED = 730001, 730004, 730013
 
 
 def _portal(root: Path) -> dict[str, object]:
-    page, word = fuzz_report(PAGE_SEED), fuzz_report(WORD_SEED)
-    assert (page.report.agency, page.report.year) != (word.report.agency, word.report.year)
+    page, word, ofd = fuzz_report(PAGE_SEED), fuzz_report(WORD_SEED), fuzz_report(OFD_SEED)
+    assert len({(d.report.agency, d.report.year) for d in (page, word, ofd)}) == 3
     html = PUBLISHERS["page"](page, root).read_text(encoding="utf-8")
     (root / "t1.html").write_text(
         html.replace("</body>", '<p><a href="t1.pdf">全文下载.pdf</a></p></body>'), encoding="utf-8"
@@ -37,6 +38,11 @@ def _portal(root: Path) -> dict[str, object]:
         '<html><head><meta charset="utf-8"></head><body><a href="r2.docx">附件：年度报告.docx</a></body></html>',
         encoding="utf-8",
     )
+    PUBLISHERS["ofd"](ofd, root).rename(root / "r5.ofd")
+    (root / "t5.html").write_text(
+        '<html><head><meta charset="utf-8"></head><body><a href="r5.ofd">附件：年度报告.ofd</a></body></html>',
+        encoding="utf-8",
+    )
     (root / "t3.html").write_text(
         '<html><head><meta charset="utf-8"></head><body><p>详见本网站。</p></body></html>',
         encoding="utf-8",
@@ -46,13 +52,14 @@ def _portal(root: Path) -> dict[str, object]:
         ("t2.html", f"{word.report.year}年度政府信息公开工作报告"),
         ("t3.html", "2023年度报告"),
         ("t4.html", "关于做好2024年度政府信息公开工作年度报告编制工作的通知"),
+        ("t5.html", f"{ofd.report.agency}{ofd.report.year}年度政府信息公开工作年度报告"),
     ]
     links = "".join(f'<li><a href="{href}">{title}</a></li>' for href, title in items)
     (root / "index.html").write_text(
         f'<html><head><meta charset="utf-8"></head><body><ul>{links}</ul></body></html>',
         encoding="utf-8",
     )
-    return {"page": page, "word": word}
+    return {"page": page, "word": word, "ofd": ofd}
 
 
 @pytest.fixture(scope="module")
@@ -70,9 +77,9 @@ def formats_run(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory)
     return db, base, drawn, first, second
 
 
-def test_the_page_and_the_word_file_land_exactly(formats_run) -> None:
+def test_the_page_the_word_file_and_the_ofd_file_land_exactly(formats_run) -> None:
     db, _, drawn, first, _ = formats_run
-    assert first.count("loaded") == 2 and first.count("quarantined") == 0
+    assert first.count("loaded") == 3 and first.count("quarantined") == 0
     for fuzzed in drawn.values():
         report = fuzzed.report
         assert warehouse_cells(db, report.agency, report.year) == truth_cells(fuzzed.truth())
@@ -84,6 +91,7 @@ def test_each_report_names_the_file_or_page_it_was_read_from(formats_run) -> Non
     assert rows == {
         drawn["page"].report.agency: base + "t1.html",
         drawn["word"].report.agency: base + "r2.docx",
+        drawn["ofd"].report.agency: base + "r5.ofd",
     }
 
 
@@ -102,5 +110,5 @@ def test_every_item_not_taken_is_in_skipped_items_with_why(formats_run) -> None:
 
 def test_a_page_whose_chrome_changed_is_the_same_report(formats_run) -> None:
     db, _, _, _, second = formats_run
-    assert second.count("loaded") == 0 and second.count("unchanged") == 2
-    assert query_db(db, "SELECT count(*) FROM reports") == [(2,)]
+    assert second.count("loaded") == 0 and second.count("unchanged") == 3
+    assert query_db(db, "SELECT count(*) FROM reports") == [(3,)]
