@@ -14,7 +14,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from nianbao.form import CHECK_MEANINGS, CODE_LABELS
-from nianbao.records import Finding, RunSummary
+from nianbao.records import READING_MEANINGS, Finding, RunSummary
 from nianbao.settings import Settings
 
 
@@ -49,8 +49,10 @@ def _continuity(cell: dict[str, object]) -> str:
 
 
 def _place(key: str, value: object) -> str:
-    """'row_code 3.2 (（二）部分公开)': a code with the label the form prints for it."""
-    label = CODE_LABELS.get(key, {}).get(str(value))
+    """'row_code 3.2 (（二）部分公开)': a code with the label the form prints for it (a
+    cell's reading with what it means)."""
+    labels = READING_MEANINGS if key == "reading" else CODE_LABELS.get(key, {})
+    label = labels.get(str(value))
     return f"{key} {value} ({label})" if label else f"{key} {value}"
 
 

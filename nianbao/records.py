@@ -127,6 +127,19 @@ class Cell:
     second_raw: str = ""  # camelot's own text for the cell, the second reading
 
 
+# What each Cell.reading means, for people reading findings (an R1 cell names its reading).
+READING_MEANINGS: dict[str, str] = {
+    "agree": "both readings agree",
+    "camelot-differs": "camelot's text differs; the glyph reading is kept",
+    "bounded-text-differs": "pdfium's bounded text differs; the glyph reading is kept",
+    "html-parsers-differ": "the two HTML parsers read it differently: not loaded",
+    "ocr-readings-differ": "the two OCR readings differ: not loaded",
+    "ambiguous": "text on a rule, or a merged cell: not placed",
+    "sum-fails": "read from a scan, and a sum of the form it is part of fails: not loaded",
+    "unconfirmed": "read from a scan, and no sum of the form could check it: not loaded",
+}
+
+
 @dataclass(frozen=True)
 class TablePiece:
     """One piece of a table as found on a page, with how it was read (kept as provenance)."""

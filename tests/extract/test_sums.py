@@ -107,3 +107,11 @@ def test_table_two_has_no_sums_and_is_left_as_read(clean: dict) -> None:
     assert {(c.table, c.reading) for c in cells if c.table == "disclosure"} == {
         ("disclosure", "agree")
     }
+
+
+def test_every_reading_a_reader_gives_has_a_meaning_for_the_mail() -> None:
+    from extract.layout import DIFFERS
+    from nianbao.records import READING_MEANINGS
+
+    given = {"agree", "camelot-differs", "ambiguous", SUM_FAILS, UNCONFIRMED, *DIFFERS.values()}
+    assert given <= set(READING_MEANINGS)

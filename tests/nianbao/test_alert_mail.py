@@ -84,3 +84,17 @@ def test_the_mail_links_the_docs_under_the_base_url_when_one_is_set(tmp_path: Pa
     assert (
         'href="https://dq.example.org/nianbao/report.html"' in msg.get_body(("html",)).get_content()
     )
+
+
+def test_a_refused_cell_says_what_its_reading_means() -> None:
+    cell = {"table": "application", "row": "3.3.8", "col": "total", "raw": "49", "page": 2}
+    finding = _finding(
+        "k1", "r1", "R1", "error", "云溪市公安局", [{**cell, "reading": "unconfirmed"}]
+    )
+    summary = RunSummary("run1", "http://127.0.0.1/index.html", "/srv/w.duckdb", (), 1)
+    text = (
+        compose([finding], summary, load_settings(alert_to=["a@x.cn"]), [])
+        .get_body(("plain",))
+        .get_content()
+    )
+    assert "reading unconfirmed (read from a scan, and no sum of the form could check it" in text
