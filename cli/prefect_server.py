@@ -91,9 +91,14 @@ class OneShotDatabase:
             return False
         return True
 
+    @property
+    def disposable(self) -> bool:
+        """Removed with its server (not a database the user named)."""
+        return not os.environ.get(_DATABASE_URL)
+
     def environment(self) -> dict[str, str]:
         """The server's settings for this database (nothing when the user named one)."""
-        if os.environ.get(_DATABASE_URL):
+        if not self.disposable:
             return {}
         env = {_DATABASE_URL: f"sqlite+aiosqlite:///{self.path}"}
         if self.from_template:  # migrated, its blocks registered: nothing to do at start
@@ -106,7 +111,7 @@ class OneShotDatabase:
         """Once the server answers on a database it migrated itself: keep an empty copy (SQLite's
         backup: consistent while the server has it open), written beside and renamed into place
         so a second command never reads half of one."""
-        if self.from_template or os.environ.get(_DATABASE_URL) or not self.path.exists():
+        if self.from_template or not self.disposable or not self.path.exists():
             return
         partial = self.template.with_name(f"{self.template.name}.{os.getpid()}.part")
         try:
@@ -198,9 +203,14 @@ class PrefectServer:
         raise RuntimeError(f"the Prefect server did not start on {self.url}")
 
     def stop(self) -> None:
+        """Stop it: at once when its database goes with it (nothing it still writes is
+        kept), else letting it finish writing (SIGTERM, then SIGKILL after 10 s)."""
         if self.process is None:
             return
-        self.process.terminate()
+        if self.database is not None and self.database.disposable:
+            self.process.kill()
+        else:
+            self.process.terminate()
         try:
             self.process.wait(10)
         except subprocess.TimeoutExpired:

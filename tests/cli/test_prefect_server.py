@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -79,7 +80,8 @@ def test_a_temporary_server_starts_on_a_copy_of_a_migrated_database_and_leaves_n
 ) -> None:
     """The first server of a Prefect version migrates its own database and keeps an empty
     copy; the next starts on a copy of it (no migration, no block registration, its blocks
-    there); each database goes with its server, and Prefect's default one is never made."""
+    there); each database goes with its server (stopped at once: nothing it writes is kept),
+    and Prefect's default one is never made."""
     monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("PREFECT_API_DATABASE_CONNECTION_URL", raising=False)
     servers = []
@@ -91,8 +93,10 @@ def test_a_temporary_server_starts_on_a_copy_of_a_migrated_database_and_leaves_n
             server.wait_ready()
             servers.append((database.from_template, _block_types(server)))
         finally:
+            process = server.process
             server.stop()
             database.remove()
+        assert process is not None and process.returncode == -signal.SIGKILL  # nothing to keep
         assert not database.folder.exists()
         assert database.template.exists()
     (first_copied, first_blocks), (second_copied, second_blocks) = servers
