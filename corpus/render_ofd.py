@@ -88,14 +88,21 @@ def _text_objects(textpage: pdfium.PdfTextPage, height: float) -> list[str]:
         pdfium_c.FPDFText_GetCharOrigin(textpage, i, ctypes.byref(x), ctypes.byref(y))
         size = pdfium_c.FPDFText_GetFontSize(textpage, i) * _scale(textpage, i)
         glyph = (char, x.value * MM, (height - y.value) * MM, size * MM)
-        last = runs[-1][-1] if runs and runs[-1] else None
-        if not last and runs:
-            runs[-1].append(glyph)
-        elif last and abs(last[2] - glyph[2]) < 0.05 and last[3] == glyph[3] and glyph[1] > last[1]:
+        if runs and _continues(runs[-1], glyph):
             runs[-1].append(glyph)
         else:
             runs.append([glyph])
     return [_text_object(run) for run in runs if run]
+
+
+def _continues(
+    run: list[tuple[str, float, float, float]], glyph: tuple[str, float, float, float]
+) -> bool:
+    """A glyph goes on a run begun after a space, or one on its baseline, at its size, to its left."""
+    if not run:
+        return True
+    last = run[-1]
+    return abs(last[2] - glyph[2]) < 0.05 and last[3] == glyph[3] and glyph[1] > last[1]
 
 
 def _scale(textpage: pdfium.PdfTextPage, index: int) -> float:

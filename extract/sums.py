@@ -7,13 +7,19 @@ row and its column; its neighbours in that row are each confirmed by their own c
 only it is refused. A cell whose every sum lacks a value (a neighbour refused in its row and
 in its column) cannot be confirmed and is refused too: no check could name it if it were
 wrong. A printed report whose own arithmetic is wrong loses those cells as well: from a scan
-the two cannot be told apart. Table 二 has no sums: its values rest on the two readings."""
+the two cannot be told apart. Table 二 has no sums: its values rest on the two readings.
+
+The sums also take back what the readings alone refused: a cell whose two readings differ, or
+whose text touched a rule, is loaded when it is the one value missing from a sum and a reading
+of it is the very value that sum requires (SUM_CONFIRMED); each value taken back can complete
+another sum, so this runs until none is."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
 
+from extract.values import parse_count
 from nianbao.equations import Equation, equations
 from nianbao.records import Cell, Number
 
@@ -21,6 +27,10 @@ from nianbao.records import Cell, Number
 # it is part of fails, or none of its sums could be done
 SUM_FAILS = "sum-fails"
 UNCONFIRMED = "unconfirmed"
+# Cell.reading of a value the readings alone refused, taken back by a sum
+SUM_CONFIRMED = "sum-confirmed"
+# Refused by the readings, with a reading a sum may confirm
+DOUBTED = frozenset({"ambiguous", "ocr-readings-differ"})
 SUMMED_TABLES = ("application", "review")
 
 Key = tuple[str, str, str]  # (table, row, col)
@@ -31,13 +41,65 @@ def refuse_unconfirmed(cells: Sequence[Cell], form_rows: int) -> list[Cell]:
     SUM_FAILS when a sum it is part of fails, else as UNCONFIRMED."""
     values = _first_values(cells)
     rows = {c.row for c in cells if c.table == "application"}
+    sums = equations(rows, form_rows)
+    taken_back = _taken_back(cells, values, sums)
+    cells = [
+        replace(c, value=taken_back[k], reading=SUM_CONFIRMED)
+        if (k := _key(c)) in taken_back and c.value is None
+        else c
+        for c in cells
+    ]
     failing: set[Key] = set()
     holding: set[Key] = set()
-    for equation in equations(rows, form_rows):
+    for equation in sums:
         keys = [(equation.table, r, c) for r, c in equation.cells]
         if all(k in values for k in keys):
             (holding if _holds(equation, values) else failing).update(keys)
     return [_judged(c, failing, holding) for c in cells]
+
+
+def _taken_back(
+    cells: Sequence[Cell], values: dict[Key, Number], sums: Sequence[Equation]
+) -> dict[Key, Number]:
+    """Doubted cells each the one value missing from a sum, whose reading is what the sum
+    requires (added to `values` as they are found)."""
+    readings = _doubted_readings(cells, values)
+    found: dict[Key, Number] = {}
+    progress = True
+    while progress:
+        progress = False
+        for equation in sums:
+            keys = [(equation.table, r, c) for r, c in equation.cells]
+            missing = [k for k in keys if k not in values]
+            if len(missing) != 1 or missing[0] not in readings:
+                continue
+            required = _required(equation, missing[0], values)
+            if required in readings[missing[0]]:
+                values[missing[0]] = found[missing[0]] = required
+                progress = True
+    return found
+
+
+def _doubted_readings(cells: Sequence[Cell], values: dict[Key, Number]) -> dict[Key, set[Number]]:
+    readings: dict[Key, set[Number]] = {}
+    for c in cells:
+        if c.value is None and c.reading in DOUBTED and c.table in SUMMED_TABLES:
+            read = {parse_count(c.raw), parse_count(c.second_raw)} - {None}
+            if read and _key(c) not in values:
+                readings.setdefault(_key(c), set()).update(v for v in read if v is not None)
+    return readings
+
+
+def _required(equation: Equation, key: Key, values: dict[Key, Number]) -> Number:
+    """The value `key` must have for the equation to hold, the rest as read."""
+
+    def total(side: tuple[tuple[str, str], ...]) -> Number:
+        keys = ((equation.table, r, c) for r, c in side)
+        return sum((values[k] for k in keys if k != key), start=0)
+
+    printed, expected = total(equation.printed), total(equation.expected)
+    on_printed_side = key[1:] in equation.printed
+    return expected - printed if on_printed_side else printed - expected
 
 
 def _judged(cell: Cell, failing: set[Key], holding: set[Key]) -> Cell:

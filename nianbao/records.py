@@ -137,6 +137,8 @@ READING_MEANINGS: dict[str, str] = {
     "ambiguous": "text on a rule, or a merged cell: not placed",
     "sum-fails": "read from a scan, and a sum of the form it is part of fails: not loaded",
     "unconfirmed": "read from a scan, and no sum of the form could check it: not loaded",
+    "sum-confirmed": "read from a scan, its readings in doubt, and what it reads is the value "
+    "the form's sum requires: loaded",
 }
 
 

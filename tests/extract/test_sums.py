@@ -3,9 +3,11 @@ refused, its neighbours are not; one no sum can check is refused too; 二's are 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from extract.sums import SUM_FAILS, UNCONFIRMED, refuse_unconfirmed
+from extract.sums import SUM_CONFIRMED, SUM_FAILS, UNCONFIRMED, refuse_unconfirmed
 from nianbao.records import Cell
 from tests.conftest import sample_manifest, sample_truth
 from tests.expectations.test_relations import failed, report_from_truth
@@ -14,6 +16,10 @@ from tests.expectations.test_relations import failed, report_from_truth
 @pytest.fixture(scope="module")
 def clean() -> dict:
     """A sample report printed without a mistake (none planted)."""
+    return clean_sample()
+
+
+def clean_sample() -> dict:
     entry = next(
         m
         for m in sample_manifest()
@@ -25,6 +31,20 @@ def clean() -> dict:
 def read(truth: dict, change: dict[tuple[str, str, str], int] | None = None) -> list[Cell]:
     report = report_from_truth(truth, change)
     return refuse_unconfirmed(list(report.cells), report.form_rows)
+
+
+def doubted(truth: dict, doubts: dict[tuple[str, str, str], tuple[str, str]]) -> list[Cell]:
+    """The report as read, the cells in `doubts` refused by their readings (raw, second)."""
+    report = report_from_truth(truth)
+    cells = [
+        replace(
+            c, value=None, reading="ocr-readings-differ", raw=doubts[k][0], second_raw=doubts[k][1]
+        )
+        if (k := (c.table, c.row, c.col)) in doubts
+        else c
+        for c in report.cells
+    ]
+    return refuse_unconfirmed(cells, report.form_rows)
 
 
 def refused(cells: list[Cell], why: str = SUM_FAILS) -> set[tuple[str, str, str]]:
@@ -113,5 +133,47 @@ def test_every_reading_a_reader_gives_has_a_meaning_for_the_mail() -> None:
     from extract.layout import DIFFERS
     from nianbao.records import READING_MEANINGS
 
-    given = {"agree", "camelot-differs", "ambiguous", SUM_FAILS, UNCONFIRMED, *DIFFERS.values()}
+    given = {"agree", "camelot-differs", "ambiguous", SUM_FAILS, UNCONFIRMED, SUM_CONFIRMED}
+    given |= set(DIFFERS.values())
     assert given <= set(READING_MEANINGS)
+
+
+def _value(truth: dict, key: tuple[str, str, str]) -> int:
+    return truth[key[0]][key[1]][key[2]]
+
+
+def test_a_doubted_value_a_sum_requires_is_taken_back(clean: dict) -> None:
+    """3.2 自然人's readings differ (one reads 8 for its 3); it is the one value missing from
+    its row, and the row's sum requires one of them: loaded as that."""
+    key = ("application", "3.2", "natural_person")
+    true = _value(clean, key)
+    cells = doubted(clean, {key: (str(true + 5), str(true))})
+    (cell,) = [c for c in cells if (c.table, c.row, c.col) == key]
+    assert (cell.value, cell.reading) == (true, SUM_CONFIRMED)
+    assert refused(cells) == refused(cells, UNCONFIRMED) == set()
+
+
+def test_a_doubted_value_no_sum_requires_stays_refused(clean: dict) -> None:
+    key = ("application", "3.2", "natural_person")
+    true = _value(clean, key)
+    cells = doubted(clean, {key: (str(true + 5), str(true + 6))})
+    (cell,) = [c for c in cells if (c.table, c.row, c.col) == key]
+    assert (cell.value, cell.reading) == (None, "ocr-readings-differ")
+
+
+def test_values_taken_back_complete_the_sums_that_take_back_the_next() -> None:
+    """Two doubted cells in row 3.2: neither is the one missing from the row, but 总计's column
+    has only its own missing; taken back, the row has one missing left, taken back in turn."""
+    clean = clean_sample()
+    total, other = ("application", "3.2", "total"), ("application", "3.2", "other_org")
+    cells = doubted(
+        clean,
+        {
+            total: (str(_value(clean, total)), ""),
+            other: (str(_value(clean, other)), ""),
+            ("application", "3.1", "other_org"): ("?", ""),  # 其他's column: two missing
+        },
+    )
+    got = {(c.table, c.row, c.col): (c.value, c.reading) for c in cells}
+    assert got[total] == (_value(clean, total), SUM_CONFIRMED)
+    assert got[other] == (_value(clean, other), SUM_CONFIRMED)
