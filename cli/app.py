@@ -145,7 +145,7 @@ def run(
 @app.command()
 def read(
     file: Annotated[
-        Path, typer.Argument(help="A report: PDF (text or scan), web page, .docx, .doc.")
+        Path, typer.Argument(help="A report: PDF (text or scan), web page, .docx, .doc, OFD.")
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the cells as JSON.")] = False,
 ) -> None:

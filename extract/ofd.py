@@ -19,6 +19,7 @@ from lxml import etree
 
 from nianbao.errors import ReaderMissing, UnreadableFile
 
+OFD_PREFIX = "ofd-"  # a report read from an OFD: its method, e.g. 'ofd-lattice-vector'
 PT = 72 / 25.4  # PDF points per millimetre (OFD's unit)
 DEFAULT_LINE_WIDTH = 0.353  # mm (GB/T 33190: 1 pt)
 

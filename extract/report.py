@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from extract.formats import file_format
@@ -15,7 +16,7 @@ from extract.grid import DOCX_METHOD, HTML_METHOD, OCR_METHOD, Grid
 from extract.html import read_html
 from extract.layout import Parsed, classify_grid, parse_grids, parse_table
 from extract.ocr import read_scan, unruled_grids
-from extract.ofd import ofd_as_pdf
+from extract.ofd import OFD_PREFIX, ofd_as_pdf
 from extract.pdf import (
     NO_TITLE,
     PdfText,
@@ -119,9 +120,10 @@ def _word_document_report(document: WordDocument) -> ExtractedReport:
 
 def _ofd_report(path: Path) -> ExtractedReport:
     """An OFD report, drawn as a PDF where each character and rule is where the OFD puts
-    it (extract/ofd.py), then read by the PDF readers."""
+    it (extract/ofd.py), then read by the PDF readers; its method says so ('ofd-lattice-vector')."""
     with tempfile.TemporaryDirectory(prefix="nianbao-ofd-") as folder:
-        return _pdf_report(ofd_as_pdf(path, Path(folder) / f"{path.stem}.pdf"))
+        report = _pdf_report(ofd_as_pdf(path, Path(folder) / f"{path.stem}.pdf"))
+    return replace(report, method=f"{OFD_PREFIX}{report.method}")
 
 
 # One reader per format (formats.file_format names them); all end in the same parsers.

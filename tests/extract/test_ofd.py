@@ -41,6 +41,7 @@ def test_a_real_report_re_published_as_ofd_reads_exactly(name: str, tmp_path: Pa
     report = extract_report(path)
     truth = real_truth(name)
     assert (report.agency, report.year) == (truth["agency"], truth["year"])
+    assert report.method == "ofd-lattice-vector"
     assert _exact(report, truth) == {}
 
 

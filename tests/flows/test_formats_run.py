@@ -93,6 +93,8 @@ def test_each_report_names_the_file_or_page_it_was_read_from(formats_run) -> Non
         drawn["word"].report.agency: base + "r2.docx",
         drawn["ofd"].report.agency: base + "r5.ofd",
     }
+    methods = query_db(db, "SELECT method FROM reports WHERE source_url = ?", [base + "r5.ofd"])
+    assert methods == [("ofd-lattice-vector",)]
 
 
 def test_every_item_not_taken_is_in_skipped_items_with_why(formats_run) -> None:

@@ -22,7 +22,7 @@ COMMENT ON COLUMN cell_provenance.second_raw IS 'the second reading''s text of t
 COMMENT ON COLUMN cell_provenance.reading IS 'whether the two readings agreed';
 COMMENT ON COLUMN cell_provenance.page IS 'the page (1-based) the value was read on';
 COMMENT ON COLUMN cell_provenance.piece IS 'which table piece on the page';
-COMMENT ON COLUMN cell_provenance.method IS 'how it was read: lattice, stream, position, html, docx, ocr';
+COMMENT ON COLUMN cell_provenance.method IS 'how it was read: lattice, stream, position, html, docx, ocr (ofd- before it: drawn from an OFD)';
 COMMENT ON COLUMN cell_provenance.accuracy IS 'camelot''s accuracy for the piece';
 COMMENT ON COLUMN cell_provenance.whitespace IS 'camelot''s whitespace share for the piece';
 COMMENT ON COLUMN cell_provenance.confidence IS 'OCR confidence for the piece';

@@ -17,6 +17,6 @@ COMMENT ON COLUMN reports.reason IS 'why a quarantined file could not be read';
 COMMENT ON COLUMN reports.fetched_at IS 'when the file was downloaded';
 COMMENT ON COLUMN reports.pages IS 'the file''s page count';
 COMMENT ON COLUMN reports.form_rows IS 'table 三''s rows as printed: 25 (2021 form) or 23 (（六） as one row)';
-COMMENT ON COLUMN reports.method IS 'how it was read: lattice, stream, position, html, docx, ocr';
+COMMENT ON COLUMN reports.method IS 'how it was read: lattice, stream, position, html, docx, ocr (ofd- before it: drawn from an OFD)';
 COMMENT ON COLUMN reports.loaded_at IS 'when it was loaded';
 COMMENT ON COLUMN reports.fetched_from IS 'where the bytes came from (a redirect on the portal''s host), else source_url';
