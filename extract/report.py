@@ -84,8 +84,8 @@ def _html_report(path: Path) -> ExtractedReport:
 
 def _scanned_report(path: Path) -> ExtractedReport:
     """A PDF of page images, read by OCR: its ruled tables by their grid, the others by
-    where their text sits, a value the form's sums contradict refused (extract/sums.py);
-    quarantined with the reason when it cannot be read."""
+    where their text sits, a value of 三 or 四 that no sum of the form confirms refused
+    (extract/sums.py); quarantined with the reason when it cannot be read."""
     pages, grids, again = read_scan(path)
     texts = [p.text for p in pages]
     found = find_title(PdfText(str(path), tuple(texts)))

@@ -52,7 +52,7 @@ def refuse_unconfirmed(cells: Sequence[Cell], form_rows: int) -> list[Cell]:
     failing: set[Key] = set()
     holding: set[Key] = set()
     for equation in sums:
-        keys = [(equation.table, r, c) for r, c in equation.cells]
+        keys = equation.table_cells
         if all(k in values for k in keys):
             (holding if _holds(equation, values) else failing).update(keys)
     return [_judged(c, failing, holding) for c in cells]
@@ -69,8 +69,7 @@ def _taken_back(
     while progress:
         progress = False
         for equation in sums:
-            keys = [(equation.table, r, c) for r, c in equation.cells]
-            missing = [k for k in keys if k not in values]
+            missing = [k for k in equation.table_cells if k not in values]
             if len(missing) != 1 or missing[0] not in readings:
                 continue
             required = _required(equation, missing[0], values)
@@ -84,22 +83,17 @@ def _doubted_readings(cells: Sequence[Cell], values: dict[Key, Number]) -> dict[
     readings: dict[Key, set[Number]] = {}
     for c in cells:
         if c.value is None and c.reading in DOUBTED and c.table in SUMMED_TABLES:
-            read = {parse_count(c.raw), parse_count(c.second_raw)} - {None}
+            read = {v for v in (parse_count(c.raw), parse_count(c.second_raw)) if v is not None}
             if read and _key(c) not in values:
-                readings.setdefault(_key(c), set()).update(v for v in read if v is not None)
+                readings.setdefault(_key(c), set()).update(read)
     return readings
 
 
 def _required(equation: Equation, key: Key, values: dict[Key, Number]) -> Number:
     """The value `key` must have for the equation to hold, the rest as read."""
-
-    def total(side: tuple[tuple[str, str], ...]) -> Number:
-        keys = ((equation.table, r, c) for r, c in side)
-        return sum((values[k] for k in keys if k != key), start=0)
-
-    printed, expected = total(equation.printed), total(equation.expected)
-    on_printed_side = key[1:] in equation.printed
-    return expected - printed if on_printed_side else printed - expected
+    printed = _total(equation, equation.printed, values, leaving_out=key)
+    expected = _total(equation, equation.expected, values, leaving_out=key)
+    return expected - printed if key[1:] in equation.printed else printed - expected
 
 
 def _judged(cell: Cell, failing: set[Key], holding: set[Key]) -> Cell:
@@ -119,10 +113,18 @@ def _first_values(cells: Sequence[Cell]) -> dict[Key, Number]:
 
 
 def _holds(equation: Equation, values: dict[Key, Number]) -> bool:
-    def total(side: tuple[tuple[str, str], ...]) -> Number:
-        return sum((values[(equation.table, r, c)] for r, c in side), start=0)
+    return _total(equation, equation.printed, values) == _total(equation, equation.expected, values)
 
-    return total(equation.printed) == total(equation.expected)
+
+def _total(
+    equation: Equation,
+    side: tuple[tuple[str, str], ...],
+    values: dict[Key, Number],
+    leaving_out: Key | None = None,
+) -> Number:
+    """One side of the equation, summed (`leaving_out` one of its cells)."""
+    keys = ((equation.table, r, c) for r, c in side)
+    return sum((values[k] for k in keys if k != leaving_out), start=0)
 
 
 def _key(cell: Cell) -> Key:

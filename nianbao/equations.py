@@ -34,6 +34,11 @@ class Equation:
     def cells(self) -> tuple[CellKey, ...]:
         return self.printed + self.expected
 
+    @property
+    def table_cells(self) -> list[tuple[str, str, str]]:
+        """Its cells as (table, row, col)."""
+        return [(self.table, r, c) for r, c in self.cells]
+
 
 def result_rows(form_rows: int) -> tuple[str, ...]:
     """Table 三's handling rows （一）…（六） (their leaves), summed by （七）总计."""
