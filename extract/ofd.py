@@ -13,6 +13,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
@@ -104,11 +105,8 @@ def _pages(ofd: zipfile.ZipFile) -> Iterator[OfdPage]:
             continue
         content_path = _resolve(document_path.parent, location)
         content = _xml(ofd, content_path)
-        page_box = (
-            _box(_first_text(content, "PhysicalBox"))
-            if _first_text(content, "PhysicalBox")
-            else box
-        )
+        own_box = _first_text(content, "PhysicalBox")
+        page_box = _box(own_box) if own_box else box
         yield OfdPage(
             page_box[2],
             page_box[3],
@@ -228,11 +226,15 @@ def _stretch(char: OfdChar, em_width: float) -> float:
     return char.advance / natural
 
 
-def _draw(pages: list[OfdPage], pdf: Path) -> None:
+DRAWING_FONT = "nianbao-ofd"
+
+
+@cache
+def _drawing_font() -> str:
+    """The CJK font the PDF is drawn in, registered with reportlab once per process (it parses
+    the whole font file)."""
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen.canvas import Canvas
 
     font = next(((f, i) for f, i in CJK_FONTS if f.exists()), None)
     if font is None:
@@ -240,7 +242,15 @@ def _draw(pages: list[OfdPage], pdf: Path) -> None:
             "an OFD file: drawing it for the PDF readers needs a CJK font (fonts-wqy-zenhei), "
             "which this machine does not have"
         )
-    pdfmetrics.registerFont(TTFont("nianbao-ofd", str(font[0]), subfontIndex=font[1]))
+    pdfmetrics.registerFont(TTFont(DRAWING_FONT, str(font[0]), subfontIndex=font[1]))
+    return DRAWING_FONT
+
+
+def _draw(pages: list[OfdPage], pdf: Path) -> None:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen.canvas import Canvas
+
+    font = _drawing_font()
     canvas = Canvas(str(pdf))
     for page in pages:
         height = page.height * PT
@@ -250,8 +260,8 @@ def _draw(pages: list[OfdPage], pdf: Path) -> None:
             canvas.line(x0 * PT, height - y0 * PT, x1 * PT, height - y1 * PT)
         for char in page.chars:
             text = canvas.beginText(char.x * PT, height - char.y * PT)
-            text.setFont("nianbao-ofd", char.size * PT)
-            text.setHorizScale(100 * _stretch(char, stringWidth(char.text, "nianbao-ofd", 1.0)))
+            text.setFont(font, char.size * PT)
+            text.setHorizScale(100 * _stretch(char, stringWidth(char.text, font, 1.0)))
             text.textOut(char.text)
             canvas.drawText(text)
         canvas.showPage()
