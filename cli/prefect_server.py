@@ -82,7 +82,7 @@ class OneShotDatabase:
         self.folder = Path(tempfile.mkdtemp(prefix="nianbao-prefect-"))
         self.path = self.folder / "prefect.db"
         self.template = prefect_home() / f"nianbao-empty-{version('prefect')}.db"
-        self.from_template = self._copied()
+        self.from_template = self.disposable and self._copied()  # a named one is theirs
 
     def _copied(self) -> bool:
         try:

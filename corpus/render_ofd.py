@@ -98,7 +98,8 @@ def _text_objects(textpage: pdfium.PdfTextPage, height: float) -> list[str]:
 def _continues(
     run: list[tuple[str, float, float, float]], glyph: tuple[str, float, float, float]
 ) -> bool:
-    """A glyph goes on a run begun after a space, or one on its baseline, at its size, to its left."""
+    """A glyph goes on a run begun after a space, or one whose last glyph is on its baseline,
+    at its size, and to its left."""
     if not run:
         return True
     last = run[-1]
