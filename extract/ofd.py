@@ -13,7 +13,6 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
@@ -229,13 +228,14 @@ def _stretch(char: OfdChar, em_width: float) -> float:
 DRAWING_FONT = "nianbao-ofd"
 
 
-@cache
 def _drawing_font() -> str:
-    """The CJK font the PDF is drawn in, registered with reportlab once per process (it parses
-    the whole font file)."""
+    """The CJK font the PDF is drawn in, registered with reportlab the first time (it parses
+    the whole font file; reportlab's registry keeps it for the process)."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
+    if DRAWING_FONT in pdfmetrics.getRegisteredFontNames():
+        return DRAWING_FONT
     font = next(((f, i) for f, i in CJK_FONTS if f.exists()), None)
     if font is None:
         raise ReaderMissing(
