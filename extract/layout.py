@@ -22,7 +22,15 @@ from extract.labels import (
     normalize_label,
     starts_numbered,
 )
-from extract.values import has_number, is_value_like, parse_amount, parse_count
+from extract.sums import columns_hold
+from extract.values import (
+    ZERO_MARKS,
+    clean_text,
+    has_number,
+    is_value_like,
+    parse_amount,
+    parse_count,
+)
 from nianbao.errors import UnknownLayout
 from nianbao.form import (
     APPLICANT_CODES,
@@ -31,6 +39,8 @@ from nianbao.form import (
     OUTCOME_CODES,
     PROCEEDING_CODES,
     REVIEW_CELLS,
+    ROW_CODES_23,
+    ROW_CODES_25,
 )
 from nianbao.records import Cell, Number, TablePiece, UnreadTable
 
@@ -94,23 +104,232 @@ def _application_code(leaf: str) -> str | None:
 
 
 def parse_application(grids: list[Grid]) -> list[Cell]:
-    cells: list[Cell] = []
-    seen: list[str] = []
     for grid in grids:
         _check_applicant_header(grid)
-    for grid, r, leaf in _application_rows(grids):
-        row = grid.rows[r]
-        code = _application_row_code(grid, row, leaf)
+    rows = [(g, r, *_row_code(g, g.rows[r], leaf)) for g, r, leaf in _application_rows(grids)]
+    in_order = bool(grids) and all(g.method in PLACED_IN_ORDER for g in grids)
+    return _read_rows(_placed_in_order(rows) if in_order else _placed_by_label(rows))
+
+
+# A row of table 三 with its code, from the grid (grid, its line or the lines it was read
+# in, code, doubted)
+PlacedRow = tuple[Grid, tuple[int, ...], str, bool]
+ValueRow = tuple[Grid, tuple[int, ...], str | None]
+# Grids whose rows are placed by the form's order where a label is doubted: OCR misreads a
+# label ('3其他', '一、本个新收…'), loses one under a seal, or reads a row twice.
+PLACED_IN_ORDER = frozenset({OCR_METHOD})
+# Cell.reading of a row whose label was read, but beside rows that do not fit the form's
+# order around it: its label may be a misread neighbour's
+ROW_DOUBTED = "row-doubted"
+
+
+def _placed_by_label(rows: list[tuple[Grid, int, str | None, str | None]]) -> list[PlacedRow]:
+    """Each row under the form row its label names; a label that names none, a row printed
+    twice or out of the form's order, and the table is not placed."""
+    placed: list[PlacedRow] = []
+    seen: list[str] = []
+    for grid, r, code, doubt in rows:
+        if doubt is not None:
+            raise UnknownLayout(doubt)
         if code is None:
             continue
         _check_row_order(grid, code, seen)
         seen.append(code)
-        first = len(row) - len(APPLICANT_CODES)
-        cells.extend(
-            read_value(grid, r, first + i, parse_count, ("application", code, col))
-            for i, col in enumerate(APPLICANT_CODES)
-        )
+        placed.append((grid, (r,), code, False))
+    return placed
+
+
+def _placed_in_order(rows: list[tuple[Grid, int, str | None, str | None]]) -> list[PlacedRow]:
+    """Each row with values under the form row it stands for. A label read once names its row;
+    a row whose label names none, or one read twice, is placed by its order when exactly as
+    many such rows stand between two named rows as the form prints between them (the form's
+    rows come in one order, each once). Where the counts differ, those rows are not placed
+    (R6 names their cells missing) and the named rows next to them are doubted. Where there
+    are more rows than the form prints, each whole run of named rows next to them is doubted
+    (rows that follow one another on the form as in the grid): a run of labels each misread
+    as the next row's skips a code where it starts and leaves a row over where it ends (row
+    1's label read as 2's, and 2's lost, leaves a row between 2 and 3.1), so the misread one
+    can be anywhere in the run that ends there. Fewer rows than the form prints (rows the
+    grid lost, or one split in two and read twice) doubt only the named rows beside them.
+    """
+    value_rows = _split_rows_joined(
+        [
+            (g, (r,), None if _names_two_rows(g.rows[r]) else code)
+            for g, r, code, doubt in rows
+            if _is_value_row(g, r, code, doubt) or _is_blank_row(g, r)
+        ]
+    )
+    blank = {i for i, (g, lines, _) in enumerate(value_rows) if _is_blank_row(g, lines[0])}
+    codes = [code for _, _, code in value_rows if code is not None]
+    twice = {code for code in codes if codes.count(code) > 1}
+    named = {
+        i: code
+        for i, (_, _, code) in enumerate(value_rows)
+        if code is not None and code not in twice
+    }
+    printed = _printed_rows(list(named.values()), len(value_rows) - len(blank))
+    _check_named_order(value_rows, named, printed)
+    as_printed = _placed_as_printed(
+        [row for i, row in enumerate(value_rows) if i not in blank], printed
+    ) or _placed_as_printed(value_rows, printed)
+    if as_printed is not None:
+        return as_printed
+    marks = [(-1, -1), *((i, printed.index(c)) for i, c in named.items())]
+    marks.append((len(value_rows), len(printed)))
+    codes_at = dict(named)
+    doubted: set[int] = set()
+    for n, ((i0, k0), (i1, k1)) in enumerate(zip(marks, marks[1:], strict=False)):
+        spanned, between = range(i0 + 1, i1), printed[k0 + 1 : k1]
+        unnamed = [i for i in spanned if i not in blank]
+        if len(spanned) == len(between):  # blank rows too: a row printed blank for zeros
+            codes_at.update(zip(spanned, between, strict=True))
+        elif len(unnamed) == len(between):
+            codes_at.update(zip(unnamed, between, strict=True))
+        elif len(unnamed) > len(between):
+            doubted |= _run(marks, n, -1) | _run(marks, n + 1, +1)
+        elif unnamed:
+            doubted |= {i0, i1} & set(named)
+    return [
+        (g, lines, codes_at[i], i in doubted)
+        for i, (g, lines, _) in enumerate(value_rows)
+        if i in codes_at
+    ]
+
+
+# Labels a scan may misread in a table 三 placed row by row where the form prints its rows
+MAX_MISREAD_LABELS = 3
+
+
+def _names_two_rows(row: Row) -> bool:
+    """A label cell that holds two rows' labels (a rule between them lost, or a position
+    reader's lines merged: fuzz 900014's '8.属于行政查询事项 法1.本机关不掌握…') names
+    neither: whose values sit beside it cannot be told from the label."""
+    leaf = _leaf(row[:-APPLICANT_COLUMNS])
+    return len({e.code for e in APPLICATION_ROW_LABELS if e.pattern.search(leaf)}) > 1
+
+
+def _split_rows_joined(value_rows: list[ValueRow]) -> list[ValueRow]:
+    """Lines read under one label, one after the other, whose values fill different columns,
+    as the one row they are: a position reader can read a row's values on two lines when one
+    sits a little high (fuzz 900015: 3.3.2's 社会公益组织 '1' a line above its other values)."""
+    joined: list[ValueRow] = []
+    for grid, lines, code in value_rows:
+        if joined and code is not None and _split_halves(joined[-1], (grid, lines, code)):
+            previous = joined.pop()
+            lines = previous[1] + lines
+        joined.append((grid, lines, code))
+    return joined
+
+
+def _split_halves(first: ValueRow, second: ValueRow) -> bool:
+    (grid, lines, code), (other, more, other_code) = first, second
+    if grid is not other or code != other_code or more[0] != lines[-1] + 1:
+        return False
+    filled = [
+        {i for i, v in enumerate(grid.rows[r][-APPLICANT_COLUMNS:]) if clean_text(v)}
+        for r in (*lines, *more)
+    ]
+    return all(a.isdisjoint(b) for n, a in enumerate(filled) for b in filled[n + 1 :])
+
+
+def _is_value_row(grid: Grid, r: int, code: str | None, doubt: str | None) -> bool:
+    """Whether a row of table 三 holds a form row's values: a row named by its label, one
+    with values and a label naming none, or one of zero marks only (its label lost, fuzz
+    910013's 3.1 printed '/' across). A line whose value cells hold words is a header, though
+    a row's label be read into it (a header cell and 一's label read as one)."""
+    values = grid.rows[r][-APPLICANT_COLUMNS:]
+    if len(grid.rows[r]) <= APPLICANT_COLUMNS or any(_IDEOGRAPH.search(v) for v in values):
+        return False
+    marks_only = all(clean_text(v) in ZERO_MARKS for v in values)
+    return code is not None or doubt is not None or (marks_only and any(map(clean_text, values)))
+
+
+def _is_blank_row(grid: Grid, r: int) -> bool:
+    """A ruled row with nothing in it: a row printed blank for zeros whose label was lost
+    (fuzz 910017: 二's label read into the header cell above, its values blank), or a
+    spacer. Placed only where it makes the count of rows the form's."""
+    row = grid.rows[r]
+    return len(row) > APPLICANT_COLUMNS and not any(map(clean_text, row))
+
+
+_IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _placed_as_printed(
+    value_rows: list[ValueRow], printed: tuple[str, ...]
+) -> list[PlacedRow] | None:
+    """Every row under the form row at its place, when the grid holds as many rows with values
+    as the form prints, one label at most names another row, no more than MAX_MISREAD_LABELS
+    name another or none, and every column sum holds with the rows so placed. A label read
+    as its neighbour's (fuzz 910016: 一's cell read with 二's line in it, 二's own label lost)
+    leaves the count right and a label wrong: the column sums (R4: 一 + 二 = 总计 + 四) say the
+    order is right. A lost row and a spurious one would shift the rows between them: the
+    column sums fail unless the rows shifted are alike."""
+    if len(value_rows) != len(printed):
+        return None
+    named_other = sum(c is not None and c != printed[i] for i, (_, _, c) in enumerate(value_rows))
+    unnamed = sum(c is None for _, _, c in value_rows)
+    if named_other > 1 or named_other + unnamed > MAX_MISREAD_LABELS:
+        return None
+    placed = [(g, lines, printed[i], False) for i, (g, lines, _) in enumerate(value_rows)]
+    return placed if columns_hold(_read_rows(placed), len(printed)) else None
+
+
+def _read_rows(placed: list[PlacedRow]) -> list[Cell]:
+    """The cells of table 三's rows as placed, each value read twice (read_value); a row read
+    on two lines takes each value from the line that holds it."""
+    cells: list[Cell] = []
+    for grid, lines, code, doubted in placed:
+        first = len(grid.rows[lines[0]]) - len(APPLICANT_CODES)
+        read = [
+            read_value(grid, _line_of(grid, lines, c), c, parse_count, ("application", code, col))
+            for c, col in enumerate(APPLICANT_CODES, start=first)
+        ]
+        cells.extend(_refused(c, ROW_DOUBTED) if doubted else c for c in read)
     return cells
+
+
+def _line_of(grid: Grid, lines: tuple[int, ...], c: int) -> int:
+    return next((r for r in lines if clean_text(grid.rows[r][c])), lines[0])
+
+
+def _run(marks: list[tuple[int, int]], start: int, step: int) -> set[int]:
+    """Grid positions of the named rows from marks[start] on, in the direction `step`, while
+    each is the next row of the grid and of the form (marks[0] and marks[-1] stand for the
+    table's ends, not rows)."""
+    run: set[int] = set()
+    n = start
+    while 0 < n < len(marks) - 1:
+        run.add(marks[n][0])
+        following = marks[n + step]
+        if abs(following[0] - marks[n][0]) != 1 or abs(following[1] - marks[n][1]) != 1:
+            break
+        n += step
+    return run
+
+
+def _printed_rows(named: list[str], count: int) -> tuple[str, ...]:
+    """The rows the report's form prints: 23 when （六）其他处理 is one row, else 25."""
+    if "3.6" in named:
+        return ROW_CODES_23
+    if any(code.startswith("3.6.") for code in named):
+        return ROW_CODES_25
+    return ROW_CODES_23 if count == len(ROW_CODES_23) else ROW_CODES_25
+
+
+def _check_named_order(
+    value_rows: list[ValueRow], named: dict[int, str], printed: tuple[str, ...]
+) -> None:
+    """Rows named out of the form's order: which label is the misread one cannot be told."""
+    seen: list[str] = []
+    for i, code in named.items():
+        grid = value_rows[i][0]
+        if code not in printed:
+            raise UnknownLayout(
+                f"table 三 on page {grid.page}: row {code} and row 3.6 both printed"
+            )
+        _check_row_order(grid, code, seen)
+        seen.append(code)
 
 
 # How far into the next page a label cut by a page break may continue (a repeated header
@@ -211,28 +430,30 @@ def read_value(
     return Cell(*key, value, raw, grid.page, grid.order, reading, second)
 
 
-def _application_row_code(grid: Grid, row: Row, leaf: str | None = None) -> str | None:
+def _row_code(grid: Grid, row: Row, leaf: str | None = None) -> tuple[str | None, str | None]:
+    """(the form row a row's label names, None) or (None, why its label names none though
+    it holds values); (None, None) for a header, a group heading or a page footer."""
     width = APPLICANT_COLUMNS
     if len(row) <= width:
         if any(has_number(c) for c in row):
             raise UnknownLayout(
                 f"table 三 on page {grid.page}: a row has {len(row)} columns, not 6+1 values and a label"
             )
-        return None
+        return None, None
     leaf = leaf or _leaf(row[:-width])
     code = _application_code(leaf) or _joined_label_code(row[:-width])
     if code is None:
         if any(has_number(c) for c in row[-width:]) and not PAGE_FOOTER.match(leaf):
-            raise UnknownLayout(
+            return None, (
                 f"table 三 on page {grid.page}: row label {leaf or '(none)'!r} is not one of the form's rows"
             )
-        return None  # a header, a group heading on its own line, or a page footer
+        return None, None
     number = leading_number(leaf)
     if number is not None and code.count(".") == 2 and int(code.rsplit(".", 1)[1]) != number:
-        raise UnknownLayout(
+        return None, (
             f"table 三 on page {grid.page}: label {leaf!r} is numbered {number} but reads as row {code}"
         )
-    return code
+    return code, None
 
 
 def _check_row_order(grid: Grid, code: str, seen: list[str]) -> None:
@@ -474,9 +695,9 @@ def _measure_heads(row: Row) -> dict[str, int]:
 _MERGED = -1
 
 
-def _refused(cell: Cell) -> Cell:
+def _refused(cell: Cell, reading: str = "ambiguous") -> Cell:
     """The cell as printed, its value not trusted (R1 names it)."""
-    return replace(cell, value=None, reading="ambiguous")
+    return replace(cell, value=None, reading=reading)
 
 
 TABLE_PARSERS: dict[str, Callable[[list[Grid]], list[Cell]]] = {

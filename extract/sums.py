@@ -32,6 +32,7 @@ SUM_CONFIRMED = "sum-confirmed"
 # Refused by the readings, with a reading a sum may confirm
 DOUBTED = frozenset({"ambiguous", "ocr-readings-differ"})
 SUMMED_TABLES = ("application", "review")
+COLUMN_SUMS = ("R3", "R4")  # a column of 三: the handling rows, and 一 + 二 = 总计 + 四
 
 Key = tuple[str, str, str]  # (table, row, col)
 
@@ -56,6 +57,17 @@ def refuse_unconfirmed(cells: Sequence[Cell], form_rows: int) -> list[Cell]:
         if all(k in values for k in keys):
             (holding if _holds(equation, values) else failing).update(keys)
     return [_judged(c, failing, holding) for c in cells]
+
+
+def columns_hold(cells: Sequence[Cell], form_rows: int) -> bool:
+    """Whether every sum down table 三's columns (R3, R4) holds that its cells let be done,
+    and one at least with a value other than 0 (a column of zeros holds whatever order its
+    rows are in): what confirms rows placed where the form prints them."""
+    values = _first_values(cells)
+    sums = [e for e in equations((), form_rows) if e.check in COLUMN_SUMS]
+    done = [e for e in sums if all(k in values for k in e.table_cells)]
+    telling = [e for e in done if any(values[k] for k in e.table_cells)]
+    return bool(telling) and all(_holds(e, values) for e in done)
 
 
 def _taken_back(

@@ -139,6 +139,8 @@ READING_MEANINGS: dict[str, str] = {
     "unconfirmed": "read from a scan, and no sum of the form could check it: not loaded",
     "sum-confirmed": "read from a scan, its readings in doubt, and what it reads is the value "
     "the form's sum requires: loaded",
+    "row-doubted": "read from a scan, its row's label read but the rows around it not in the "
+    "form's order (a neighbour's label misread?): not loaded",
 }
 
 

@@ -130,10 +130,11 @@ def test_table_two_has_no_sums_and_is_left_as_read(clean: dict) -> None:
 
 
 def test_every_reading_a_reader_gives_has_a_meaning_for_the_mail() -> None:
-    from extract.layout import DIFFERS
+    from extract.layout import DIFFERS, ROW_DOUBTED
     from nianbao.records import READING_MEANINGS
 
     given = {"agree", "camelot-differs", "ambiguous", SUM_FAILS, UNCONFIRMED, SUM_CONFIRMED}
+    given |= {ROW_DOUBTED}
     given |= set(DIFFERS.values())
     assert given <= set(READING_MEANINGS)
 
@@ -177,3 +178,40 @@ def test_values_taken_back_complete_the_sums_that_take_back_the_next() -> None:
     got = {(c.table, c.row, c.col): (c.value, c.reading) for c in cells}
     assert got[total] == (_value(clean, total), SUM_CONFIRMED)
     assert got[other] == (_value(clean, other), SUM_CONFIRMED)
+
+
+def test_a_zero_row_loads_where_its_columns_confirm_it(clean: dict) -> None:
+    zero_rows = [
+        r
+        for r, cols in clean["application"].items()
+        if r.startswith("3.") and not any(cols.values())
+    ]
+    assert zero_rows, "the sample report prints a row of zeros"
+    cells = read(clean)
+    assert all(c.value == 0 for c in cells if c.table == "application" and c.row in zero_rows)
+
+
+def test_the_column_sums_confirm_a_placing_only_when_they_hold_and_tell() -> None:
+    """columns_hold: what confirms table 三's rows placed where the form prints them (a scan
+    whose labels were lost). A misread breaks it; a table of zeros holds in any order, so
+    tells nothing."""
+    from extract.sums import columns_hold
+
+    truth = next(
+        t
+        for m in sample_manifest()
+        if m["kind"] == "report"
+        and not (t := sample_truth(m["truth"]))["planted"]
+        and t["application"]["1"]["total"]
+    )
+    report = report_from_truth(truth)
+    assert columns_hold(report.cells, report.form_rows)
+    key = next(
+        ("application", r, "natural_person")
+        for r, cols in truth["application"].items()
+        if r.startswith("3.") and r != "3.7"
+    )
+    misread_one = report_from_truth(truth, misread(truth, key))
+    assert not columns_hold(misread_one.cells, report.form_rows)
+    zeros = [replace(c, value=0) if c.table == "application" else c for c in report.cells]
+    assert not columns_hold(zeros, report.form_rows)
