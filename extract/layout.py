@@ -106,8 +106,11 @@ def _application_code(leaf: str) -> str | None:
 def parse_application(grids: list[Grid]) -> list[Cell]:
     for grid in grids:
         _check_applicant_header(grid)
-    rows = [(g, r, *_row_code(g, g.rows[r], leaf)) for g, r, leaf in _application_rows(grids)]
     in_order = bool(grids) and all(g.method in PLACED_IN_ORDER for g in grids)
+    rows = [
+        (g, r, *_row_code(g, g.rows[r], leaf, columns_lost=in_order))
+        for g, r, leaf in _application_rows(grids)
+    ]
     return _read_rows(_placed_in_order(rows) if in_order else _placed_by_label(rows))
 
 
@@ -121,6 +124,9 @@ PLACED_IN_ORDER = frozenset({OCR_METHOD})
 # Cell.reading of a row whose label was read, but beside rows that do not fit the form's
 # order around it: its label may be a misread neighbour's
 ROW_DOUBTED = "row-doubted"
+# Why a row's values are not read: too few columns for a label and seven values (a scan
+# whose column rule a seal hid); its label still names its place
+COLUMNS_LOST = "columns-lost"
 
 
 def _placed_by_label(rows: list[tuple[Grid, int, str | None, str | None]]) -> list[PlacedRow]:
@@ -237,6 +243,8 @@ def _is_value_row(grid: Grid, r: int, code: str | None, doubt: str | None) -> bo
     with values and a label naming none, or one of zero marks only (its label lost, fuzz
     910013's 3.1 printed '/' across). A line whose value cells hold words is a header, though
     a row's label be read into it (a header cell and 一's label read as one)."""
+    if doubt == COLUMNS_LOST:
+        return True
     values = grid.rows[r][-APPLICANT_COLUMNS:]
     if len(grid.rows[r]) <= APPLICANT_COLUMNS or any(_IDEOGRAPH.search(v) for v in values):
         return False
@@ -280,6 +288,9 @@ def _read_rows(placed: list[PlacedRow]) -> list[Cell]:
     on two lines takes each value from the line that holds it."""
     cells: list[Cell] = []
     for grid, lines, code, doubted in placed:
+        if len(grid.rows[lines[0]]) <= APPLICANT_COLUMNS:
+            cells.extend(_columns_lost(grid, lines[0], code))
+            continue
         first = len(grid.rows[lines[0]]) - len(APPLICANT_CODES)
         read = [
             read_value(grid, _line_of(grid, lines, c), c, parse_count, ("application", code, col))
@@ -287,6 +298,16 @@ def _read_rows(placed: list[PlacedRow]) -> list[Cell]:
         ]
         cells.extend(_refused(c, ROW_DOUBTED) if doubted else c for c in read)
     return cells
+
+
+def _columns_lost(grid: Grid, r: int, code: str) -> list[Cell]:
+    """A row whose columns were not all found (fuzz 900024: a seal over a column rule, two
+    values in one cell): its place on the form is known, its values' columns are not."""
+    printed = " | ".join(grid.rows[r][1:])
+    return [
+        Cell("application", code, col, None, printed, grid.page, grid.order, "ambiguous", "")
+        for col in APPLICANT_CODES
+    ]
 
 
 def _line_of(grid: Grid, lines: tuple[int, ...], c: int) -> int:
@@ -430,16 +451,22 @@ def read_value(
     return Cell(*key, value, raw, grid.page, grid.order, reading, second)
 
 
-def _row_code(grid: Grid, row: Row, leaf: str | None = None) -> tuple[str | None, str | None]:
+def _row_code(
+    grid: Grid, row: Row, leaf: str | None = None, *, columns_lost: bool = False
+) -> tuple[str | None, str | None]:
     """(the form row a row's label names, None) or (None, why its label names none though
-    it holds values); (None, None) for a header, a group heading or a page footer."""
+    it holds values); (None, None) for a header, a group heading or a page footer. A row with
+    values too narrow for a label and seven values refuses the table, or where `columns_lost`
+    (a scan, whose seal can hide a column rule) is (the row its first cell names, COLUMNS_LOST)."""
     width = APPLICANT_COLUMNS
     if len(row) <= width:
-        if any(has_number(c) for c in row):
-            raise UnknownLayout(
-                f"table 三 on page {grid.page}: a row has {len(row)} columns, not 6+1 values and a label"
-            )
-        return None, None
+        if not any(has_number(c) for c in row):
+            return None, None
+        if columns_lost:
+            return _application_code(normalize_label(row[0])), COLUMNS_LOST
+        raise UnknownLayout(
+            f"table 三 on page {grid.page}: a row has {len(row)} columns, not 6+1 values and a label"
+        )
     leaf = leaf or _leaf(row[:-width])
     code = _application_code(leaf) or _joined_label_code(row[:-width])
     if code is None:

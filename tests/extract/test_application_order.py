@@ -5,6 +5,7 @@ the form's order where the count of rows says where, and never under another row
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 
@@ -130,6 +131,48 @@ def test_a_row_printed_blank_whose_label_was_lost_is_placed_where_the_count_says
     del lines[list(values).index("3.3.5")]  # and a row lost, so the count alone says nothing
     cells = read(lines)
     assert exact(cells, {c: values[c] for c in ("1", "2", "3.1", "4")})
+
+
+def test_rows_whose_column_rule_a_seal_hid_keep_their_place_not_their_values() -> None:
+    """fuzz 900024: the piece on the first page found with a column too few (two values in
+    one cell). Its rows are the form's 一 and 二, refused; the next page's rows load."""
+    values = table(ROW_CODES_25)
+    lines = lines_of(values)
+    narrow = [(line[0], *line[1:5], f"{line[5]} {line[6]}", line[7]) for line in lines[:2]]
+    first = Grid(
+        1,
+        0,
+        (HEADER[:7], *narrow),
+        (HEADER[:7], *narrow),
+        frozenset(),
+        frozenset(),
+        OCR_METHOD,
+        None,
+        None,
+        None,
+    )
+    rest = Grid(
+        2,
+        0,
+        tuple(lines[2:]),
+        tuple(lines[2:]),
+        frozenset(),
+        frozenset(),
+        OCR_METHOD,
+        None,
+        None,
+        None,
+    )
+    cells = {(c.row, c.col): c for c in parse_application([first, rest])}
+    assert all(
+        cells[(code, col)].reading == "ambiguous" for code in ("1", "2") for col in APPLICANT_CODES
+    )
+    assert all(cells[(code, col)].value is None for code in ("1", "2") for col in APPLICANT_CODES)
+    assert exact(cells, {c: v for c, v in values.items() if c not in ("1", "2")})
+    with pytest.raises(UnknownLayout, match="a row has 7 columns"):
+        parse_application(
+            [replace(first, method="lattice-vector"), replace(rest, method="lattice-vector")]
+        )
 
 
 def test_a_row_read_on_two_lines_is_one_row() -> None:
