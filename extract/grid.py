@@ -35,6 +35,10 @@ class Grid:
     accuracy: float | None  # camelot's parsing report; None for a grid read by position
     whitespace: float | None
     confidence: float | None
+    # Cells read as a number beside ink standing apart in more pieces than it has characters
+    # (a scan: a digit the recogniser passed over). Trusted where a sum of the form checks
+    # them (三, 四); table 二 has none, so there they are refused.
+    uncounted: frozenset[tuple[int, int]] = frozenset()
 
     @property
     def ncols(self) -> int:

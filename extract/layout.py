@@ -437,11 +437,13 @@ def read_value(
     """A value cell, read twice: the glyph reading is kept; a cell whose glyphs sit on a rule,
     or that is merged into a neighbour (the form merges no value cells of tables 三 and 四),
     is not trusted. The cell a merge starts at holds the text of all its cells: in a scan
-    whose seal hid a column rule, 其他 held 总计's 3."""
+    whose seal hid a column rule, 其他 held 总计's 3. A number of table 二 whose ink stands
+    in more pieces than it has characters (Grid.uncounted) is not trusted: no sum checks it."""
     raw, second = grid.rows[r][c], grid.second_rows[r][c]
     value = parse(raw)
     merges = key[0] != "disclosure" and not {(r, c + 1), (r + 1, c)}.isdisjoint(grid.covered)
-    if (r, c) in grid.ambiguous or (r, c) in grid.covered or merges:
+    unsummed = key[0] == "disclosure" and (r, c) in grid.uncounted
+    if (r, c) in grid.ambiguous or (r, c) in grid.covered or merges or unsummed:
         value, reading = None, "ambiguous"
     elif parse(second) == value:
         reading = "agree"

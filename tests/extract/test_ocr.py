@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -350,3 +351,39 @@ def test_a_number_the_detector_passed_over_is_recognised_alone() -> None:
     assert [text for text, _, _ in found] == ["1"]
     ((_, _, (left, top, right, bottom)),) = found
     assert left < 310 < right and top < 50 < bottom
+
+
+def test_a_number_whose_ink_stands_in_more_pieces_than_its_digits_is_counted_so() -> None:
+    """900022: 125 read as 25 at both scales, the box round all three digits. The cell's ink
+    stands in three pieces; a 25 has two characters (Grid.uncounted, refused in table 二)."""
+    import cv2
+
+    from extract.ocr import _ink_pieces
+
+    image = np.full((60, 200), 250, np.uint8)
+    cv2.putText(image, "125", (60, 42), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)
+    page = replace(_page_of(image), marks=image)
+    ys, xs = np.nonzero(image < 128)
+    box = (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()))
+    assert _ink_pieces(page, (0, 0, 200, 60), [box]) == 3
+    inked = (image < 128).any(axis=0)
+    one_ends = next(x for x in range(int(box[0]), 200) if not inked[x])
+    image[:, :one_ends] = 250  # the 1 not printed: two pieces, as 25 has
+    assert _ink_pieces(replace(page, image=image, marks=image), (0, 0, 200, 60), [box]) == 2
+
+
+def test_a_number_of_table_two_with_a_digit_uncounted_is_refused_one_of_a_summed_table_is_not() -> (
+    None
+):
+    from extract.grid import Grid
+    from extract.layout import read_value
+    from extract.values import parse_amount, parse_count
+
+    rows = (("行政规范性文件", "25"),)
+    grid = Grid(
+        1, 0, rows, rows, frozenset(), frozenset(), "ocr", None, None, None, frozenset({(0, 1)})
+    )
+    two = read_value(grid, 0, 1, parse_amount, ("disclosure", "normative_documents", "in_force"))
+    three = read_value(grid, 0, 1, parse_count, ("application", "1", "total"))
+    assert (two.value, two.reading) == (None, "ambiguous")
+    assert three.value == 25
