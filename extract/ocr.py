@@ -65,6 +65,7 @@ ERASE_PX, INSET_PX = 7, 4
 # Scanner noise is specks of fewer than SPECK_PX pixels each; a thin dash at 200 dpi is one
 # pixel tall, so specks are told by their size, not by eroding them away.
 INK_LEVEL, INK_PX, DASH_MAX_PX, SPECK_PX = 190, 12, 7, 4
+FAINT_INK_LEVEL = 225  # a zero mark blurred grey, looked for where one reading saw it
 # A rule's fringe along a cell's edge: at most this thick, and no pixel of it darker than
 # this (printed strokes are darker at their core: below 125 in 95 % of pieces measured)
 FRINGE_PX, FRINGE_GREY = 3, 140
@@ -831,6 +832,7 @@ def _blank_cells_read_again(
         marks = {_zero_mark(page, box), _zero_mark(again, box)}
         if marks == {""}:
             continue  # blank in both images
+        marks = _faint_mark_seen_twice(page, again, box, marks)
         (mark,) = marks if len(marks) == 1 else (None,)
         if mark is None:  # ink that is no zero mark: never read as a printed zero
             cell = (xs[c] + 2, ys[r] + 2, xs[c1 + 1] - 2, ys[r1 + 1] - 2)
@@ -904,6 +906,19 @@ def _ink_pieces(
     lower = int(max(t[3] for t in texts) * k) - top
     inked = np.concatenate([[False], dark[upper:lower, first:last].any(axis=0)])
     return int(np.count_nonzero(inked[1:] & ~inked[:-1]))
+
+
+def _faint_mark_seen_twice(
+    page: ScannedPage, again: ScannedPage, box: tuple[int, int, int, int], marks: set[str | None]
+) -> set[str | None]:
+    """{the mark} when one reading saw a zero mark and the other too little ink, and both
+    see that mark in ink as faint as FAINT_INK_LEVEL: a thin dash blurred grey at one scale
+    (fuzz 900010, 150 dpi: its '—'s set right against their cells' rule); else `marks`."""
+    seen = marks - {""}
+    if len(marks) != 2 or "" not in marks or not seen <= {"—", "/"}:
+        return marks
+    faint = {_zero_mark(image, box, FAINT_INK_LEVEL) for image in (page, again)}
+    return faint if faint == seen else marks
 
 
 def _garbled(text: str) -> bool:
@@ -999,12 +1014,14 @@ def _extents(regions: Any) -> dict[tuple[int, int], tuple[int, int]]:
     return extent
 
 
-def _zero_mark(page: ScannedPage, box: tuple[int, int, int, int]) -> str | None:
+def _zero_mark(
+    page: ScannedPage, box: tuple[int, int, int, int], level: int = INK_LEVEL
+) -> str | None:
     """What is printed in `box` (pixels at DPI) of the page's image when the detector found
     nothing there: '' (nothing but scanner specks), '—' (one flat stroke) or '/' (one thin
     stroke leaning right), the form's zero marks; None for any other ink (a thin 1, say)."""
     k = page.dpi / DPI
-    ink = _ink(page, box)
+    ink = _ink(page, box, level)
     as_is = _mark_of(ink, k)
     if as_is is not None:
         return as_is
@@ -1031,14 +1048,14 @@ def _crop(page: ScannedPage, box: tuple[int, int, int, int]) -> np.ndarray:
     return (page.image if page.marks is None else page.marks)[top:bottom, left:right]
 
 
-def _ink(page: ScannedPage, box: tuple[int, int, int, int]) -> np.ndarray:
+def _ink(page: ScannedPage, box: tuple[int, int, int, int], level: int = INK_LEVEL) -> np.ndarray:
     """The dark pixels (0/1) in `box` (pixels at DPI) of the image with only the rules' own
     pixels erased, scanner specks cleared."""
     k = page.dpi / DPI
     crop = _crop(page, box)
     if crop.size == 0:
         return np.zeros((0, 0), np.uint8)
-    return _without_specks((crop < INK_LEVEL).astype(np.uint8), int(SPECK_PX * k * k))
+    return _without_specks((crop < level).astype(np.uint8), int(SPECK_PX * k * k))
 
 
 def _without_fringes(ink: np.ndarray, grey: np.ndarray, thickness: float) -> np.ndarray:

@@ -387,3 +387,21 @@ def test_a_number_of_table_two_with_a_digit_uncounted_is_refused_one_of_a_summed
     three = read_value(grid, 0, 1, parse_count, ("application", "1", "total"))
     assert (two.value, two.reading) == (None, "ambiguous")
     assert three.value == 25
+
+
+def test_a_dash_one_reading_saw_is_taken_where_the_other_has_it_faint_not_where_it_is_blank() -> (
+    None
+):
+    """900010 (150 dpi, blurred): '—'s set against their rule, seen at one scale, grey past
+    the ink level at the other. Both images hold the dash: a zero mark. Blank in one: not."""
+    from extract.ocr import _faint_mark_seen_twice
+
+    dark = _cell(lambda im: im.__setitem__((slice(29, 32), slice(35, 65)), 90))
+    grey = _cell(lambda im: im.__setitem__((slice(29, 32), slice(35, 65)), 205))
+    blank = _cell(lambda im: None)
+    box = (0, 0, 100, 60)
+    pages = [replace(p, marks=p.image) for p in (dark, grey, blank)]
+    dark, grey, blank = pages
+    assert _zero_mark(grey, box) == ""
+    assert _faint_mark_seen_twice(dark, grey, box, {"—", ""}) == {"—"}
+    assert _faint_mark_seen_twice(dark, blank, box, {"—", ""}) == {"—", ""}
