@@ -525,6 +525,13 @@ _PROCEEDING_HEADERS = ("行政复议", "未经复议|直接起诉", "复议后�
 def parse_review(grids: list[Grid]) -> list[Cell]:
     rows = [(g, i, r) for g in grids for i, r in enumerate(g.rows) if len(r) >= REVIEW_COLUMNS]
     data = [(g, i, r) for g, i, r in rows if _is_review_data(r)] or _values_all_zero(rows)
+    if not data and grids:
+        # Its heads found, its row of values not: a scan whose seal hid column rules found
+        # that row with fewer columns than the form's 15 (fuzz 910002, on the next page).
+        raise UnknownLayout(
+            f"table 四 on page {grids[0].page}: its heads found, but no row of its "
+            f"{REVIEW_COLUMNS} values below them"
+        )
     if not data:
         return []
     if len(data) > 1:

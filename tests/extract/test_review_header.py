@@ -95,3 +95,23 @@ def test_heads_row_left_alone_on_the_page_before_is_taken_from_the_proceedings_u
     bare = Grid(3, 1, unheaded, unheaded, frozenset(), frozenset(), "ocr", None, None, 0.9)
     with pytest.raises(UnknownLayout, match="no 行政复议 heading"):
         parse_review([bare])
+
+
+def test_heads_found_without_their_row_of_values_says_so() -> None:
+    """910002 (a scan): 四's heads on one page, its values found on the next with 12 columns
+    (a seal over column rules), so no row of 15. Refused with that reason, not dropped."""
+    heads_only = _grid(_heads())
+    heads_only = Grid(
+        3,
+        1,
+        heads_only.rows[:3],
+        heads_only.rows[:3],
+        frozenset(),
+        frozenset(),
+        "ocr",
+        None,
+        None,
+        None,
+    )
+    with pytest.raises(UnknownLayout, match="its heads found, but no row of its 15 values"):
+        parse_review([heads_only])
