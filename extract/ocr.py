@@ -66,6 +66,7 @@ ERASE_PX, INSET_PX = 7, 4
 # pixel tall, so specks are told by their size, not by eroding them away.
 INK_LEVEL, INK_PX, DASH_MAX_PX, SPECK_PX = 190, 12, 7, 4
 FAINT_INK_LEVEL = 225  # a zero mark blurred grey, looked for where one reading saw it
+MARGIN_SHARE = 0.2  # a cell's edges left out where a zero mark is looked for in its middle
 # A rule's fringe along a cell's edge: at most this thick, and no pixel of it darker than
 # this (printed strokes are darker at their core: below 125 in 95 % of pieces measured)
 FRINGE_PX, FRINGE_GREY = 3, 140
@@ -832,7 +833,7 @@ def _blank_cells_read_again(
         marks = {_zero_mark(page, box), _zero_mark(again, box)}
         if marks == {""}:
             continue  # blank in both images
-        marks = _faint_mark_seen_twice(page, again, box, marks)
+        marks = _mark_seen_twice(page, again, box, marks)
         (mark,) = marks if len(marks) == 1 else (None,)
         if mark is None:  # ink that is no zero mark: never read as a printed zero
             cell = (xs[c] + 2, ys[r] + 2, xs[c1 + 1] - 2, ys[r1 + 1] - 2)
@@ -908,17 +909,29 @@ def _ink_pieces(
     return int(np.count_nonzero(inked[1:] & ~inked[:-1]))
 
 
-def _faint_mark_seen_twice(
+def _mark_seen_twice(
     page: ScannedPage, again: ScannedPage, box: tuple[int, int, int, int], marks: set[str | None]
 ) -> set[str | None]:
-    """{the mark} when one reading saw a zero mark and the other too little ink, and both
-    see that mark in ink as faint as FAINT_INK_LEVEL: a thin dash blurred grey at one scale
-    (fuzz 900010, 150 dpi: its '—'s set right against their cells' rule); else `marks`."""
-    seen = marks - {""}
-    if len(marks) != 2 or "" not in marks or not seen <= {"—", "/"}:
+    """{the mark} when one reading saw a zero mark and the other did not, but sees that very
+    mark looked at again: in ink as faint as FAINT_INK_LEVEL where it saw too little ink (a
+    thin dash blurred grey at one scale: fuzz 900010, 150 dpi), or in the middle of the cell
+    where it saw other ink (a rule's remains along the cell's edges in the image straightened
+    again at SECOND_DPI: fuzz 910014's slashes); else `marks`."""
+    seen = marks - {"", None}
+    if len(marks) != 2 or len(seen) != 1 or not seen <= {"—", "/"}:
         return marks
-    faint = {_zero_mark(image, box, FAINT_INK_LEVEL) for image in (page, again)}
-    return faint if faint == seen else marks
+    if "" in marks:
+        again_seen = {_zero_mark(image, box, FAINT_INK_LEVEL) for image in (page, again)}
+    else:
+        again_seen = {_zero_mark(image, _middle(box)) for image in (page, again)}
+    return again_seen if again_seen == seen else marks
+
+
+def _middle(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """`box` less MARGIN_SHARE of its width and height on every side."""
+    left, top, right, bottom = box
+    dx, dy = int((right - left) * MARGIN_SHARE), int((bottom - top) * MARGIN_SHARE)
+    return (left + dx, top + dy, right - dx, bottom - dy)
 
 
 def _garbled(text: str) -> bool:

@@ -394,7 +394,7 @@ def test_a_dash_one_reading_saw_is_taken_where_the_other_has_it_faint_not_where_
 ):
     """900010 (150 dpi, blurred): '—'s set against their rule, seen at one scale, grey past
     the ink level at the other. Both images hold the dash: a zero mark. Blank in one: not."""
-    from extract.ocr import _faint_mark_seen_twice
+    from extract.ocr import _mark_seen_twice
 
     dark = _cell(lambda im: im.__setitem__((slice(29, 32), slice(35, 65)), 90))
     grey = _cell(lambda im: im.__setitem__((slice(29, 32), slice(35, 65)), 205))
@@ -403,5 +403,28 @@ def test_a_dash_one_reading_saw_is_taken_where_the_other_has_it_faint_not_where_
     pages = [replace(p, marks=p.image) for p in (dark, grey, blank)]
     dark, grey, blank = pages
     assert _zero_mark(grey, box) == ""
-    assert _faint_mark_seen_twice(dark, grey, box, {"—", ""}) == {"—"}
-    assert _faint_mark_seen_twice(dark, blank, box, {"—", ""}) == {"—", ""}
+    assert _mark_seen_twice(dark, grey, box, {"—", ""}) == {"—"}
+    assert _mark_seen_twice(dark, blank, box, {"—", ""}) == {"—", ""}
+
+
+def test_a_slash_one_reading_saw_is_taken_where_the_other_has_it_in_the_cells_middle() -> None:
+    """910014: '/'s read as slashes at 200 dpi, and at 300 dpi as other ink, the image
+    straightened again leaving a rule's remains along the cell's edges."""
+    from extract.ocr import _mark_seen_twice
+
+    def edged(draw) -> ScannedPage:  # the mark, and dark remains of rules at two edges
+        def both(im: np.ndarray) -> None:
+            draw(im)
+            im[0:60, 0:3] = 60
+            im[0:3, 0:100] = 60
+
+        page = _cell(both)
+        return replace(page, marks=page.image)
+
+    clean = replace(_cell(_slash), marks=_cell(_slash).image)
+    box = (0, 0, 100, 60)
+    slash = edged(_slash)
+    one = edged(lambda im: im.__setitem__((slice(18, 44), slice(48, 51)), 60))
+    assert _zero_mark(slash, box) is None
+    assert _mark_seen_twice(clean, slash, box, {"/", None}) == {"/"}
+    assert _mark_seen_twice(clean, one, box, {"/", None}) == {"/", None}  # a 1: no mark
