@@ -85,22 +85,28 @@ def judge(jobs: list[tuple[str, str, int, str]], workers: int) -> list[dict]:
     return results
 
 
-# Which cells a failed relation names: (table, key in its details, which of row/col it is)
-NAMING = {
-    "R2": ("application", "row_code", 0),
-    "R3": ("application", "applicant_code", 1),
-    "R4": ("application", "applicant_code", 1),
-    "R5": ("review", "proceeding_code", 0),
-}
+def naming() -> dict[str, tuple[str, str, int]]:
+    """Which cells a failed relation names: (table, key in its details, 0 for a row or 1 for
+    a column), from the relations' own keys (expectations/frames.py) and their equations."""
+    from expectations.frames import RELATION_KEYS
+    from nianbao.equations import equations
+    from nianbao.form import ROW_CODES_25
+
+    tables = {e.check: e.table for e in equations(ROW_CODES_25, len(ROW_CODES_25))}
+    return {
+        check: (tables[check], key, 1 if key == "applicant_code" else 0)
+        for check, key in RELATION_KEYS.items()
+    }
 
 
 def named_cells(failed: list) -> set[tuple[str, int, str]]:
     """(table, 0 for a row or 1 for a column, its code) of every row and column a failed
     error-level relation names: a wrong value there is flagged where it is."""
     named = set()
+    relations = naming()
     for check in failed:
-        if check.check_id in NAMING:
-            table, key, axis = NAMING[check.check_id]
+        if check.check_id in relations:
+            table, key, axis = relations[check.check_id]
             named |= {(table, axis, str(d[key])) for d in check.details}
     return named
 
