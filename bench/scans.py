@@ -163,11 +163,15 @@ def table(results: list[dict], title: str) -> str:
         ),
     ]
     lines += [f"- quarantined {r['job'][0]}: {r['report']}" for r in quarantined]
+    short = [r for r in results if r["exact"] < r["expected"] and not isinstance(r["report"], str)]
+    # Every report with a wrong value, then the most refused, twenty in all at least
+    short.sort(key=lambda r: (-r["wrong"], r["exact"] - r["expected"]))
     lines += [
         f"- {Path(r['job'][0]).name} ({r['look']}): {r['exact']}/{r['expected']}, wrong {r['wrong']}"
-        for r in results
-        if r["exact"] < r["expected"] and not isinstance(r["report"], str)
-    ][:20]
+        f" (silent {r['silent']})"
+        for n, r in enumerate(short)
+        if r["wrong"] or n < 20
+    ]
     return "\n".join(lines)
 
 

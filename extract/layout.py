@@ -156,7 +156,9 @@ def _placed_in_order(rows: list[tuple[Grid, int, str | None, str | None]]) -> li
     as the next row's skips a code where it starts and leaves a row over where it ends (row
     1's label read as 2's, and 2's lost, leaves a row between 2 and 3.1), so the misread one
     can be anywhere in the run that ends there. Fewer rows than the form prints (rows the
-    grid lost, or one split in two and read twice) doubt only the named rows beside them.
+    grid lost, or one split in two and read twice) doubt the named rows beside them: a label
+    set a row below its values, its own row lost, reads as a row lost further down (fuzz
+    930032). Rows placed by count between two named rows are doubted with either of them.
     """
     value_rows = _split_rows_joined(
         [
@@ -184,17 +186,20 @@ def _placed_in_order(rows: list[tuple[Grid, int, str | None, str | None]]) -> li
     marks.append((len(value_rows), len(printed)))
     codes_at = dict(named)
     doubted: set[int] = set()
+    by_count: list[tuple[int, int, list[int]]] = []  # rows placed by count, between i0 and i1
     for n, ((i0, k0), (i1, k1)) in enumerate(zip(marks, marks[1:], strict=False)):
         spanned, between = range(i0 + 1, i1), printed[k0 + 1 : k1]
         unnamed = [i for i in spanned if i not in blank]
-        if len(spanned) == len(between):  # blank rows too: a row printed blank for zeros
-            codes_at.update(zip(spanned, between, strict=True))
-        elif len(unnamed) == len(between):
-            codes_at.update(zip(unnamed, between, strict=True))
+        placed = list(spanned) if len(spanned) == len(between) else unnamed
+        if len(placed) == len(between):  # blank rows too, where a row printed blank for zeros
+            codes_at.update(zip(placed, between, strict=True))
+            by_count.append((i0, i1, placed))
         elif len(unnamed) > len(between):
             doubted |= _run(marks, n, -1) | _run(marks, n + 1, +1)
-        elif unnamed:
+        else:
             doubted |= {i0, i1} & set(named)
+    # A row placed by count between named rows is only as sure as they are
+    doubted |= {i for i0, i1, placed in by_count if {i0, i1} & doubted for i in placed}
     return [
         (g, lines, codes_at[i], i in doubted)
         for i, (g, lines, _) in enumerate(value_rows)
@@ -210,8 +215,7 @@ def _names_two_rows(row: Row) -> bool:
     """A label cell that holds two rows' labels (a rule between them lost, or a position
     reader's lines merged: fuzz 900014's '8.属于行政查询事项 法1.本机关不掌握…') names
     neither: whose values sit beside it cannot be told from the label."""
-    leaf = _leaf(row[:-APPLICANT_COLUMNS])
-    return len({e.code for e in APPLICATION_ROW_LABELS if e.pattern.search(leaf)}) > 1
+    return len(_codes_named(row)) > 1
 
 
 def _split_rows_joined(value_rows: list[ValueRow]) -> list[ValueRow]:
@@ -341,16 +345,42 @@ def _printed_rows(named: list[str], count: int) -> tuple[str, ...]:
 def _check_named_order(
     value_rows: list[ValueRow], named: dict[int, str], printed: tuple[str, ...]
 ) -> None:
-    """Rows named out of the form's order: which label is the misread one cannot be told."""
-    seen: list[str] = []
+    """Rows named out of the form's order: which label is the misread one cannot be told.
+    Every row a label names counts, those of a label read twice or naming two rows too (fuzz
+    930032: a label cell holding 3.3.8's text two rows below 3.5.1's, the labels of that
+    page displaced from their values): a label naming several rows is out of order only when
+    all of them come before the first a label above it named (a cell holding 3.1's, 3.2's and
+    3.3.1's labels, read beside each of their three rows, is in order: fuzz 900015)."""
     for i, code in named.items():
-        grid = value_rows[i][0]
         if code not in printed:
             raise UnknownLayout(
-                f"table 三 on page {grid.page}: row {code} and row 3.6 both printed"
+                f"table 三 on page {value_rows[i][0].page}: row {code} and row 3.6 both printed"
             )
-        _check_row_order(grid, code, seen)
-        seen.append(code)
+    floor: tuple[str, Grid] | None = None  # the latest row a label before named for sure
+    for grid, lines, _ in value_rows:
+        codes = sorted(_codes_named(grid.rows[lines[0]]), key=FORM_ROW_ORDER.index)
+        if not codes:
+            continue
+        if floor is not None and _before(codes[-1], floor[0]):
+            raise UnknownLayout(
+                f"table 三 on page {grid.page}: row {codes[-1]} comes after row {floor[0]} "
+                f"(page {floor[1].page}), out of the form's order"
+            )
+        if floor is None or _before(floor[0], codes[0]):
+            floor = (codes[0], grid)
+
+
+def _before(code: str, other: str) -> bool:
+    return FORM_ROW_ORDER.index(code) < FORM_ROW_ORDER.index(other)
+
+
+def _codes_named(row: Row) -> set[str]:
+    """Every form row a row's label names (two where a cell holds two rows' labels)."""
+    if len(row) <= APPLICANT_COLUMNS:
+        return set()
+    leaf = _leaf(row[:-APPLICANT_COLUMNS])
+    codes = {e.code for e in APPLICATION_ROW_LABELS if e.pattern.search(leaf)}
+    return codes or {c for c in [_joined_label_code(row[:-APPLICANT_COLUMNS])] if c}
 
 
 # How far into the next page a label cut by a page break may continue (a repeated header
