@@ -219,27 +219,35 @@ def _names_two_rows(row: Row) -> bool:
 
 
 def _split_rows_joined(value_rows: list[ValueRow]) -> list[ValueRow]:
-    """Lines read under one label, one after the other, whose values fill different columns,
-    as the one row they are: a position reader can read a row's values on two lines when one
-    sits a little high (fuzz 900015: 3.3.2's 社会公益组织 '1' a line above its other values)."""
+    """Lines one after the other whose values fill different columns, under one label or one
+    of them under none, as the one row they are: a position reader can read a row's values
+    on two lines when one sits a little high (fuzz 900015: 3.3.2's 社会公益组织 '1' a line
+    above its other values; 940014: （二）'s values a line above its label, which has none).
+    Two rows of the form never do: each prints its 总计."""
     joined: list[ValueRow] = []
     for grid, lines, code in value_rows:
-        if joined and code is not None and _split_halves(joined[-1], (grid, lines, code)):
+        if joined and _split_halves(joined[-1], (grid, lines, code)):
             previous = joined.pop()
-            lines = previous[1] + lines
+            lines, code = previous[1] + lines, code or previous[2]
         joined.append((grid, lines, code))
     return joined
 
 
 def _split_halves(first: ValueRow, second: ValueRow) -> bool:
     (grid, lines, code), (other, more, other_code) = first, second
-    if grid is not other or code != other_code or more[0] != lines[-1] + 1:
+    same_label = code == other_code or None in (code, other_code)
+    if grid is not other or not same_label or (code, other_code) == (None, None):
+        return False
+    if more[0] != lines[-1] + 1:
         return False
     filled = [
         {i for i, v in enumerate(grid.rows[r][-APPLICANT_COLUMNS:]) if clean_text(v)}
         for r in (*lines, *more)
     ]
-    return all(a.isdisjoint(b) for n, a in enumerate(filled) for b in filled[n + 1 :])
+    apart = all(a.isdisjoint(b) for n, a in enumerate(filled) for b in filled[n + 1 :])
+    # A line with neither label nor value is a row printed blank, or a spacer: never a half
+    labelled = [code is not None] * len(lines) + [other_code is not None] * len(more)
+    return apart and all(f or named for f, named in zip(filled, labelled, strict=True))
 
 
 def _is_value_row(grid: Grid, r: int, code: str | None, doubt: str | None) -> bool:

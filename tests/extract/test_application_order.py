@@ -133,6 +133,18 @@ def test_a_row_printed_blank_whose_label_was_lost_is_placed_where_the_count_says
     assert exact(cells, {c: values[c] for c in ("1", "2", "3.1", "4")})
 
 
+def test_values_a_line_above_their_label_are_the_labels_row() -> None:
+    """940014 (read by position): （二）'s values on a line of their own above its label's,
+    which holds none. One row, not a row over that doubts the table."""
+    values = table(ROW_CODES_23)
+    lines = lines_of(values)
+    n = list(values).index("3.2")
+    lines[n : n + 1] = [("", *lines[n][1:]), (lines[n][0], *("",) * 7)]
+    del lines[list(values).index("3.5.3") + 1]  # a row lost too: the count says nothing
+    cells = read(lines)
+    assert exact(cells, {c: values[c] for c in ("3.1", "3.2", "3.3.1")})
+
+
 def test_rows_whose_column_rule_a_seal_hid_keep_their_place_not_their_values() -> None:
     """fuzz 900024: the piece on the first page found with a column too few (two values in
     one cell). Its rows are the form's 一 and 二, refused; the next page's rows load."""
