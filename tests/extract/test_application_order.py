@@ -61,9 +61,14 @@ def table(codes: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
     return {c: values[c] for c in codes}
 
 
-def grid(lines: list[tuple[str, ...]], method: str = OCR_METHOD) -> Grid:
-    rows = (HEADER, *lines)
-    return Grid(1, 0, rows, rows, frozenset(), frozenset(), method, None, None, None)
+def grid(
+    lines: list[tuple[str, ...]],
+    method: str = OCR_METHOD,
+    page: int = 1,
+    header: tuple[str, ...] | None = HEADER,
+) -> Grid:
+    rows = (header, *lines) if header else tuple(lines)
+    return Grid(page, 0, rows, rows, frozenset(), frozenset(), method, None, None, None)
 
 
 def lines_of(values: dict[str, tuple[int, ...]]) -> list[tuple[str, ...]]:
@@ -151,30 +156,8 @@ def test_rows_whose_column_rule_a_seal_hid_keep_their_place_not_their_values() -
     values = table(ROW_CODES_25)
     lines = lines_of(values)
     narrow = [(line[0], *line[1:5], f"{line[5]} {line[6]}", line[7]) for line in lines[:2]]
-    first = Grid(
-        1,
-        0,
-        (HEADER[:7], *narrow),
-        (HEADER[:7], *narrow),
-        frozenset(),
-        frozenset(),
-        OCR_METHOD,
-        None,
-        None,
-        None,
-    )
-    rest = Grid(
-        2,
-        0,
-        tuple(lines[2:]),
-        tuple(lines[2:]),
-        frozenset(),
-        frozenset(),
-        OCR_METHOD,
-        None,
-        None,
-        None,
-    )
+    first = grid(narrow, header=HEADER[:7])
+    rest = grid(lines[2:], page=2, header=None)
     cells = {(c.row, c.col): c for c in parse_application([first, rest])}
     assert all(
         cells[(code, col)].reading == "ambiguous" for code in ("1", "2") for col in APPLICANT_CODES
