@@ -130,6 +130,12 @@ def match_row(registry: tuple[RowLabel, ...], label: str) -> str | None:
     return None
 
 
+def match_rows(registry: tuple[RowLabel, ...], label: str) -> set[str]:
+    """The code of every registry entry whose pattern occurs in the normalized label (more
+    than one where a cell holds two rows' labels)."""
+    return {entry.code for entry in registry if entry.pattern.search(label)}
+
+
 # A label's numbering as the form prints it (NFKC-folded, as normalize_label leaves it):
 # 一、 (一) 1. 1、
 _FORM_NUMBERING = re.compile(
@@ -155,7 +161,8 @@ LABEL_LIKENESS, LABEL_MARGIN = 0.5, 0.15
 LABEL_MOST, LABEL_WHOLE = 0.7, 0.9
 LABEL_ALIKE = 0.75
 PRINTED = tuple(normalize_label(label) for label in PRINTED_LABELS)
-_IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
+# One CJK ideograph (labels are ideographs; values and zero marks are not)
+IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
 _SIGNS = re.compile(r"[^“”‘’\"']")
 
 
@@ -180,7 +187,7 @@ def _signs(label: str) -> str:
 def _nearest_printed(label: str) -> str | None:
     """The printed label `label` is at least LABEL_LIKENESS like, with no other within
     LABEL_MARGIN of it; None for text of fewer than two ideographs (no label)."""
-    if len(_IDEOGRAPH.findall(label)) < 2:
+    if len(IDEOGRAPH.findall(label)) < 2:
         return None
     likeness = sorted(
         ((SequenceMatcher(None, label, printed).ratio(), printed) for printed in PRINTED),
@@ -232,7 +239,7 @@ def _alike_printed(label: str) -> str | None:
     """The printed label `label` is at least LABEL_ALIKE like, another alike or not: a label
     is told from other text even where two labels are too alike to tell which it misreads
     ("、年新收政府言息公开E请数量": rows 1 and 2 of table 三)."""
-    if len(_IDEOGRAPH.findall(label)) < 2:
+    if len(IDEOGRAPH.findall(label)) < 2:
         return None
     best, printed = max((SequenceMatcher(None, label, p).ratio(), p) for p in PRINTED)
     return printed if best >= LABEL_ALIKE else None

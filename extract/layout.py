@@ -11,6 +11,7 @@ from extract.labels import (
     APPLICATION_ROW_LABELS,
     DISCLOSURE_ITEM_LABELS,
     DISCLOSURE_MEASURE_LABELS,
+    IDEOGRAPH,
     PAGE_FOOTER,
     PRINTED,
     REVIEW_OUTCOME_LABELS,
@@ -19,6 +20,7 @@ from extract.labels import (
     is_printed_label,
     leading_number,
     match_row,
+    match_rows,
     normalize_label,
     starts_numbered,
 )
@@ -258,7 +260,7 @@ def _is_value_row(grid: Grid, r: int, code: str | None, doubt: str | None) -> bo
     if doubt == COLUMNS_LOST:
         return True
     values = grid.rows[r][-APPLICANT_COLUMNS:]
-    if len(grid.rows[r]) <= APPLICANT_COLUMNS or any(_IDEOGRAPH.search(v) for v in values):
+    if len(grid.rows[r]) <= APPLICANT_COLUMNS or any(IDEOGRAPH.search(v) for v in values):
         return False
     marks_only = all(clean_text(v) in ZERO_MARKS for v in values)
     return code is not None or doubt is not None or (marks_only and any(map(clean_text, values)))
@@ -270,9 +272,6 @@ def _is_blank_row(grid: Grid, r: int) -> bool:
     spacer. Placed only where it makes the count of rows the form's."""
     row = grid.rows[r]
     return len(row) > APPLICANT_COLUMNS and not any(map(clean_text, row))
-
-
-_IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _placed_as_printed(
@@ -387,7 +386,7 @@ def _codes_named(row: Row) -> set[str]:
     if len(row) <= APPLICANT_COLUMNS:
         return set()
     leaf = _leaf(row[:-APPLICANT_COLUMNS])
-    codes = {e.code for e in APPLICATION_ROW_LABELS if e.pattern.search(leaf)}
+    codes = match_rows(APPLICATION_ROW_LABELS, leaf)
     return codes or {c for c in [_joined_label_code(row[:-APPLICANT_COLUMNS])] if c}
 
 

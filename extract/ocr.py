@@ -26,7 +26,13 @@ import pypdfium2 as pdfium
 from extract.chunks import Chunk, Placed, page_lines, placed_as_grid
 from extract.glyphs import Glyph, merged_regions, read_cells
 from extract.grid import OCR_METHOD, CellEdges, Grid
-from extract.labels import PRINTED, closest_printed_label, is_printed_label, normalize_label
+from extract.labels import (
+    IDEOGRAPH,
+    PRINTED,
+    closest_printed_label,
+    is_printed_label,
+    normalize_label,
+)
 from extract.positions import gridded, placed_pieces
 from nianbao.errors import ReaderMissing, UnreadablePdf
 
@@ -184,7 +190,7 @@ def _stacked_apart(
 
 def _line_height(boxes: tuple[tuple[str, float, tuple[float, float, float, float]], ...]) -> float:
     """The median height of the boxes that read ideographs (pixels at DPI): the page's line."""
-    heights = [b[3] - b[1] for text, _, b in boxes if _IDEOGRAPH.search(text)]
+    heights = [b[3] - b[1] for text, _, b in boxes if IDEOGRAPH.search(text)]
     return float(np.median(heights)) if heights else 0.0
 
 
@@ -258,7 +264,7 @@ def _label_apart(
     """The box, or its label and its value apart, the width shared by how wide their
     characters print (an ideograph a full em, a digit about half)."""
     found = _LABEL_THEN_VALUE.match(text)
-    if found is None or len(_IDEOGRAPH.findall(found.group(1))) < 2:
+    if found is None or len(IDEOGRAPH.findall(found.group(1))) < 2:
         return [(text, box)]
     label, value = found.groups()
     ems = [_ems(label), _ems(value)]
@@ -268,7 +274,7 @@ def _label_apart(
 
 
 def _ems(text: str) -> float:
-    return sum(1.0 if _IDEOGRAPH.match(ch) or ord(ch) > 0xFF00 else 0.55 for ch in text)
+    return sum(1.0 if IDEOGRAPH.match(ch) or ord(ch) > 0xFF00 else 0.55 for ch in text)
 
 
 def _placed_grid(page: ScannedPage, again: ScannedPage, order: int, placed: Placed) -> Grid:
@@ -1190,7 +1196,6 @@ def _recognised_ink(engine: Any, crop: np.ndarray, ink: tuple[int, int, int, int
     return str(result[0][0]).strip() if result else ""
 
 
-_IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
 # What OCR makes of a value cell's marks: a dash read as the ideograph 一 (a value cell of the
 # form never holds an ideograph), the letter O for a zero.
 _DASHES = re.compile(r"^[一_－-]{1,2}$")

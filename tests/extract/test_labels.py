@@ -151,3 +151,11 @@ def test_a_cell_edge_read_as_a_stroke_at_a_labels_end_is_no_part_of_it(
 ) -> None:
     """870020 (300 dpi, skewed): the rule left of a cell read as "|" before its label."""
     assert normalize_label(read) == label
+
+
+def test_a_cell_holding_two_rows_labels_matches_both() -> None:
+    from extract.labels import APPLICATION_ROW_LABELS, match_rows
+
+    two = normalize_label("8.属于行政查询事项 1.本机关不掌握相关政府信息")
+    assert match_rows(APPLICATION_ROW_LABELS, two) == {"3.3.8", "3.4.1"}
+    assert match_rows(APPLICATION_ROW_LABELS, normalize_label("2.重复申请")) == {"3.5.2"}
