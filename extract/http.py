@@ -124,16 +124,20 @@ class _DeadlineBackend(httpcore.SyncBackend):
 
 
 class DeadlineTransport(httpx.HTTPTransport):
-    """httpx's transport, each response (headers and body) due within `seconds` of its request.
+    """httpx's transport, each response (headers and body) due within `seconds` of its request,
+    with at most `open_requests` connections open at once over every host (a request waits for
+    one: the global cap a night over many hosts keeps to; each host's pace is Politeness's).
 
     The deadline is per thread: a response is read in the thread that sent its request."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, open_requests: int = 16) -> None:
         super().__init__()
         self.seconds = seconds
         self._deadline = threading.local()  # when the response being read is due, per thread
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(), network_backend=_DeadlineBackend(self._deadline)
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=open_requests,
+            network_backend=_DeadlineBackend(self._deadline),
         )
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:

@@ -34,8 +34,10 @@ class Politeness:
         timeout: float,
         deadline_seconds: float = 300.0,
         host_rates: dict[str, float] | None = None,
+        open_requests: int = 16,
     ) -> None:
         self.user_agent = user_agent
+        self.open_requests = open_requests  # over every host at once (DeadlineTransport)
         self.interval = _interval(rate_per_second)
         # a host's own pace (a source's rate_per_second), over the run's
         self._intervals = {host: _interval(rate) for host, rate in (host_rates or {}).items()}
@@ -111,8 +113,10 @@ def polite_client(politeness: Politeness) -> httpx.Client:
     nor reads its robots.txt again. Redirects are followed by extract.http.open_response,
     which keeps them on the allowed host."""
     return httpx.Client(
-        transport=DeadlineTransport(politeness.deadline_seconds),
-        timeout=politeness.timeout,
+        transport=DeadlineTransport(politeness.deadline_seconds, politeness.open_requests),
+        # waiting for one of the open requests' slots is the night's, not the host's fault:
+        # no pool timeout (each response still has its deadline)
+        timeout=httpx.Timeout(politeness.timeout, pool=None),
         follow_redirects=False,
         headers={"User-Agent": politeness.user_agent},
         event_hooks={"request": [politeness]},

@@ -1,5 +1,6 @@
 """Crawling the portals and downloading their files: every host at once (up to
-`hosts_at_once`), each at its own pace."""
+`hosts_at_once`, a thread each, most of its time waiting for its pace), each at its own pace,
+with at most `open_requests` requests open over them all."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ def politeness(settings: Settings, portals: Iterable[Portal] = ()) -> Politeness
         settings.http_timeout_seconds,
         settings.request_deadline_seconds,
         {p.host: p.rate_per_second for p in portals if p.rate_per_second is not None},
+        settings.open_requests,
     )
 
 
@@ -220,7 +222,10 @@ def _rested(url: str, host: str, failures: int) -> FetchFailure:
 
 def _each_host(work: Callable[[T], R], items: list[T] | tuple[T, ...], at_once: int) -> list[R]:
     """`work` on every item, up to `at_once` at the same time (one per host: each host keeps
-    its own pace, and a slow one holds up no other); results in the items' order."""
+    its own pace, and a slow one holds up no other); results in the items' order. A host's
+    thread mostly waits for its next slot (0.5 s at 2 requests a second), so the threads are
+    many and the requests they have open at once are capped by the client (`open_requests`):
+    16 hosts at once spent a night of 100 portals waiting, 39 s of crawl for 6 s of pace."""
     if len(items) <= 1:
         return [work(item) for item in items]
     with ThreadPoolExecutor(max_workers=max(1, min(at_once, len(items)))) as pool:

@@ -35,8 +35,10 @@ class Settings(BaseSettings):
     user_agent: str = "nianbao/0.1 (+government transparency research)"
     rate_per_second: float = Field(default=2.0, ge=0)  # requests per host; 0: no limit
     # A night's portals are crawled and downloaded from this many hosts at once (a request
-    # open to each at most), each at its own pace.
-    hosts_at_once: int = Field(default=16, ge=1)
+    # open to each at most), each at its own pace, with at most `open_requests` requests open
+    # over them all.
+    hosts_at_once: int = Field(default=256, ge=1)
+    open_requests: int = Field(default=16, ge=1)
     # A host whose files fail this many times in a row (after their retries) is asked
     # nothing more that night: its other files are recorded as not asked, for the next.
     host_failures_in_a_row: int = Field(default=5, ge=1)

@@ -3,6 +3,9 @@ the night, its other files recorded as not asked; the other hosts are not held u
 
 from __future__ import annotations
 
+import threading
+import time
+from contextlib import ExitStack
 from pathlib import Path
 
 from extract.polite import polite_client
@@ -43,3 +46,56 @@ def test_a_host_failing_again_and_again_rests_and_the_others_go_on(tmp_path: Pat
     assert len(down.requests) == 3 * 2  # three files asked, twice each; then the host rests
     rested = [r for r in results[3:8] if isinstance(r, FetchFailure)]
     assert all(r.transient and "left to rest" in r.reason for r in rested)
+
+
+class _Gauge:
+    """Requests open at once over every server it wraps (the most seen), and when each
+    server's first request came."""
+
+    def __init__(self) -> None:
+        self.open = self.most = 0
+        self.first: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def wrap(self, host: str, behaviour: srv.Behaviour, hold: float) -> srv.Behaviour:
+        def answer(handler) -> None:  # type: ignore[no-untyped-def]
+            with self._lock:
+                self.first.setdefault(host, time.monotonic())
+                self.open += 1
+                self.most = max(self.most, self.open)
+            time.sleep(hold)  # the request stays open a while
+            try:
+                behaviour(handler)
+            finally:
+                with self._lock:
+                    self.open -= 1
+
+        return answer
+
+
+def test_every_host_starts_at_once_and_open_requests_are_capped_over_all(tmp_path: Path) -> None:
+    """Six hosts, each paced at one request a second, three files each, and at most two
+    requests open at once: every host is asked at the start (a host waiting for its pace holds
+    no slot), and never more than two requests are open."""
+    body = next(iter(sample_reports().values()))
+    settings = load_settings(
+        db_path=tmp_path / "w.duckdb", rate_per_second=1, open_requests=2, respect_robots=False
+    )
+    gauge = _Gauge()
+    with ExitStack() as stack:
+        servers = [stack.enter_context(srv.fault_server(f"127.0.1.{41 + n}")) for n in range(6)]
+        for server in servers:
+            for f in range(3):
+                server.routes[f"/f{f}.pdf"] = gauge.wrap(server.host, srv.file(body), 0.1)
+        store = stack.enter_context(Warehouse.open(settings.db_path))
+        client = stack.enter_context(polite_client(politeness(settings)))
+        urls = [s.url(f"/f{f}.pdf") for f in range(3) for s in servers]
+        portals = tuple(Portal(s.host, s.url("/"), s.host) for s in servers)
+        hosts = {s.url(f"/f{f}.pdf"): s.host for s in servers for f in range(3)}
+        started = time.monotonic()
+        results = fetch.fn(urls, Run("r1", portals, settings, store, client, hosts), {})
+    assert all(isinstance(r, FetchedFile) for r in results)
+    assert gauge.most == 2  # the cap, reached and kept to
+    # six first requests through two slots of 0.1 s: all asked within ~0.3 s, where hosts
+    # taken two at a time (each then waiting 2 s for its pace) would start the last after 4 s
+    assert max(gauge.first.values()) - started < 1.0
