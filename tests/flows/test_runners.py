@@ -13,6 +13,7 @@ import pytest
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.pool.read_pool import _Arrivals, _for_idle_workers
 from flows.pool.runners import (
     ForkserverTaskRunner,
     even_tasks,
@@ -136,6 +137,22 @@ def test_idle_workers_share_what_came_by_bytes() -> None:
     assert sorted(sum(f.size for f in t) for t in two) == [1500, 1500]
     assert [len(t) for t in even_tasks(files[:1], 2)] == [1]
     assert even_tasks([], 2) == []
+
+
+def test_an_idle_worker_takes_a_batch_share_of_what_waits_not_all() -> None:
+    """100 hosts at once download faster than two workers read: a worker idle between two
+    download batches is given its share (2 tasks' worth), the rest left for the next idle
+    worker or the planned rounds, never all 900 waiting to read alone."""
+    arrivals = _Arrivals(set(), validated_here=False)
+    arrivals.waiting = [_file(n, 100 + n) for n in range(900)]
+    settings = Settings(workers=2, files_per_task=3)
+    (task,) = _for_idle_workers(arrivals, 1, settings)
+    assert len(task) == 6 and len(arrivals.waiting) == 894
+    assert [len(t) for t in _for_idle_workers(arrivals, 2, settings)] == [6, 6]
+    assert _for_idle_workers(arrivals, 0, settings) == []
+    arrivals.waiting = arrivals.waiting[:4]
+    assert [len(t) for t in _for_idle_workers(arrivals, 2, settings)] == [2, 2]
+    assert arrivals.waiting == []
 
 
 def test_the_tasks_sent_to_workers_pickle() -> None:
