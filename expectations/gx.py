@@ -116,7 +116,8 @@ class GxProcess:
             suites = [ExpectationSuiteIdentifier(name=s.name) for s in context.suites.all()]
             pages = [store.tuple_to_key(key) for key, _ in new]
             if pages:  # GX reads no identifiers as "every result": build them all
-                context.build_data_docs(site_names=[site], resource_identifiers=[*suites, *pages])
+                wanted = _Identifiers([*suites, *pages])
+                context.build_data_docs(site_names=[site], resource_identifiers=wanted)
         index = folder / "index.html"
         return index if index.exists() else None
 
@@ -146,3 +147,16 @@ def _result_keys(backend: Any) -> list[tuple[str, ...]]:
     from great_expectations.data_context.store.store_backend import StoreBackend
 
     return [tuple(key) for key in backend.list_keys() if key != StoreBackend.STORE_BACKEND_ID_KEY]
+
+
+class _Identifiers(list[Any]):
+    """The pages to build, as GX asks for them (a list), looked up as a set: GX asks of every
+    result it holds whether it is one of them (`key not in resource_identifiers`), which
+    on a list of a night's 1,700 pages took 23 s, and ten kept runs' results ten times that."""
+
+    def __init__(self, keys: list[Any]) -> None:
+        super().__init__(keys)
+        self._keys = frozenset(keys)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
