@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from expectations.gx import GxProcess
-from expectations.suites import _plain
+from expectations.suites import _plain, page_name
 from nianbao.records import CheckResult
 
 COLUMNS = (
@@ -68,11 +68,12 @@ def validate_continuity(
     results = {}
     for report_id, rows in frame.groupby("report_id", sort=True):
         own = rows.reset_index(drop=True)
-        label = f"{own.at[0, 'agency_id']} {own.at[0, 'year']} ({report_id})"
+        body = str(own.at[0, "agency_id"]).split("/", 1)[-1]  # host/name: the name
+        label = f"{body} {own.at[0, 'year']} ({report_id})"
         outcome = target.run(
             batch_parameters={"dataframe": own},
             result_format="COMPLETE",
-            run_id=RunIdentifier(run_name=label),
+            run_id=RunIdentifier(run_name=page_name(label)),
         )
         bad = sorted(
             {int(i) for r in outcome.results for i in r.result.get("unexpected_index_list") or []}

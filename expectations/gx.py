@@ -77,49 +77,65 @@ class GxProcess:
             self._taken.update(t for t, _ in taken)
         return taken
 
-    def hold_results(self, results: Sequence[GxResult]) -> None:
-        """Exactly these results in the context (other processes' and other runs' too, for
-        Data Docs built here; any other result it held, e.g. of a run pruned, let go)."""
+    def hold_results(self, results: Sequence[GxResult], exactly: bool = True) -> None:
+        """These results in the context (other processes' and other runs' too, for Data Docs
+        built here); `exactly`: any other result it held (e.g. of a run pruned) let go."""
         with self.locked() as context:
             backend = context.validation_results_store.store_backend
             wanted = dict(results)
             held = set(_result_keys(backend))
-            for key in held - wanted.keys():
+            for key in held - wanted.keys() if exactly else ():
                 backend.remove_key(key)
             for key, value in wanted.items():
                 if key not in held:  # the store's own JSON (results_not_taken): kept as it is
                     backend.set(key, value)
 
-    def build_docs(self, folder: Path, new: Sequence[GxResult]) -> Path | None:
-        """Data Docs into `folder`: a page for each of the `new` results, the index over
-        every result this process holds (a page whose result it no longer holds is removed
-        from the site); the index page."""
-        site = f"nianbao-{abs(hash(str(folder.resolve())))}"  # one site per folder
+    def build_pages(self, folder: Path, new: Sequence[GxResult]) -> None:
+        """A page in `folder`'s Data Docs for each of the `new` results (held here), and none
+        other: processes may build their shares of a night's pages side by side."""
         with self.locked() as context:
-            if site not in context.get_site_names():
-                context.add_data_docs_site(
-                    site_name=site,
-                    site_config={
-                        "class_name": "SiteBuilder",
-                        "store_backend": {
-                            "class_name": "TupleFilesystemStoreBackend",
-                            "base_directory": str(folder),
-                        },
-                        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-                    },
+            store = context.validation_results_store
+            pages = [store.tuple_to_key(key) for key, _ in new]
+            if pages:  # GX reads no identifiers as "every result": build them all
+                context.build_data_docs(
+                    site_names=[self._site(context, folder)],
+                    resource_identifiers=_Identifiers(pages),
+                    build_index=False,
                 )
+
+    def build_index(self, folder: Path) -> Path | None:
+        """The suites' pages and the index of `folder`'s Data Docs over every result this
+        process holds (a page whose result it no longer holds is removed from the site); the
+        index page."""
+        with self.locked() as context:
             from great_expectations.data_context.types.resource_identifiers import (
                 ExpectationSuiteIdentifier,
             )
 
-            store = context.validation_results_store
             suites = [ExpectationSuiteIdentifier(name=s.name) for s in context.suites.all()]
-            pages = [store.tuple_to_key(key) for key, _ in new]
-            if pages:  # GX reads no identifiers as "every result": build them all
-                wanted = _Identifiers([*suites, *pages])
-                context.build_data_docs(site_names=[site], resource_identifiers=wanted)
+            context.build_data_docs(
+                site_names=[self._site(context, folder)], resource_identifiers=suites
+            )
         index = folder / "index.html"
         return index if index.exists() else None
+
+    @staticmethod
+    def _site(context: Any, folder: Path) -> str:
+        """The context's Data Docs site writing to `folder`, added on first use."""
+        site = f"nianbao-{abs(hash(str(folder.resolve())))}"  # one site per folder
+        if site not in context.get_site_names():
+            context.add_data_docs_site(
+                site_name=site,
+                site_config={
+                    "class_name": "SiteBuilder",
+                    "store_backend": {
+                        "class_name": "TupleFilesystemStoreBackend",
+                        "base_directory": str(folder),
+                    },
+                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                },
+            )
+        return site
 
     def _made_context(self) -> Any:
         if self._context is None:

@@ -94,6 +94,12 @@ SUITE_NAME = "nianbao-report"
 RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": ["cell", "n"]}
 
 
+def page_name(label: str) -> str:
+    """A validation's label as its Data Docs page may be named: GX's file store refuses a
+    name with a slash (an agency_id's host/name did, and R7's pages were never written)."""
+    return label.replace("/", "／").replace("\\", "＼")
+
+
 def row_number(index: object) -> int:
     """A failing row's number, from GX's index entry (its named columns, or the bare index)."""
     return int(index["n"]) if isinstance(index, dict) else int(str(index))
@@ -150,7 +156,7 @@ def validate_report(target: Any, report: ExtractedReport, label: str) -> tuple[C
     outcome = target.run(
         batch_parameters={"dataframe": frame},
         result_format=RESULT_FORMAT,
-        run_id=RunIdentifier(run_name=label),
+        run_id=RunIdentifier(run_name=page_name(label)),
     )
     failing: dict[str, set[int]] = {}
     for result in outcome.results:

@@ -68,15 +68,37 @@ class Validator:
         """Data Docs in `folder`, a site that lasts across runs: a page for each of this
         run's results (`results`, other validators' take_results, and those validated here),
         one index over the newest `keep_runs` runs (older ones pruned), every page opening
-        offline; the index page."""
-        self.build()  # the suites, which the site shows beside the results
+        offline; the index page. In one process: build_pages and build_index split it."""
         own = (*results, *self._gx.results_not_taken())
-        kept = kept_results(folder, run_id, own, keep_runs)
+        since = self.build_pages(folder, own)
+        return self.build_index(folder, run_id, own, keep_runs, since)
+
+    def build_pages(self, folder: Path, results: Sequence[GxResult]) -> float:
+        """The Data Docs pages of `results` (a share of a run's) in `folder`, and no index;
+        when it started (time.time(), a second early for the file system's clock)."""
+        started = time.time() - 1
+        self.build()  # GX's context, and the suites the pages name
+        self._gx.hold_results(results, exactly=False)
+        self._gx.build_pages(folder, results)
+        return started
+
+    def build_index(
+        self,
+        folder: Path,
+        run_id: str,
+        results: Sequence[GxResult],
+        keep_runs: int,
+        pages_since: float,
+    ) -> Path | None:
+        """Once every page of the run is built (build_pages, anywhere): the run's `results`
+        kept beside the site, runs beyond the newest `keep_runs` pruned, the index over those
+        kept, and every page written since `pages_since` made to open offline; the index page."""
+        self.build()
+        kept = kept_results(folder, run_id, results, keep_runs)
         self._gx.hold_results(kept)
-        building = time.time() - 1  # a second's slack for the file system's clock
-        index = self._gx.build_docs(folder, own)
+        index = self._gx.build_index(folder)
         drop_empty_folders(folder / "validations")
-        make_offline(folder, written_since=building)
+        make_offline(folder, written_since=pages_since)
         return index
 
     def _targets(self) -> Any:

@@ -10,6 +10,7 @@ writes to a working copy of the warehouse, published when the run ends (warehous
 from __future__ import annotations
 
 import signal
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
@@ -25,6 +26,7 @@ from flows import alerting
 from flows.download import crawl, politeness
 from flows.loading import load
 from flows.pool import ReadPool, process
+from flows.pool.runners import even_shares
 from flows.run import Run, source_label
 from nianbao import alerts, run_report
 from nianbao.progress import NO_PROGRESS, Progress
@@ -83,8 +85,8 @@ def _pipeline(run: Run, journal: alerts.SentJournal) -> RunSummary:
     known, cache = frozenset(store.known_report_ids()), store.fetch_cache()
     with ReadPool(run, urls, known, cache) as pool:
         outcomes, gx_results = pool.read_and_load(lambda results: load(results, run))
-        summary = _with_continuity(_summary(run, found, urls, outcomes), run, pool)
-        _data_docs(summary, settings, gx_results, pool)
+        summary, continuity = _with_continuity(_summary(run, found, urls, outcomes), run, pool)
+        _data_docs(summary, settings, [*gx_results, *continuity], pool)
     store.finish_run(summary, "ok")
     run_report.write(
         settings.docs_folder / "report.html",
@@ -109,16 +111,24 @@ def _summary(
 
 
 @task(name="check-continuity", cache_policy=NO_CACHE)
-def check_continuity(pairs: list[tuple[object, ...]]) -> dict[str, CheckResult]:
-    """R7 (GX) on this year's and last year's values of the same bodies, in a worker."""
-    return process.VALIDATOR.validate_continuity(pairs)
+def check_continuity(
+    pairs: list[tuple[object, ...]],
+) -> tuple[dict[str, CheckResult], tuple[GxResult, ...]]:
+    """R7 (GX) on a share of this year's and last year's values of the same bodies, in a
+    worker; with GX's results of it, for Data Docs."""
+    return process.VALIDATOR.validate_continuity(pairs), process.VALIDATOR.take_results()
 
 
-def _with_continuity(summary: RunSummary, run: Run, pool: ReadPool) -> RunSummary:
-    """R7 for the reports loaded now, against last year's and next year's of the same body."""
+def _with_continuity(
+    summary: RunSummary, run: Run, pool: ReadPool
+) -> tuple[RunSummary, list[GxResult]]:
+    """R7 for the reports loaded now, against last year's and next year's of the same body,
+    shared over the workers by report; with GX's results of it."""
     loaded = [o.report_id for o in summary.outcomes if o.status == "loaded"]
     pairs = run.store.continuity_pairs(loaded)
-    results = pool.run(check_continuity, {"pairs": pairs}) if pairs else {}
+    shares = even_shares(pairs, pool.width, key=lambda pair: pair[0])  # a report's rows together
+    checked = pool.run_side_by_side(check_continuity, [{"pairs": s} for s in shares])
+    results = {rid: r for found, _ in checked for rid, r in found.items()}
     run.store.record_checks(run.run_id, results)
     failed = {rid for rid, r in results.items() if not r.success}
     outcomes = tuple(
@@ -127,28 +137,43 @@ def _with_continuity(summary: RunSummary, run: Run, pool: ReadPool) -> RunSummar
         else o
         for o in summary.outcomes
     )
-    return replace(summary, outcomes=outcomes)
+    return replace(summary, outcomes=outcomes), [g for _, gx in checked for g in gx]
+
+
+@task(name="data-docs-pages", cache_policy=NO_CACHE)
+def data_docs_pages(folder: Path, results: list[GxResult]) -> float:
+    """The Data Docs pages of a share of the run's validations, in a worker; when it began."""
+    return process.VALIDATOR.build_pages(folder, results)
 
 
 @task(name="data-docs", cache_policy=NO_CACHE)
-def data_docs(folder: Path, run_id: str, results: list[GxResult], keep_runs: int) -> str | None:
-    """Great Expectations Data Docs of the reports validated in this run, added to the site
-    of the last `keep_runs` runs, in a worker."""
-    index = process.VALIDATOR.build_docs(folder, run_id, results, keep_runs)
+def data_docs(
+    folder: Path, run_id: str, results: list[GxResult], keep_runs: int, pages_since: float
+) -> str | None:
+    """Once the run's pages are built: the Data Docs site's index over the last `keep_runs`
+    runs (this run's results kept beside it, older runs pruned), in a worker."""
+    index = process.VALIDATOR.build_index(folder, run_id, results, keep_runs, pages_since)
     return str(index) if index else None
 
 
 def _data_docs(
     summary: RunSummary, settings: Settings, results: list[GxResult], pool: ReadPool
 ) -> None:
-    """docs/index.html, with this run's validations, when it validated anything."""
+    """docs/index.html, with this run's validations, when it validated anything: their pages
+    built side by side in the workers (25 ms each), then the index."""
     if not summary.extractions:
         return
+    folder = settings.docs_folder
+    shares = even_shares(results, pool.width, key=lambda result: result[0])
+    began = pool.run_side_by_side(
+        data_docs_pages, [{"folder": folder, "results": s} for s in shares]
+    )
     parameters = {
-        "folder": settings.docs_folder,
+        "folder": folder,
         "run_id": summary.run_id,
         "results": results,
         "keep_runs": settings.docs_keep_runs,
+        "pages_since": min(began, default=time.time() - 1),
     }
     index = pool.run(data_docs, parameters)
     if index is not None:

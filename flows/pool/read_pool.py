@@ -76,6 +76,18 @@ class ReadPool:
         """One task run where files are read (a worker, when there are workers); its result."""
         return self.runner.submit(work, parameters).result()
 
+    def run_side_by_side(self, work: Any, shares: list[dict[str, Any]]) -> list[Any]:
+        """A task run for each share of some work (parameters), side by side where files are
+        read; their results, in the shares' order."""
+        futures = [self.runner.submit(work, parameters) for parameters in shares]
+        return [future.result() for future in futures]
+
+    @property
+    def width(self) -> int:
+        """How many task runs go side by side: the workers, or one in the flow's own thread."""
+        run = self._plan[0]
+        return 1 if _validates_here(self.runner) else max(run.settings.workers, 1)
+
     def read_and_load(
         self, load: Callable[[list[FileResult]], list[ReportOutcome]]
     ) -> tuple[dict[str, ReportOutcome], list[GxResult]]:
@@ -172,7 +184,8 @@ def _read_and_load(
                 _describe(outcome),
             )
             run.progress.advance("read")
-        gx_results.extend(batch.gx_results)
+        # validated here, GX's results are this process's to hand over, as a worker's are
+        gx_results.extend(process.VALIDATOR.take_results() if here else batch.gx_results)
 
     if not urls:
         return outcomes, gx_results

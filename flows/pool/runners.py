@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any
+from itertools import groupby
+from typing import Any, TypeVar
 
 from prefect import get_client
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
@@ -19,6 +20,8 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 from flows.pool import forkserver
 from nianbao.records import FetchedFile
 from nianbao.settings import Settings
+
+T = TypeVar("T")
 
 
 def task_runner(settings: Settings, files: int) -> TaskRunner[Any]:
@@ -173,3 +176,16 @@ def even_tasks(files: list[FetchedFile], tasks: int) -> list[list[FetchedFile]]:
     sizes = [base + (1 if n < extra else 0) for n in range(tasks)]
     ordered = sorted(files, key=lambda f: f.size, reverse=True)
     return [t for t in _even_bytes(ordered, sizes) if t]
+
+
+def even_shares(items: Sequence[T], shares: int, key: Callable[[T], object]) -> list[list[T]]:
+    """`items` in at most `shares` shares of about as many items each, those of one `key`
+    (e.g. a report's rows) in one share; a share is never empty."""
+    groups = [list(g) for _, g in groupby(sorted(items, key=lambda i: str(key(i))), key=key)]
+    size = math.ceil(len(items) / max(shares, 1))
+    out: list[list[T]] = []
+    for group in groups:
+        if not out or (len(out[-1]) >= size and len(out) < shares):
+            out.append([])
+        out[-1].extend(group)
+    return out

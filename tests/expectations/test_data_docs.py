@@ -66,3 +66,17 @@ def test_the_pages_open_offline_and_the_index_lists_its_validations(tmp_path: Pa
     }
     assert sorted(validations) == ["乙局 2023 (b)", "甲局 2023 (a)"]
     assert all("validations/nianbao-report/" in link for link in validations.values())
+
+
+def test_r7_and_a_name_with_a_slash_have_their_pages(tmp_path: Path) -> None:
+    """GX's file store refuses a page name with a slash: R7's label held the agency_id
+    (host/name) and its pages were never written, nor would a body printed with a slash be."""
+    validator = Validator()
+    validator.build()
+    validator.validate_reports([(_report(0), "甲局/乙办 2023 (a)")])
+    pairs = [("b", "127.0.1.7/丙局", 2024, "total", 5, 4, "b0")]
+    assert not validator.validate_continuity(pairs)["b"].success
+    index = validator.build_docs(tmp_path, "run-1")
+    assert index is not None
+    names = sorted(p.parent.parent.name for p in tmp_path.glob("validations/*/*/*/*.html"))
+    assert names == ["丙局 2024 (b)", "甲局／乙办 2023 (a)"]

@@ -16,6 +16,7 @@ from prefect.cache_policies import NO_CACHE
 from flows.pool.read_pool import _Arrivals, _for_idle_workers
 from flows.pool.runners import (
     ForkserverTaskRunner,
+    even_shares,
     even_tasks,
     fetch_batches,
     task_chunks,
@@ -155,15 +156,29 @@ def test_an_idle_worker_takes_a_batch_share_of_what_waits_not_all() -> None:
     assert arrivals.waiting == []
 
 
+def test_work_is_shared_evenly_keeping_a_key_together() -> None:
+    """R7's rows in a share per worker, each report's rows in one share; Data Docs' pages
+    likewise; never an empty share."""
+    rows = [(f"r{n // 3}", n) for n in range(30)]  # ten reports of three rows
+    shares = even_shares(rows, 2, key=lambda row: row[0])
+    assert [len(s) for s in shares] == [15, 15]
+    assert sorted(r for s in shares for r in s) == sorted(rows)
+    for report in {r for r, _ in rows}:
+        assert sum(any(r == report for r, _ in s) for s in shares) == 1
+    assert [len(s) for s in even_shares(rows[:3], 2, key=lambda row: row[0])] == [3]
+    assert even_shares([], 2, key=lambda row: row) == []
+    assert [len(s) for s in even_shares(list(range(7)), 3, key=lambda n: n)] == [3, 3, 1]
+
+
 def test_the_tasks_sent_to_workers_pickle() -> None:
     """A task goes to a worker pickled by value, with the globals it names: one naming an
     object with a lock (the process's validator) fails only when workers are used."""
     import cloudpickle
 
-    from flows.ingest import check_continuity, data_docs
+    from flows.ingest import check_continuity, data_docs, data_docs_pages
     from flows.pool.read_pool import extract
 
-    for sent in (extract, check_continuity, data_docs):
+    for sent in (extract, check_continuity, data_docs, data_docs_pages):
         assert cloudpickle.loads(cloudpickle.dumps(sent)).name == sent.name
 
 
