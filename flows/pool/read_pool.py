@@ -194,7 +194,7 @@ def _read_and_load(
     arrivals = _Arrivals(set(known), here)
     slots = 1 if here else max(settings.workers, 1)
     reading: list[PrefectFuture[ValidatedBatch]] = []
-    batches = fetch_batches(urls, settings)
+    batches = fetch_batches(urls, settings, fetched_before=cache)
     for n, batch in enumerate(batches, start=1):
         settled = arrivals.sort(fetch(batch, run, cache))
         if settled:

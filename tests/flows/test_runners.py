@@ -131,6 +131,18 @@ def test_paced_downloads_come_in_batches_unpaced_in_one() -> None:
     assert fetch_batches([], Settings(rate_per_second=2)) == []
 
 
+def test_urls_fetched_before_ride_along_without_counting() -> None:
+    """A warm night's known files (a conditional GET at most) are one batch, not 84; among
+    new ones, a batch still holds 12 never fetched."""
+    settings = Settings(workers=2, files_per_task=3, rate_per_second=2)
+    urls = [f"http://127.0.0.1/{n}.pdf" for n in range(1000)]
+    assert fetch_batches(urls, settings, fetched_before=set(urls)) == [urls]
+    known = set(urls[::2])  # every other URL fetched before
+    mixed = fetch_batches(urls[:100], settings, fetched_before=known)
+    assert [sum(u not in known for u in b) for b in mixed] == [12, 12, 12, 12, 2]
+    assert [u for b in mixed for u in b] == urls[:100]
+
+
 def test_idle_workers_share_what_came_by_bytes() -> None:
     files = [_file(n, size) for n, size in enumerate([900, 100, 500, 500, 300, 700])]
     two = even_tasks(files, 2)
