@@ -10,7 +10,6 @@ and body alike are bounded (the one reach into httpx's and httpcore's insides, k
 from __future__ import annotations
 
 import email.utils
-import functools
 import random
 import ssl
 import threading
@@ -124,27 +123,25 @@ class _DeadlineBackend(httpcore.SyncBackend):
         return _DeadlineStream(inner, self._deadline)
 
 
-@functools.cache
-def _ssl_context() -> ssl.SSLContext:
-    """One TLS context for the process's transports (it may be shared): loading the CA
-    bundle costs 20 ms a time, twice per transport, and a night reads robots.txt through a
-    transport of its own on every host (100 hosts: 4.6 s of CPU)."""
-    return httpx.create_ssl_context()
-
-
 class DeadlineTransport(httpx.HTTPTransport):
     """httpx's transport, each response (headers and body) due within `seconds` of its request,
     with at most `open_requests` connections open at once over every host (a request waits for
     one: the global cap a night over many hosts keeps to; each host's pace is Politeness's).
+    `tls` is its TLS context, best shared by the transports of a run (loading the CA bundle
+    costs 20 ms, twice per transport made without one, and a night reads robots.txt through a
+    transport of its own on every host: 4.6 s of CPU on 100 hosts).
 
     The deadline is per thread: a response is read in the thread that sent its request."""
 
-    def __init__(self, seconds: float, open_requests: int = 16) -> None:
-        super().__init__(verify=_ssl_context())
+    def __init__(
+        self, seconds: float, open_requests: int = 16, tls: ssl.SSLContext | None = None
+    ) -> None:
+        tls = tls or httpx.create_ssl_context()
+        super().__init__(verify=tls)
         self.seconds = seconds
         self._deadline = threading.local()  # when the response being read is due, per thread
         self._pool = httpcore.ConnectionPool(
-            ssl_context=_ssl_context(),
+            ssl_context=tls,
             max_connections=open_requests,
             network_backend=_DeadlineBackend(self._deadline),
         )

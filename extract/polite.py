@@ -38,6 +38,7 @@ class Politeness:
     ) -> None:
         self.user_agent = user_agent
         self.open_requests = open_requests  # over every host at once (DeadlineTransport)
+        self.tls = httpx.create_ssl_context()  # one for the run's transports (DeadlineTransport)
         self.interval = _interval(rate_per_second)
         # a host's own pace (a source's rate_per_second), over the run's
         self._intervals = {host: _interval(rate) for host, rate in (host_rates or {}).items()}
@@ -85,7 +86,7 @@ class Politeness:
     def _read_robots(self, origin: str) -> tuple[Protego, str]:
         try:
             with httpx.Client(
-                transport=DeadlineTransport(self.deadline_seconds),
+                transport=DeadlineTransport(self.deadline_seconds, tls=self.tls),
                 timeout=self.timeout,
                 follow_redirects=True,  # RFC 9309: at least five redirects are followed
                 headers={"User-Agent": self.user_agent},
@@ -113,7 +114,9 @@ def polite_client(politeness: Politeness) -> httpx.Client:
     nor reads its robots.txt again. Redirects are followed by extract.http.open_response,
     which keeps them on the allowed host."""
     return httpx.Client(
-        transport=DeadlineTransport(politeness.deadline_seconds, politeness.open_requests),
+        transport=DeadlineTransport(
+            politeness.deadline_seconds, politeness.open_requests, politeness.tls
+        ),
         # waiting for one of the open requests' slots is the night's, not the host's fault:
         # no pool timeout (each response still has its deadline)
         timeout=httpx.Timeout(politeness.timeout, pool=None),
