@@ -127,16 +127,13 @@ class DeadlineTransport(httpx.HTTPTransport):
     """httpx's transport, each response (headers and body) due within `seconds` of its request,
     with at most `open_requests` connections open at once over every host (a request waits for
     one: the global cap a night over many hosts keeps to; each host's pace is Politeness's).
-    `tls` is its TLS context, best shared by the transports of a run (loading the CA bundle
-    costs 20 ms, twice per transport made without one, and a night reads robots.txt through a
-    transport of its own on every host: 4.6 s of CPU on 100 hosts).
+    A run has one (extract/polite.py): its TLS context cost 20 ms to make, and a transport per
+    host for robots.txt cost a night of 100 hosts 4.6 s of CPU, its requests beyond the cap.
 
     The deadline is per thread: a response is read in the thread that sent its request."""
 
-    def __init__(
-        self, seconds: float, open_requests: int = 16, tls: ssl.SSLContext | None = None
-    ) -> None:
-        tls = tls or httpx.create_ssl_context()
+    def __init__(self, seconds: float, open_requests: int = 16) -> None:
+        tls = httpx.create_ssl_context()
         super().__init__(verify=tls)
         self.seconds = seconds
         self._deadline = threading.local()  # when the response being read is due, per thread

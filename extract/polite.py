@@ -37,8 +37,16 @@ class Politeness:
         open_requests: int = 16,
     ) -> None:
         self.user_agent = user_agent
-        self.open_requests = open_requests  # over every host at once (DeadlineTransport)
-        self.tls = httpx.create_ssl_context()  # one for the run's transports (DeadlineTransport)
+        # One transport for every request of the run, robots.txt's too: its pool caps the
+        # requests open at once over every host (`open_requests`). The run's client closes
+        # its connections when the run ends (a pool closed is opened again by a request).
+        self.transport = DeadlineTransport(deadline_seconds, open_requests)
+        self._robots_client = httpx.Client(
+            transport=self.transport,
+            timeout=httpx.Timeout(timeout, pool=None),
+            follow_redirects=True,  # RFC 9309: at least five redirects are followed
+            headers={"User-Agent": user_agent},
+        )
         self.interval = _interval(rate_per_second)
         # a host's own pace (a source's rate_per_second), over the run's
         self._intervals = {host: _interval(rate) for host, rate in (host_rates or {}).items()}
@@ -85,13 +93,7 @@ class Politeness:
 
     def _read_robots(self, origin: str) -> tuple[Protego, str]:
         try:
-            with httpx.Client(
-                transport=DeadlineTransport(self.deadline_seconds, tls=self.tls),
-                timeout=self.timeout,
-                follow_redirects=True,  # RFC 9309: at least five redirects are followed
-                headers={"User-Agent": self.user_agent},
-            ) as client:
-                response = client.get(f"{origin}/robots.txt")
+            response = self._robots_client.get(f"{origin}/robots.txt")
         except httpx.TransportError as err:
             # the host itself cannot be reached: as for any request to it, a transient failure
             raise RetryLater(f"{origin}/robots.txt: {err.__class__.__name__}: {err}") from err
@@ -114,9 +116,7 @@ def polite_client(politeness: Politeness) -> httpx.Client:
     nor reads its robots.txt again. Redirects are followed by extract.http.open_response,
     which keeps them on the allowed host."""
     return httpx.Client(
-        transport=DeadlineTransport(
-            politeness.deadline_seconds, politeness.open_requests, politeness.tls
-        ),
+        transport=politeness.transport,
         # waiting for one of the open requests' slots is the night's, not the host's fault:
         # no pool timeout (each response still has its deadline)
         timeout=httpx.Timeout(politeness.timeout, pool=None),

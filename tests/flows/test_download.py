@@ -74,17 +74,18 @@ class _Gauge:
 
 
 def test_every_host_starts_at_once_and_open_requests_are_capped_over_all(tmp_path: Path) -> None:
-    """Six hosts, each paced at one request a second, three files each, and at most two
-    requests open at once: every host is asked at the start (a host waiting for its pace holds
-    no slot), and never more than two requests are open."""
+    """Six hosts, each paced at one request a second, robots.txt and three files each, and at
+    most two requests open at once: every host is asked at the start (a host waiting for its
+    pace holds no slot), and never more than two requests are open, robots.txt's counted."""
     body = next(iter(sample_reports().values()))
     settings = load_settings(
-        db_path=tmp_path / "w.duckdb", rate_per_second=1, open_requests=2, respect_robots=False
+        db_path=tmp_path / "w.duckdb", rate_per_second=1, open_requests=2, respect_robots=True
     )
     gauge = _Gauge()
     with ExitStack() as stack:
         servers = [stack.enter_context(srv.fault_server(f"127.0.1.{41 + n}")) for n in range(6)]
         for server in servers:
+            server.routes["/robots.txt"] = gauge.wrap(server.host, srv.status(404), 0.1)
             for f in range(3):
                 server.routes[f"/f{f}.pdf"] = gauge.wrap(server.host, srv.file(body), 0.1)
         store = stack.enter_context(Warehouse.open(settings.db_path))
@@ -96,6 +97,6 @@ def test_every_host_starts_at_once_and_open_requests_are_capped_over_all(tmp_pat
         results = fetch.fn(urls, Run("r1", portals, settings, store, client, hosts), {})
     assert all(isinstance(r, FetchedFile) for r in results)
     assert gauge.most == 2  # the cap, reached and kept to
-    # six first requests through two slots of 0.1 s: all asked within ~0.3 s, where hosts
+    # six robots.txt through two slots of 0.1 s: all asked within ~0.3 s, where hosts
     # taken two at a time (each then waiting 2 s for its pace) would start the last after 4 s
     assert max(gauge.first.values()) - started < 1.0
