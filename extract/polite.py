@@ -37,13 +37,16 @@ class Politeness:
         open_requests: int = 16,
     ) -> None:
         self.user_agent = user_agent
+        # each connect, read or write; waiting for one of the open requests' slots is the
+        # night's, not the host's fault: no pool timeout (each response has its deadline)
+        self.timeout = httpx.Timeout(timeout, pool=None)
         # One transport for every request of the run, robots.txt's too: its pool caps the
         # requests open at once over every host (`open_requests`). The run's client closes
         # its connections when the run ends (a pool closed is opened again by a request).
         self.transport = DeadlineTransport(deadline_seconds, open_requests)
         self._robots_client = httpx.Client(
             transport=self.transport,
-            timeout=httpx.Timeout(timeout, pool=None),
+            timeout=self.timeout,
             follow_redirects=True,  # RFC 9309: at least five redirects are followed
             headers={"User-Agent": user_agent},
         )
@@ -51,8 +54,6 @@ class Politeness:
         # a host's own pace (a source's rate_per_second), over the run's
         self._intervals = {host: _interval(rate) for host, rate in (host_rates or {}).items()}
         self.respect_robots = respect_robots
-        self.timeout = timeout
-        self.deadline_seconds = deadline_seconds
         self._next_slot: dict[str, float] = {}
         # origin → its rules, and why when they refuse everything
         self._robots: dict[str, tuple[Protego, str]] = {}
@@ -117,9 +118,7 @@ def polite_client(politeness: Politeness) -> httpx.Client:
     which keeps them on the allowed host."""
     return httpx.Client(
         transport=politeness.transport,
-        # waiting for one of the open requests' slots is the night's, not the host's fault:
-        # no pool timeout (each response still has its deadline)
-        timeout=httpx.Timeout(politeness.timeout, pool=None),
+        timeout=politeness.timeout,
         follow_redirects=False,
         headers={"User-Agent": politeness.user_agent},
         event_hooks={"request": [politeness]},

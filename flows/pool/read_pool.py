@@ -239,7 +239,8 @@ class _Arrivals:
 
     def take(self, most: int | None = None) -> list[FetchedFile]:
         """The files waiting to be read (the first `most` of them), handed over."""
-        taken, self.waiting = self.waiting[:most], self.waiting[len(self.waiting[:most]) :]
+        taken = self.waiting[:most]
+        self.waiting = self.waiting[len(taken) :]
         return taken
 
 
