@@ -16,6 +16,7 @@ import tempfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -170,7 +171,7 @@ def _as_chinese(latin: str) -> str:
 def remembered(url: str, raw_dir: Path, cached: CachedFetch) -> FetchedFile:
     """The file `url` served when last asked, standing for it on a night it is not asked
     again (a warm night asks each known file only on its night of the rotation)."""
-    return _not_modified(url, raw_dir, cached, datetime.now(UTC))
+    return replace(_not_modified(url, raw_dir, cached, datetime.now(UTC)), resting=True)
 
 
 def _not_modified(url: str, raw_dir: Path, cached: CachedFetch, at: datetime) -> FetchedFile:

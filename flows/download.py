@@ -69,8 +69,13 @@ def crawl(run: Run) -> tuple[CrawlResult, Run]:
     settings = run.settings
     logger = get_run_logger()
 
-    known = run.store.known_items()
-    today = night_number()
+    known, walked = run.store.known_items(), run.store.last_walks()
+    walks = {  # tonight's full walks: a column never walked, or on its night of the rotation
+        p.listing
+        for p in run.portals
+        if p.listing not in walked
+        or due(p.listing, run.night, settings.full_walk_days, walked[p.listing])
+    }
 
     def one(portal: Portal) -> CrawlResult | Exception:
         try:
@@ -81,7 +86,7 @@ def crawl(run: Run) -> tuple[CrawlResult, Run]:
             run.progress.advance("crawl")
 
     def listed(portal: Portal) -> CrawlResult:
-        walk = due(portal.listing, today, settings.full_walk_days)
+        walk = portal.listing in walks
         return crawl_portal(
             run.client,
             portal.listing,
@@ -122,20 +127,20 @@ def crawl(run: Run) -> tuple[CrawlResult, Run]:
     for portal, err in failed:
         logger.error("portal %s not crawled tonight: %s", portal.name, err)
     run.store.remember_items([item for _, result in crawled for item in result.items])
+    run.store.remember_walks([p.listing for p, _ in crawled if p.listing in walks], run.night)
     return _merged(crawled, failed), replace(run, hosts=_hosts(crawled))
 
 
-def night_number() -> int:
-    """Tonight, as a day number (UTC): what the rotations below count by."""
-    return datetime.now(UTC).date().toordinal()
-
-
-def due(key: str, night: int, period: int) -> bool:
+def due(key: str, night: int, period: int, last: int | None = None) -> bool:
     """Whether `key` (a URL) is due on `night` in a rotation of `period` nights: once in
     every `period` consecutive nights, the night set by the key's hash, so that a portal's
-    files (or many portals' walks) spread over the period rather than fall on one night."""
+    files (or many portals' walks) spread over the period rather than fall on one night; and
+    never within `period` nights of `last`, the night it was last asked (a file first fetched
+    on a cold night is not asked again the night after). A period of 1: every run."""
     if period <= 1:
         return True
+    if last is not None and night - last < period:
+        return False
     offset = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
     return (night + offset) % period == 0
 
@@ -179,12 +184,12 @@ def fetch(
     each host's URLs one after another at its pace; a URL that fails is a FetchFailure with
     its reason, never the batch's end. In the order of `urls`."""
     limited, folder = limits(run.settings), run.settings.raw_folder
-    tonight, period = night_number(), run.settings.revalidate_days
+    period = run.settings.revalidate_days
     by_host: dict[str, list[str]] = {}
     resting: list[FetchedFile | FetchFailure] = []
     for url in urls:
         cached = cache.get(url)
-        if cached is not None and not due(url, tonight, period):
+        if cached is not None and not due(url, run.night, period, cached.checked_on):
             resting.append(remembered(url, folder, cached))  # asked again on its night
             run.progress.advance("download")
         else:

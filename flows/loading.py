@@ -23,7 +23,7 @@ def load(results: list[FileResult], run: Run) -> list[ReportOutcome]:
     ]
     files = [r.source for r in results if isinstance(r.source, FetchedFile)]
     run.store.retire_failures(files)
-    run.store.remember_fetches(files)
+    run.store.remember_fetches(files, run.night)
     return outcomes
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import httpx
 
@@ -27,6 +28,7 @@ class Run:
     client: httpx.Client
     hosts: Mapping[str, str] = field(default_factory=dict)
     progress: Progress = NO_PROGRESS
+    night: int = field(default_factory=lambda: night_number())  # one for the whole run
 
     @property
     def source(self) -> str:
@@ -34,6 +36,11 @@ class Run:
 
     def host_of(self, url: str) -> str:
         return self.hosts.get(url) or self.portals[0].host
+
+
+def night_number() -> int:
+    """Tonight, as a day number (UTC): what the warm nights' rotations count by."""
+    return datetime.now(UTC).date().toordinal()
 
 
 def source_label(portals: tuple[Portal, ...]) -> str:

@@ -65,6 +65,7 @@ class FetchedFile:
     not_modified: bool = False  # the server answered 304: nothing was downloaded
     final_url: str = ""  # where the bytes came from, when a redirect (on the host) led there
     file_name: str = ""  # the name the server gave it (Content-Disposition), if it gave one
+    resting: bool = False  # not asked tonight (not its night of the rotation): the file it was
 
     @property
     def report_id(self) -> str:
@@ -78,6 +79,7 @@ class CachedFetch:
     sha256: str
     etag: str
     last_modified: str
+    checked_on: int | None = None  # the night (a day number) it was last asked, if recorded
 
 
 @dataclass(frozen=True)

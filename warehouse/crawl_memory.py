@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pandas as pd
 
@@ -48,4 +48,20 @@ class CrawlMemory(Connected):
                 """INSERT OR REPLACE INTO crawl_items
                    SELECT url, title, reports::VARCHAR[], skipped::JSON, listing, ? FROM items""",
                 [datetime.now(UTC)],
+            )
+
+    def last_walks(self) -> dict[str, int]:
+        """Listing URL → the night (a day number) its whole column was last walked."""
+        rows = self.rows("SELECT listing, walked_on FROM listing_walks")
+        return {listing: walked.toordinal() for listing, walked in rows}
+
+    def remember_walks(self, listings: list[str], night: int) -> None:
+        """Record `night` as the night these columns were walked whole."""
+        if not listings:
+            return
+        with self.transaction() as con:
+            con.execute(
+                """INSERT OR REPLACE INTO listing_walks
+                   SELECT unnest(?::VARCHAR[]), ?""",
+                [listings, date.fromordinal(night)],
             )

@@ -1,7 +1,8 @@
 """Warm nights ask only what may have changed: the listing; a detail page only when it is
 new or its listing title changed; no listing page past one that lists only known items; a
-known attachment only on its night of the rotation. A full walk (the portal's night of its
-own rotation) asks everything again."""
+known attachment only on its night of the rotation, and never within a period of its last
+asking (the night after a cold night asks no file). A full walk (the portal's night of its
+own rotation, a period at least after its last) asks everything again."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import flows.download
+import flows.run
 from flows.download import due
 from flows.ingest import ingest
 from nianbao.settings import Settings, load_settings
@@ -27,9 +28,9 @@ def _settings(db: Path) -> Settings:
     )
 
 
-def _night(listing: str, walk: bool) -> int:
-    """A night on which the portal's full walk is (or is not) due."""
-    return next(n for n in range(1000, 1000 + 10 * PERIOD) if due(listing, n, PERIOD) == walk)
+def _night(listing: str, walk: bool, after: int) -> int:
+    """The first night from `after` on which the portal's full walk is (or is not) due."""
+    return next(n for n in range(after, after + 10 * PERIOD) if due(listing, n, PERIOD) == walk)
 
 
 def _items(slugs: list[str], title: str = "2023年度政府信息公开工作年度报告") -> list[Item]:
@@ -57,10 +58,24 @@ def test_a_warm_night_asks_the_listing_and_only_the_files_due_tonight(
     with srv.fault_server("127.0.1.4") as server:
         first, later = SLUGS[:4], SLUGS[4:6]
         listing = publish(server, _items(first), _second_page(server, later))
-        night = _night(listing, walk=False)
-        monkeypatch.setattr(flows.download, "night_number", lambda: night)
+        # the night before the column's night of its walk rotation: the walk is not due the
+        # night after all the same, a period not having passed
+        cold_night = _night(listing, walk=True, after=1001) - 1
+        monkeypatch.setattr(flows.run, "night_number", lambda: cold_night)
         cold = ingest(listing, _settings(db))
         assert cold.count("loaded") == 6
+
+        # The night after: the cold night has just asked every file and walked the column,
+        # so only the listing's first page is asked.
+        monkeypatch.setattr(flows.run, "night_number", lambda: cold_night + 1)
+        server.requests.clear()
+        warm = ingest(listing, _settings(db))
+        assert warm.count("unchanged") == 6 and warm.downloads == 0
+        assert server.requests == ["/col/index.html"]
+
+        # A period on, each file on its own night of the rotation (no full walk tonight).
+        night = _night(listing, walk=False, after=cold_night + PERIOD)
+        monkeypatch.setattr(flows.run, "night_number", lambda: night)
         server.requests.clear()
         warm = ingest(listing, _settings(db))
         assert warm.count("unchanged") == 6 and warm.downloads == 0
@@ -68,6 +83,9 @@ def test_a_warm_night_asks_the_listing_and_only_the_files_due_tonight(
             f"/col/{s}.pdf" for s in SLUGS[:6] if due(server.url(f"/col/{s}.pdf"), night, PERIOD)
         }
         assert sorted(server.requests) == sorted(["/col/index.html", *due_files])
+        server.requests.clear()
+        again = ingest(listing, _settings(db))  # the same night again: asked already
+        assert again.count("unchanged") == 6 and server.requests == ["/col/index.html"]
 
         # A new item at the top, and a known one retitled: of the items, only their pages
         # are asked.
@@ -89,7 +107,8 @@ def test_a_warm_night_asks_the_listing_and_only_the_files_due_tonight(
         assert pages == {"/col/index.html", "/col/index_1.html", *news}
 
         # The portal's full-walk night: every page of the column is asked again.
-        monkeypatch.setattr(flows.download, "night_number", lambda: _night(listing, walk=True))
+        walk_night = _night(listing, walk=True, after=night)
+        monkeypatch.setattr(flows.run, "night_number", lambda: walk_night)
         server.requests.clear()
         ingest(listing, _settings(db))
         pages = {p for p in server.requests if p.endswith(".html")}
@@ -103,3 +122,12 @@ def test_each_known_file_is_due_once_in_its_period_and_files_spread_over_it() ->
     tonight = sum(due(url, 5000, PERIOD) for url in urls)
     assert 60 <= tonight <= 140  # ~100: a seventh of them
     assert all(due(url, 5000, 1) for url in urls[:10])
+
+
+def test_nothing_is_due_within_a_period_of_its_last_asking() -> None:
+    urls = [f"http://127.0.1.1/col/{n}.pdf" for n in range(200)]
+    for url in urls:
+        asked = [n for n in range(5000, 5000 + 3 * PERIOD) if due(url, n, PERIOD, last=5000)]
+        assert asked and asked[0] >= 5000 + PERIOD  # not before a period has passed
+        assert all(b - a == PERIOD for a, b in zip(asked, asked[1:], strict=False))
+    assert all(due(url, 5001, 1, last=5001) for url in urls[:10])  # a period of 1: every run

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -262,3 +263,45 @@ def test_a_warehouse_written_in_duckdbs_2_format_is_rewritten_once_for_older_cli
     assert _read_with_duckdb_14(db, "SELECT count(*) FROM reports").endswith("[(2,)]")
     seqs = _read_with_duckdb_14(db, "SELECT count(DISTINCT load_seq) FROM report_files")
     assert seqs.endswith("[(2,)]")
+
+
+def test_the_night_a_file_was_last_asked_moves_only_when_it_is_asked(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    report = report_from_truth(real_truth("hongze-district-2024"))
+    asked = replace(_fetched("c" * 16, "http://127.0.0.1/a.pdf"), etag='"a"')
+    resting = replace(_fetched("c" * 16, "http://127.0.0.1/b.pdf"), etag='"b"')
+    _load(db, asked, report, (), "r1")
+    with Warehouse.open(db) as store:
+        store.remember_fetches([asked, resting], 740_000)
+        store.remember_fetches(
+            [replace(asked, not_modified=True), replace(resting, not_modified=True, resting=True)],
+            740_007,
+        )
+        nights = {url: c.checked_on for url, c in store.fetch_cache().items()}
+        store.remember_walks(["http://127.0.0.1/col/"], 740_000)
+        store.remember_walks(["http://127.0.0.1/col/"], 740_007)
+        walks = store.last_walks()
+    assert nights == {asked.url: 740_007, resting.url: 740_000}  # a 304 is an asking
+    assert walks == {"http://127.0.0.1/col/": 740_007}
+
+
+def test_a_warehouse_from_before_the_rotations_knows_its_walks_and_askings(tmp_path: Path) -> None:
+    """Migration 009 on a warehouse that had crawled: its columns count as walked, and its
+    files as asked, on the day they were last read (not due again within a period)."""
+    con = duckdb.connect(":memory:")
+    files = [(n, name, sql) for n, name, sql in migration_files() if n < 9]
+    con.execute("CREATE TABLE schema_migrations (id INTEGER, name VARCHAR, applied_at TIMESTAMPTZ)")
+    for n, name, sql in files:
+        con.execute(sql)
+        con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [n, name])
+    at = datetime(2026, 11, 30, 22, tzinfo=UTC)
+    con.execute(
+        "INSERT INTO crawl_items VALUES ('http://h/col/a.html', 't', [], '[]', 'http://h/col/', ?)",
+        [at],
+    )
+    con.execute("INSERT INTO fetch_cache VALUES ('http://h/col/a.pdf', 's', 'e', '', ?)", [at])
+    warehouse.apply_migrations(con)
+    assert con.execute("SELECT listing, walked_on FROM listing_walks").fetchall() == [
+        ("http://h/col/", at.date())
+    ]
+    assert con.execute("SELECT checked_on FROM fetch_cache").fetchall() == [(at.date(),)]
