@@ -111,6 +111,7 @@ def test_sigkill_leaves_no_server_or_worker_and_the_next_night_clears_the_part_f
             timeout=300,
         )
     assert done.returncode == 0, done.stdout + done.stderr
+    assert "warehouse:" in done.stdout and "leaked" not in done.stderr  # all said, no noise
     assert not list((tmp_path / "raw").glob("*.part"))
     assert query_db(db, "SELECT count(*) FROM reports WHERE status = 'loaded'") == [(1,)]
 
