@@ -108,6 +108,9 @@ class ScannedPage:
     # (a right-aligned slash) keeps its ink here, where `image` loses it with the rules' fringe.
     marks: np.ndarray | None = None
     engine: Any = field(default=None, compare=False, repr=False)  # the engine that read it
+    # Where coloured ink (a seal) was taken off the page, straightened like `image`: its
+    # edges stay behind as grey outlines, which the recogniser may read as a digit.
+    seal: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     @property
     def text(self) -> str:
@@ -322,9 +325,10 @@ def _scanned_page(
         pixels = page.render(scale=dpi / 72).to_numpy()
     finally:
         page.close()
-    grey = _without_colour(pixels)
+    grey, coloured = _without_colour(pixels)
     skew = _skew(grey) if skew is None else skew
     grey = _rotated(grey, skew)
+    seal = _rotated(coloured.astype(np.uint8), skew, border=0) > 0 if coloured.any() else None
     ink = cv2.adaptiveThreshold(~grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -2)
     horizontal, vertical, short = _rule_masks(ink, dpi / DPI)
     clean = grey.copy()
@@ -338,7 +342,7 @@ def _scanned_page(
     vertical &= ~_read_across(short, boxes, dpi / DPI)
     marks = grey.copy()
     marks[_erased(horizontal | vertical)] = 255
-    return ScannedPage(number, clean, (horizontal, vertical), boxes, skew, dpi, marks, engine)
+    return ScannedPage(number, clean, (horizontal, vertical), boxes, skew, dpi, marks, engine, seal)
 
 
 # Ink the detector passed over is looked at when it stands this high against the page's
@@ -392,18 +396,19 @@ def _missed_numbers(
     return tuple(found)
 
 
-def _without_colour(pixels: np.ndarray) -> np.ndarray:
+def _without_colour(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The page in grey with coloured ink gone: each pixel's lightest channel, so black print
     stays dark and a red seal (or blue ink) over the table turns light; and white where the
     colour is strong, since a seal's ring at its lightest channel is still a light grey
-    stroke that OCR reads as a 1 beside a value (a "1" read "11", a 0 read "10")."""
+    stroke that OCR reads as a 1 beside a value (a "1" read "11", a 0 read "10"). With the
+    mask of what was taken off."""
     if pixels.ndim != 3:
-        return pixels
+        return pixels, np.zeros(pixels.shape, bool)
     rgb = pixels[:, :, :3]
     grey = rgb.max(axis=2)
-    colour = grey.astype(np.int16) - rgb.min(axis=2)
-    grey[colour > SEAL_COLOUR] = 255
-    return grey
+    coloured = (grey.astype(np.int16) - rgb.min(axis=2)) > SEAL_COLOUR
+    grey[coloured] = 255
+    return grey, coloured
 
 
 def _read_across(
@@ -874,7 +879,10 @@ def _digits_uncounted(
     """Cells read as a number whose ink, along the number's line, stands apart in more
     pieces than the number has characters: a digit the recogniser passed over in both
     readings (fuzz 900022's table 二: 125 read 25 at both scales, a seal's line across its
-    1). Grid.uncounted: table 二, which has no sum to catch it, does not trust such a cell."""
+    1); or with a seal's erased ink beside it, whose grey outlines the recogniser may have
+    read as a digit (fuzz 940022's table 二: 3 read 30 at both scales, the 0 a seal's
+    character's outline: as many pieces as 30's). Grid.uncounted: table 二, which has no
+    sum to catch either, does not trust such a cell."""
     doubted = set()
     for (r, c), (r1, c1) in _extents(regions).items():
         text = rows[r][c].strip()
@@ -882,9 +890,41 @@ def _digits_uncounted(
             continue
         box = (xs[c] + INSET_PX, ys[r] + INSET_PX, xs[c1 + 1] - INSET_PX, ys[r1 + 1] - INSET_PX)
         inside = [b for _, _, b in boxes if _within_box(b, box)]
-        if inside and _ink_pieces(page, box, inside) > len(text):
+        if inside and (
+            _ink_pieces(page, box, inside) > len(text) or _beside_seal(page, box, inside)
+        ):
             doubted.add((r, c))
     return doubted
+
+
+def _number_span(
+    page: ScannedPage,
+    box: tuple[int, int, int, int],
+    texts: list[tuple[float, float, float, float]],
+) -> tuple[int, int, int, int]:
+    """Where a number's ink is looked at, in the page image's pixels: its text boxes' height
+    and span, a digit's width either side, within the cell `box`."""
+    k = page.dpi / DPI
+    left, top, right, bottom = (int(v * k) for v in box)
+    height = float(np.median([t[3] - t[1] for t in texts])) * k
+    return (
+        max(int(min(t[0] for t in texts) * k - DIGIT_WIDTH_SHARE * height), left),
+        max(int(min(t[1] for t in texts) * k), top),
+        min(int(max(t[2] for t in texts) * k + DIGIT_WIDTH_SHARE * height), right),
+        min(int(max(t[3] for t in texts) * k), bottom),
+    )
+
+
+def _beside_seal(
+    page: ScannedPage,
+    box: tuple[int, int, int, int],
+    texts: list[tuple[float, float, float, float]],
+) -> bool:
+    """Whether coloured ink was taken off where the number's ink is looked at."""
+    if page.seal is None:
+        return False
+    left, top, right, bottom = _number_span(page, box, texts)
+    return bool(page.seal[top:bottom, left:right].any())
 
 
 def _within_box(text: tuple[float, float, float, float], cell: tuple[int, int, int, int]) -> bool:

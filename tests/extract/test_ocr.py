@@ -372,6 +372,33 @@ def test_a_number_whose_ink_stands_in_more_pieces_than_its_digits_is_counted_so(
     assert _ink_pieces(replace(page, image=image, marks=image), (0, 0, 200, 60), [box]) == 2
 
 
+def test_a_number_beside_a_seals_erased_ink_is_uncounted_one_clear_of_it_is_not() -> None:
+    """940022: 规章 现行有效 3 read 30 at both scales, the 0 the grey outline a red seal's
+    character left once its colour was taken off; 30's ink stands in two pieces, as it
+    should. Where coloured ink was taken off beside a number, 二 cannot trust it."""
+    import cv2
+
+    from extract.glyphs import merged_regions
+    from extract.grid import CellEdges
+    from extract.ocr import _digits_uncounted, _without_colour
+
+    rgb = np.full((60, 400, 3), 250, np.uint8)
+    cv2.putText(rgb, "3", (40, 42), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
+    cv2.putText(rgb, "7", (240, 42), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
+    cv2.circle(rgb, (78, 30), 12, (220, 30, 30), 3)  # a seal's stroke beside the 3
+    grey, seal = _without_colour(rgb)
+    assert seal[30, 66] and not seal[30, 250] and grey[30, 66] == 255
+    blank = np.zeros(grey.shape, np.uint8)
+    page = ScannedPage(1, grey, (blank, blank), (), 0.0, DPI, grey, None, seal)
+    rows = (("30", "7"),)
+    boxes = [("30", 0.9, (38.0, 18.0, 92.0, 44.0)), ("7", 0.9, (238.0, 18.0, 262.0, 44.0))]
+    ruled = CellEdges(True, True, True, True)
+    regions = merged_regions([[ruled, ruled]])  # two cells, each ruled round
+    xs, ys = [0, 200, 400], [0, 60]
+    assert _digits_uncounted(page, rows, boxes, regions, xs, ys) == {(0, 0)}
+    assert _digits_uncounted(replace(page, seal=None), rows, boxes, regions, xs, ys) == set()
+
+
 def test_a_number_of_table_two_with_a_digit_uncounted_is_refused_one_of_a_summed_table_is_not() -> (
     None
 ):
