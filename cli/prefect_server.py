@@ -70,6 +70,28 @@ def prefect_home() -> Path:
     return Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
 
 
+_PREFIX = "nianbao-prefect-"  # then the owning command's pid: nianbao-prefect-<pid>-…
+
+
+def _remove_orphans() -> None:
+    """Remove the databases of commands that died without removing theirs (SIGKILL, a power
+    cut: 2–4 MB each), told by their owner's pid no longer running."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{_PREFIX}*-*"):
+        pid = folder.name.removeprefix(_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: running
+        return True
+    return True
+
+
 class OneShotDatabase:
     """A temporary server's SQLite database, removed with it: a copy of an empty one already
     migrated to this Prefect's schema (kept in Prefect's folder, one per Prefect version),
@@ -79,7 +101,8 @@ class OneShotDatabase:
     CONNECTION_URL) is theirs: used as it is, neither copied nor removed."""
 
     def __init__(self) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="nianbao-prefect-"))
+        _remove_orphans()
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-"))
         self.path = self.folder / "prefect.db"
         self.template = prefect_home() / f"nianbao-empty-{version('prefect')}.db"
         self.from_template = self.disposable and self._copied()  # a named one is theirs

@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import httpx
@@ -106,6 +107,31 @@ def test_a_temporary_server_starts_on_a_copy_of_a_migrated_database_and_leaves_n
     assert third.environment()["PREFECT_API_DATABASE_MIGRATE_ON_START"] == "false"
     third.remove()
     assert not (tmp_path / "home" / "prefect.db").exists()
+
+
+def test_a_temporary_database_its_command_left_behind_dead_is_removed_by_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A command killed with SIGKILL cannot remove its database; the next command does, once
+    its owner no longer runs, and leaves a running command's alone."""
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    dead = tmp_path / f"nianbao-prefect-{gone}-x1"
+    alive = tmp_path / "nianbao-prefect-1-x2"
+    other = tmp_path / "nianbao-prefect-notes"
+    for folder in (dead, alive, other):
+        folder.mkdir()
+        (folder / "prefect.db").write_bytes(b"x")
+    database = OneShotDatabase()
+    assert database.folder.name.startswith(f"nianbao-prefect-{os.getpid()}-")
+    assert not dead.exists() and alive.exists() and other.exists()  # pid 1 runs
+    database.remove()
 
 
 def test_a_database_the_user_names_is_theirs(

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -113,6 +114,8 @@ def test_sigkill_leaves_no_server_or_worker_and_the_next_night_clears_the_part_f
     assert done.returncode == 0, done.stdout + done.stderr
     assert "warehouse:" in done.stdout and "leaked" not in done.stderr  # all said, no noise
     assert not list((tmp_path / "raw").glob("*.part"))
+    # the killed run's temporary Prefect database, which it could not remove, the next did
+    assert not list(Path(tempfile.gettempdir()).glob(f"nianbao-prefect-{proc.pid}-*"))
     assert query_db(db, "SELECT count(*) FROM reports WHERE status = 'loaded'") == [(1,)]
 
 
