@@ -10,7 +10,9 @@ in its own process, as cron would start it.
     python bench/portals.py --n 1 --served    # nights reporting to a running server
 
 Prints per N: the cold night, a warm night (nothing changed), requests made on the warm night
-per portal (and which), the number of report files, and the largest process's peak RSS; with
+per portal (and which), the number of report files, and the largest process's peak RSS; then
+a night a period on (the warehouse's askings dated 7 days back: the files and walks whose
+night of the rotation it is are asked again); with
 --floor, the cold night's floor measured in the same run (cold_floor). With
 --baseline, the same portals also one after another, one `nianbao run --source` each, as
 nights were run before issue 15: that run's cold and warm times, and the ratios.
@@ -130,6 +132,37 @@ def night(args: list[str], db: Path, env: dict[str, str]) -> float:
     return time.perf_counter() - started
 
 
+def aged(db: Path, days: int) -> Path:
+    """The warehouse as it would be `days` later: every file and every column walk last asked
+    that much earlier (what a night a period on sees; nothing else in it is dated by night)."""
+    import duckdb
+
+    con = duckdb.connect(str(db))
+    try:
+        con.execute(f"UPDATE fetch_cache SET checked_on = checked_on - {days}")
+        con.execute(f"UPDATE listing_walks SET walked_on = walked_on - {days}")
+    finally:
+        con.close()
+    return db
+
+
+def _kinds(asked: Counter[str]) -> str:
+    """Requests by kind: robots.txt, listing pages, detail pages, files."""
+    kinds: Counter[str] = Counter()
+    for path, count in asked.items():
+        kind = (
+            "robots.txt"
+            if path == "/robots.txt"
+            else "listing"
+            if "index" in path
+            else "files"
+            if path.endswith(".pdf")
+            else "detail pages"
+        )
+        kinds[kind] += count
+    return ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))
+
+
 def sources_file(raised: list[Portal], folder: Path) -> Path:
     path = folder / "sources.toml"
     path.write_text(
@@ -185,6 +218,16 @@ def measure(n: int, items: int, baseline: bool, floor: bool) -> None:
             f"(warm/cold {warm / cold:.2f}), warm requests per portal {per_portal:.2f} "
             f"({', '.join(f'{k} {v}' for k, v in sorted(asked.items())[:4])}{', …' if len(asked) > 4 else ''}), "
             f"peak RSS {rss:.0f} MB",
+            flush=True,
+        )
+        for p in raised:
+            p.requests.clear()
+        later = night(["--sources", str(sources)], aged(db, days=7), env)
+        asked = Counter(path for p in raised for path in p.requests.elements())
+        print(
+            f"      a night a period on (every file and walk last asked 7 days ago, each due on "
+            f"its own night of the rotation): {later:5.1f} s, requests per portal "
+            f"{sum(asked.values()) / n:.2f} ({_kinds(asked)})",
             flush=True,
         )
         if floor:
