@@ -946,12 +946,9 @@ def _ink_pieces(
     left, top, right, bottom = (int(v * k) for v in box)
     across, down = (_erased(mask[top:bottom, left:right]) for mask in page.rules)
     dark = _glyphs_inside(_ink(page, box).astype(bool), across | down)
-    height = float(np.median([t[3] - t[1] for t in texts])) * k
-    first = max(int(min(t[0] for t in texts) * k - left - DIGIT_WIDTH_SHARE * height), 0)
-    last = int(max(t[2] for t in texts) * k - left + DIGIT_WIDTH_SHARE * height)
-    upper = max(int(min(t[1] for t in texts) * k) - top, 0)
-    lower = int(max(t[3] for t in texts) * k) - top
-    inked = np.concatenate([[False], dark[upper:lower, first:last].any(axis=0)])
+    first, upper, last, lower = _number_span(page, box, texts)
+    number = dark[upper - top : lower - top, first - left : last - left]
+    inked = np.concatenate([[False], number.any(axis=0)])
     return int(np.count_nonzero(inked[1:] & ~inked[:-1]))
 
 
