@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import duckdb
 import pandas as pd
 
 from nianbao.records import CachedFetch, FetchedFile
@@ -34,32 +35,35 @@ class FetchCache(Connected):
         if not asked:
             return
         on = date.fromordinal(night)
-        with self.transaction() as con, registered(con, "fetched", _validators(fresh)):
-            con.execute(
-                """INSERT INTO fetch_cache
-                   SELECT url, sha256, etag, last_modified, fetched_at, ? FROM fetched
-                   WHERE report_id IN (
-                       SELECT report_id FROM report_files WHERE status <> 'quarantined')
-                   ON CONFLICT (url) DO UPDATE SET sha256 = excluded.sha256, etag = excluded.etag,
-                       last_modified = excluded.last_modified, fetched_at = excluded.fetched_at
-                   WHERE fetch_cache.sha256 <> excluded.sha256 OR fetch_cache.etag <> excluded.etag
-                      OR fetch_cache.last_modified <> excluded.last_modified""",
-                [on],
-            )
+        with self.transaction() as con:
+            if fresh:  # most nights' files answer 304: no validators to store
+                _store_validators(con, fresh, on)
             con.execute(
                 "UPDATE fetch_cache SET checked_on = ? WHERE url IN (SELECT unnest(?::VARCHAR[]))",
                 [on, asked],
             )
 
 
-def _validators(fresh: list[FetchedFile]) -> pd.DataFrame:
-    return pd.DataFrame(
+def _store_validators(con: duckdb.DuckDBPyConnection, fresh: list[FetchedFile], on: date) -> None:
+    frame = pd.DataFrame(
         {
-            "url": pd.Series([f.url for f in fresh], dtype=object),
-            "report_id": pd.Series([f.report_id for f in fresh], dtype=object),
-            "sha256": pd.Series([f.sha256 for f in fresh], dtype=object),
-            "etag": pd.Series([f.etag for f in fresh], dtype=object),
-            "last_modified": pd.Series([f.last_modified for f in fresh], dtype=object),
-            "fetched_at": pd.Series([f.fetched_at for f in fresh], dtype="datetime64[us, UTC]"),
+            "url": [f.url for f in fresh],
+            "report_id": [f.report_id for f in fresh],
+            "sha256": [f.sha256 for f in fresh],
+            "etag": [f.etag for f in fresh],
+            "last_modified": [f.last_modified for f in fresh],
+            "fetched_at": [f.fetched_at for f in fresh],
         }
     ).drop_duplicates("url", keep="last")
+    with registered(con, "fetched", frame):
+        con.execute(
+            """INSERT INTO fetch_cache
+               SELECT url, sha256, etag, last_modified, fetched_at, ? FROM fetched
+               WHERE report_id IN (
+                   SELECT report_id FROM report_files WHERE status <> 'quarantined')
+               ON CONFLICT (url) DO UPDATE SET sha256 = excluded.sha256, etag = excluded.etag,
+                   last_modified = excluded.last_modified, fetched_at = excluded.fetched_at
+               WHERE fetch_cache.sha256 <> excluded.sha256 OR fetch_cache.etag <> excluded.etag
+                  OR fetch_cache.last_modified <> excluded.last_modified""",
+            [on],
+        )
