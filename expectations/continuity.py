@@ -1,7 +1,7 @@
 """R7 across years: this year's 上年结转 equals last year's 结转下年度, same body, per column.
 
 Checked on data drawn from the warehouse (both years must be loaded), as a GX expectation,
-one validation per report; a failure is a warning about the pair of reports, not a doubt
+a few reports to a validation (suites.together); a failure is a warning about the pair of reports, not a doubt
 about either's cells.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from expectations.gx import GxProcess
-from expectations.suites import _plain, page_name
+from expectations.suites import _plain, together, validation_name
 from nianbao.records import CheckResult
 
 COLUMNS = (
@@ -60,25 +60,45 @@ def validate_continuity(
     gx_process: GxProcess, pairs: Sequence[Sequence[object]]
 ) -> dict[str, CheckResult]:
     """report_id → its R7 result, for every report that has last year's report to compare
-    with: one GX validation per report, named by its body and year in Data Docs."""
-    from great_expectations.core.run_identifier import RunIdentifier
-
+    with: a few reports to a GX validation, named by their bodies and years in Data Docs."""
     target = _target(gx_process)
     frame = pd.DataFrame(list(pairs), columns=list(COLUMNS))
+    reports = [rows.reset_index(drop=True) for _, rows in frame.groupby("report_id", sort=True)]
+    labels = [_label(rows) for rows in reports]
     results = {}
-    for report_id, rows in frame.groupby("report_id", sort=True):
-        own = rows.reset_index(drop=True)
-        body = str(own.at[0, "agency_id"]).split("/", 1)[-1]  # host/name: the name
-        label = f"{body} {own.at[0, 'year']} ({report_id})"
-        outcome = target.run(
-            batch_parameters={"dataframe": own},
-            result_format="COMPLETE",
-            run_id=RunIdentifier(run_name=page_name(label)),
-        )
-        bad = sorted(
-            {int(i) for r in outcome.results for i in r.result.get("unexpected_index_list") or []}
-        )
-        details = tuple({k: _plain(own.at[i, k]) for k in DETAIL_KEYS} for i in bad)
-        summary = TITLE if not bad else f"{TITLE}: {len(bad)} column(s) differ"
-        results[str(report_id)] = CheckResult("R7", not bad, "warning", details, summary)
+    for group in together(labels):
+        bad = _failing_rows(target, [reports[i] for i in group], [labels[i] for i in group])
+        for i, found in zip(group, bad, strict=True):
+            own = reports[i]
+            details = tuple({k: _plain(own.at[n, k]) for k in DETAIL_KEYS} for n in found)
+            summary = TITLE if not found else f"{TITLE}: {len(found)} column(s) differ"
+            results[str(own.at[0, "report_id"])] = CheckResult(
+                "R7", not found, "warning", details, summary
+            )
     return results
+
+
+def _label(rows: pd.DataFrame) -> str:
+    body = str(rows.at[0, "agency_id"]).split("/", 1)[-1]  # host/name: the name
+    return f"{body} {rows.at[0, 'year']} ({rows.at[0, 'report_id']})"
+
+
+def _failing_rows(target: Any, reports: list[pd.DataFrame], labels: list[str]) -> list[list[int]]:
+    """One GX validation of the reports' rows stacked: each report's failing rows, by its own
+    row numbers."""
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    stacked = pd.concat(reports, ignore_index=True)
+    outcome = target.run(
+        batch_parameters={"dataframe": stacked},
+        result_format="COMPLETE",
+        run_id=RunIdentifier(run_name=validation_name(labels)),
+    )
+    bad = {int(i) for r in outcome.results for i in r.result.get("unexpected_index_list") or []}
+    starts = [0]
+    for rows in reports:
+        starts.append(starts[-1] + len(rows))
+    return [
+        [n - start for n in sorted(bad) if start <= n < end]
+        for start, end in zip(starts, starts[1:], strict=False)
+    ]

@@ -1,9 +1,9 @@
 """The report's cells reshaped into the rows the form's relations are checked on.
 
 Each builder gives one report's rows for some checks as columns of plain lists; `checks_frame`
-stacks them into one frame per report, each row tagged with the check it serves, which the
-report's one GX validation reads (expectations/suites.py: one expectation per check, each
-on its own rows).
+stacks them into one frame per report, each row tagged with the check it serves, which GX
+validates (expectations/suites.py: one expectation per check, each on its own rows; a few
+reports' frames stacked to a validation).
 """
 
 from __future__ import annotations

@@ -1,10 +1,14 @@
-"""The form's relations R1–R6 and R8 as one Great Expectations suite, one validation per report.
+"""The form's relations R1–R6 and R8 as one Great Expectations suite, reports validated a few
+at a time.
 
 One frame per report (expectations/frames.py) carries every check's rows: every printed cell
 (R1), every relation between printed values (R2–R5), every cell the form prints (R6), and
 every application count the prose states (R8, a warning), each row tagged with its check. The
 suite holds one expectation per check on its own rows; GX's unexpected rows become the cells
-named in `dq_results.details`. R7, across years, is expectations/continuity.py's.
+named in `dq_results.details`. A validation costs GX ~0.1 s whatever its rows (it builds its
+expectations' metric graph again each time), as much as reading the report: a few reports'
+frames stacked are validated at once, each row naming its report (`together`). R7, across
+years, is expectations/continuity.py's.
 """
 
 from __future__ import annotations
@@ -91,13 +95,45 @@ CHECKS: tuple[Check, ...] = (
 )
 SUITE_NAME = "nianbao-report"
 # Every failing row, named in Data Docs by the cell or relation it is about (frames' `cell`)
-RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": ["cell", "n"]}
+RESULT_FORMAT = {
+    "result_format": "COMPLETE",
+    "unexpected_index_column_names": ["report", "cell", "n"],
+}
+# Reports validated at once are named together by their validation (its Data Docs page), so
+# that each stays findable in the index: as many as their names fit in a file name (GX's
+# store names a folder by it: 255 bytes on most file systems), and at most MOST_TOGETHER,
+# past which a validation's cost grows with its rows (bench/README.md, issue 15).
+NAME_BYTES = 240
+MOST_TOGETHER = 8
+SEPARATOR = " · "
 
 
 def page_name(label: str) -> str:
     """A validation's label as its Data Docs page may be named: GX's file store refuses a
     name with a slash (an agency_id's host/name did, and R7's pages were never written)."""
     return label.replace("/", "／").replace("\\", "＼")
+
+
+def together(labels: Sequence[str]) -> list[list[int]]:
+    """The labels' positions, in order, in the groups validated at once: as many as their
+    joined names fit NAME_BYTES (a label longer alone is validated alone), at most
+    MOST_TOGETHER."""
+    groups: list[list[int]] = []
+    size = 0
+    for i, label in enumerate(labels):
+        grown = size + len(SEPARATOR.encode()) + len(page_name(label).encode())
+        if groups and len(groups[-1]) < MOST_TOGETHER and grown <= NAME_BYTES:
+            groups[-1].append(i)
+            size = grown
+        else:
+            groups.append([i])
+            size = len(page_name(label).encode())
+    return groups
+
+
+def validation_name(labels: Sequence[str]) -> str:
+    """The name of a validation of reports labelled so: their labels, joined."""
+    return page_name(SEPARATOR.join(labels))
 
 
 def row_number(index: object) -> int:
@@ -143,27 +179,56 @@ def validation_target(gx_process: GxProcess) -> Any:
 def validate_reports(
     target: Any, reports: Sequence[tuple[ExtractedReport, str]]
 ) -> list[tuple[CheckResult, ...]]:
-    """R1–R6 and R8 on each (report, label): one GX validation per report, named by its label
-    (body and year) in Data Docs."""
-    return [validate_report(target, report, label) for report, label in reports]
+    """R1–R6 and R8 on each (report, label), in order: a few reports to a GX validation
+    (`together`), named by their labels (body, year and id) in Data Docs."""
+    checked: list[tuple[CheckResult, ...]] = []
+    for group in together([label for _, label in reports]):
+        checked.extend(validate_together(target, [reports[i] for i in group]))
+    return checked
 
 
-def validate_report(target: Any, report: ExtractedReport, label: str) -> tuple[CheckResult, ...]:
-    """One result per check, in check order; a failed one names its failing rows."""
+def validate_together(
+    target: Any, reports: Sequence[tuple[ExtractedReport, str]]
+) -> list[tuple[CheckResult, ...]]:
+    """One GX validation of the reports' stacked frames: for each report, one result per
+    check, in check order; a failed one names its failing rows."""
     from great_expectations.core.run_identifier import RunIdentifier
 
-    frame = pd.DataFrame(frames.checks_frame(report))
+    frame, spans = _stacked([report for report, _ in reports], [label for _, label in reports])
     outcome = target.run(
         batch_parameters={"dataframe": frame},
         result_format=RESULT_FORMAT,
-        run_id=RunIdentifier(run_name=page_name(label)),
+        run_id=RunIdentifier(run_name=validation_name([label for _, label in reports])),
     )
     failing: dict[str, set[int]] = {}
     for result in outcome.results:
         check = result.expectation_config.meta["check_id"]
         rows = result.result.get("unexpected_index_list") or []
         failing.setdefault(check, set()).update(row_number(i) for i in rows)
-    return tuple(_result(check, frame, sorted(failing.get(check.check_id, ()))) for check in CHECKS)
+    return [
+        tuple(
+            _result(check, frame, sorted(n for n in failing.get(check.check_id, ()) if n in span))
+            for check in CHECKS
+        )
+        for span in spans
+    ]
+
+
+def _stacked(
+    reports: Sequence[ExtractedReport], labels: Sequence[str]
+) -> tuple[pd.DataFrame, list[range]]:
+    """The reports' check frames one under another, each row naming its report (`report`)
+    and numbered through (`n`); the rows of each report."""
+    parts = [frames.checks_frame(report) for report in reports]
+    spans, start = [], 0
+    for part in parts:
+        spans.append(range(start, start + len(part["n"])))
+        start += len(part["n"])
+    # lists joined, not frames: the columns' types inferred as for one report alone
+    columns = {k: [v for part in parts for v in part[k]] for k in parts[0]}
+    columns["n"] = list(range(start))
+    columns["report"] = [label for label, span in zip(labels, spans, strict=True) for _ in span]
+    return pd.DataFrame(columns), spans
 
 
 def _result(check: Check, frame: pd.DataFrame, failing: list[int]) -> CheckResult:

@@ -48,7 +48,8 @@ class Validator:
     def validate_reports(
         self, reports: Sequence[tuple[ExtractedReport, str]]
     ) -> list[tuple[CheckResult, ...]]:
-        """Several (report, label): one GX validation each, named by its label."""
+        """Several (report, label), in order: a few to a GX validation, named by their
+        labels (expectations/suites.together)."""
         if not reports:  # no GX import (seconds) for a batch with nothing to validate
             return []
         return validate_reports(self._gx.build(self._targets), reports)

@@ -1,5 +1,6 @@
-"""Data Docs: one validation per report named by it, one expectation per check, failing cells
-named, one index across runs with old runs pruned, and pages that open offline."""
+"""Data Docs: a few reports to a validation, named by each, one expectation per check, failing
+cells named with their report, one index across runs with old runs pruned, and pages that open
+offline."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ def _report(n: int, change: dict | None = None):
     return report_from_truth(sample_truth(name), change)
 
 
-def test_each_report_is_a_validation_with_an_expectation_per_check(tmp_path: Path) -> None:
+def test_reports_validated_together_are_named_with_an_expectation_per_check(
+    tmp_path: Path,
+) -> None:
     validator = Validator()
     truth = sample_truth(sample_manifest()[0]["truth"])
     printed = truth["application"]["3.2"]["total"]
@@ -25,12 +28,14 @@ def test_each_report_is_a_validation_with_an_expectation_per_check(tmp_path: Pat
     checks = validator.validate_reports([(_report(1), "甲局 2023 (a)"), (bad, "乙局 2023 (b)")])
     assert [c.check_id for c in checks[1] if not c.success] == ["R2", "R3"]
     validator.build_docs(tmp_path, "run-1", keep_runs=5)
-    pages = sorted(tmp_path.glob("validations/nianbao-report/*/*/*.html"))
-    assert [p.parent.parent.name for p in pages] == ["乙局 2023 (b)", "甲局 2023 (a)"]
-    page = next(p for p in pages if "乙局" in str(p)).read_text(encoding="utf-8")
+    (page,) = tmp_path.glob("validations/nianbao-report/*/*/*.html")
+    assert page.parent.parent.name == "甲局 2023 (a) · 乙局 2023 (b)"
+    text = page.read_text(encoding="utf-8")
     for check in ("R1", "R2", "R3", "R4", "R5", "R6", "R8"):  # each described in form terms
-        assert f"{check}: " in page
-    assert "R2 row_code 3.2" in page  # the failing relation named, not a bare row index
+        assert f"{check}: " in text
+    # the failing relation named with its report, not a bare row index
+    cell = r"<td[^>]*><div[^>]*>"
+    assert re.search(rf"{cell}乙局 2023 \(b\)</div></td>{cell}R2 row_code 3.2<", text)
 
 
 def test_one_index_over_the_newest_runs(tmp_path: Path) -> None:
@@ -56,15 +61,15 @@ def test_the_pages_open_offline_and_the_index_lists_its_validations(tmp_path: Pa
         text = page.read_text(encoding="utf-8")
         assert not re.search(r"<(link|script|img)\b[^>]*(href|src)=\"https?://", text), page
     # Drawn by a real browser that can reach nothing: the index table's rows are there,
-    # each a link to its validation's page.
+    # each a link to its validation's page, named by every report it holds.
     dom = rendered_dom(index)
     rows = re.findall(r"<tr class=\"clickable-row\" onclick=\"([^\"]*)\">(.*?)</tr>", dom, re.S)
     validations = {
         name: link
         for link, cells in rows
-        for name in re.findall(r"<td>(.局 2023 \(.\))</td>", cells)
+        for name in re.findall(r"<td>(.局 2023 \(.\)(?: · .局 2023 \(.\))*)</td>", cells)
     }
-    assert sorted(validations) == ["乙局 2023 (b)", "甲局 2023 (a)"]
+    assert list(validations) == ["甲局 2023 (a) · 乙局 2023 (b)"]
     assert all("validations/nianbao-report/" in link for link in validations.values())
 
 

@@ -178,3 +178,39 @@ def load_with_failed_r2(db: Path, truth: dict, run_id: str = "r1") -> None:
         )
         checks = (CheckResult("R2", False, "error", (R2_FAILED,)),)
         store.load_report(fetched, report_from_truth(truth), checks, run_id)
+
+
+def test_reports_go_together_as_far_as_their_names_fit_a_file_name() -> None:
+    """Each report's label in exactly one validation's name, in order; no name beyond what a
+    file name holds; at most MOST_TOGETHER a validation; a label too long alone goes alone."""
+    from expectations.suites import MOST_TOGETHER, NAME_BYTES, together, validation_name
+
+    labels = [f"云溪市第{n}局 2023 ({n:016x})" for n in range(30)]
+    labels[7] = "很长的机关名称" * 12 + " 2023 (x)"  # 252 bytes by itself
+    groups = together(labels)
+    assert [i for group in groups for i in group] == list(range(30))
+    assert [7] in groups
+    assert max(len(g) for g in groups) == 5 < MOST_TOGETHER  # 5 labels of 45 bytes fit 240
+    for group in groups:
+        name = validation_name([labels[i] for i in group])
+        assert len(name.encode()) <= NAME_BYTES or group == [7]
+    short = [f"局{n} 2023" for n in range(20)]
+    assert [len(g) for g in together(short)] == [MOST_TOGETHER, MOST_TOGETHER, 4]
+
+
+def test_r7_of_reports_validated_together_names_each_its_own_columns() -> None:
+    """R7 over several reports at once: each report's result names its own differing columns
+    (row numbers of one report are not another's)."""
+    pairs = [
+        ("a", "127.0.1.7/甲局", 2024, "total", 5, 5, "a0"),
+        ("a", "127.0.1.7/甲局", 2024, "natural", 1, 1, "a0"),
+        ("b", "127.0.1.7/乙局", 2024, "total", 5, 4, "b0"),
+        ("b", "127.0.1.7/乙局", 2024, "natural", 2, 2, "b0"),
+        ("c", "127.0.1.7/丙局", 2024, "total", 3, 3, "c0"),
+        ("c", "127.0.1.7/丙局", 2024, "natural", 9, 8, "c0"),
+    ]
+    found = VALIDATOR.validate_continuity(pairs)
+    assert found["a"].success
+    assert [d["applicant_code"] for d in found["b"].details] == ["total"]
+    assert [d["applicant_code"] for d in found["c"].details] == ["natural"]
+    assert found["c"].details[0]["carried_in"] == 9

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from cli import app
 from corpus.score import score, truth_cells
+from expectations.suites import SEPARATOR
 from flows.ingest import ingest
 from flows.pool import forkserver
 from flows.pool.read_pool import _likely_new
@@ -140,16 +141,16 @@ def test_cli_run_on_sample_portal_is_complete_and_idempotent(
     assert [s.slug for s in result.specials if not s.ok] == []
     assert result.silent_wrong == 0
     assert {r.status for r in result.reports} <= {"loaded", "quarantined"}  # nothing dropped
-    # R7 and the reports validated in the two workers, their pages built in both: a page for
-    # every validation the warehouse records, R7's included (not only the docs worker's own)
+    # R7 and the reports validated in the two workers, their pages built in both: every
+    # report judged named by one page, R7's included (not only the docs worker's own)
     pages = tmp_path / "docs" / "validations"
     (r7,) = query_db(db, "SELECT count(*) FROM dq_checks WHERE check_id = 'R7'")[0]
     (judged,) = query_db(
         db, "SELECT count(DISTINCT report_id) FROM dq_checks WHERE check_id = 'R1'"
     )[0]
     assert r7 > 0
-    assert len(list((pages / "nianbao-continuity").rglob("*.html"))) == r7
-    assert len(list((pages / "nianbao-report").rglob("*.html"))) == judged
+    assert len(_reports_named(pages / "nianbao-continuity")) == r7
+    assert len(_reports_named(pages / "nianbao-report")) == judged
 
     before = view_checksums(db)
     second = runner.invoke(app, ["run", "--db", str(db)])
@@ -181,14 +182,28 @@ def test_paced_downloads_are_read_while_they_come(
     assert _reports_in_data_docs(settings.docs_folder) == 32
 
 
+def _reports_named(suite_pages: Path) -> set[str]:
+    """The reports a suite's Data Docs pages are named by (a page per validation, named by
+    its reports), each named by one page only."""
+    names = [
+        label
+        for page in suite_pages.glob("*/*/*.html")
+        for label in page.parent.parent.name.split(SEPARATOR)
+    ]
+    assert len(names) == len(set(names)), names
+    return set(names)
+
+
 def _reports_in_data_docs(folder: Path) -> int:
-    """Reports named by the report suite's validations a Data Docs index lists: one
-    validation per report, named by its body, year and id (R7's are listed too, apart)."""
+    """Reports named by the report suite's validations a Data Docs index lists: a few
+    reports to a validation, each named by its body, year and id (R7's listed too, apart)."""
     index = (folder / "index.html").read_text(encoding="utf-8")
     listed = re.findall(r"'run_name': '([^']*)', 'batch_identifier': '([^']{0,200})", index)
     runs = [run for run, batch in listed if "nianbao-continuity" not in batch]
-    assert all(re.search(r" \d{4} \([0-9a-f]{16}\)$", run) for run in runs), runs
-    return len(set(runs))
+    reports = [label for run in runs for label in run.split(SEPARATOR)]
+    assert all(re.search(r" \d{4} \([0-9a-f]{16}\)$", r) for r in reports), reports
+    assert len(reports) == len(set(reports)), reports
+    return len(reports)
 
 
 def _task_runs_of_last_flow_run(name: str) -> list:
