@@ -127,7 +127,10 @@ def crawl(run: Run) -> tuple[CrawlResult, Run]:
     for portal, err in failed:
         logger.error("portal %s not crawled tonight: %s", portal.name, err)
     run.store.remember_items([item for _, result in crawled for item in result.items])
-    run.store.remember_walks([p.listing for p, _ in crawled if p.listing in walks], run.night)
+    # a walk stopped at NIANBAO_MAX_CRAWL_PAGES did not see the column whole: walked again
+    # tomorrow rather than a period on
+    whole = [p.listing for p, r in crawled if p.listing in walks and not r.page_limit_reached]
+    run.store.remember_walks(whole, run.night)
     return _merged(crawled, failed), replace(run, hosts=_hosts(crawled))
 
 

@@ -22,9 +22,14 @@ SLUGS = sorted(REPORTS)
 PERIOD = 7
 
 
-def _settings(db: Path) -> Settings:
+def _settings(db: Path, **more: object) -> Settings:
     return load_settings(
-        db_path=db, workers=1, revalidate_days=PERIOD, full_walk_days=PERIOD, respect_robots=False
+        db_path=db,
+        workers=1,
+        revalidate_days=PERIOD,
+        full_walk_days=PERIOD,
+        respect_robots=False,
+        **more,
     )
 
 
@@ -113,6 +118,28 @@ def test_a_warm_night_asks_the_listing_and_only_the_files_due_tonight(
         ingest(listing, _settings(db))
         pages = {p for p in server.requests if p.endswith(".html")}
         assert "/col/index_1.html" in pages and {f"/col/{s}.html" for s in later} <= pages
+
+
+def test_a_walk_stopped_at_the_page_limit_is_walked_again_the_next_night(
+    prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The column was not seen whole: the next night walks it again (every detail page the
+    limit left unasked is asked), rather than wait a period for its night of the rotation."""
+    db = tmp_path / "w.duckdb"
+    with srv.fault_server("127.0.1.4") as server:
+        listing = publish(server, _items(SLUGS[:4]), _second_page(server, SLUGS[4:6]))
+        details = {f"/col/{s}.html" for s in SLUGS[:6]}
+        night = _night(listing, walk=True, after=3001)  # its walk night: a walk, then none due
+        monkeypatch.setattr(flows.run, "night_number", lambda: night)
+        limited = ingest(listing, _settings(db, max_crawl_pages=5))
+        assert limited.page_limit_reached
+        unasked = details - set(server.requests)
+        assert unasked
+
+        monkeypatch.setattr(flows.run, "night_number", lambda: night + 1)
+        server.requests.clear()
+        ingest(listing, _settings(db))
+        assert unasked <= set(server.requests)
 
 
 def test_each_known_file_is_due_once_in_its_period_and_files_spread_over_it() -> None:
