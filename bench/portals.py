@@ -8,6 +8,7 @@ in its own process, as cron would start it.
     python bench/portals.py --n 10 --items 4 --baseline
     python bench/portals.py --n 100 --items 10 --floor   # 1,000 reports, and the floor
     python bench/portals.py --n 1 --served    # nights reporting to a running server
+    python bench/portals.py --n 100 --items 10 --before REV --repeat 2   # cold, A/B
 
 Prints per N: the cold night, a warm night (nothing changed), requests made on the warm night
 per portal (and which), the number of report files, and the largest process's peak RSS; then
@@ -15,7 +16,9 @@ a night a period on (the warehouse's askings dated 7 days back: the files and wa
 night of the rotation it is are asked again); with
 --floor, the cold night's floor measured in the same run (cold_floor). With
 --baseline, the same portals also one after another, one `nianbao run --source` each, as
-nights were run before issue 15: that run's cold and warm times, and the ratios.
+nights were run before issue 15: that run's cold and warm times, and the ratios. With
+--before REV, only cold nights on the same portals, alternating the code of REV (a git
+worktree, as ab.py runs it) and this checkout, --repeat times each: medians, ranges, ratio.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 PORTAL, TRUTH = REPO / "data" / "sample_portal", REPO / "data" / "sample_truth"
+PACKAGES = ("cli", "flows", "extract", "expectations", "warehouse", "nianbao")
 
 
 def sample_files() -> list[bytes]:
@@ -329,6 +333,55 @@ def _startups(repeat: int, env: dict[str, str]) -> tuple[list[float], list[float
     return own, shared, first
 
 
+def cold_before_after(n: int, items: int, before: str, repeat: int) -> None:
+    """Cold nights over the same portals, alternating REV's code and this checkout's, each
+    in its own fresh warehouse."""
+    import statistics
+
+    from ab import plain_python, worktree
+
+    env = {
+        **os.environ,
+        "GX_ANALYTICS_ENABLED": "False",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    }
+    env.pop("PREFECT_API_URL", None)
+    code = "import sys; from cli.app import entry; sys.argv[0] = 'nianbao'; entry()"
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        worktree(before) as old,
+        portals(n, items) as raised,
+    ):
+        python = plain_python(Path(tmp) / "python")
+        sources = sources_file(raised, Path(tmp))
+        sides = {before: old, "now": REPO}
+        for tree in sides.values():  # as `make setup` leaves a checkout
+            subprocess.run([str(python), "-m", "compileall", "-q", *PACKAGES], cwd=tree, check=True)
+        times: dict[str, list[float]] = {name: [] for name in sides}
+        for k in range(repeat):
+            for name, tree in sides.items():
+                started = time.perf_counter()
+                with tempfile.TemporaryFile() as out:
+                    subprocess.run(
+                        [str(python), "-c", code, "run", "--sources", str(sources)]
+                        + ["--db", str(Path(tmp) / f"{name}-{k}.duckdb")],
+                        check=True,
+                        cwd=tree,
+                        env={**env, "PYTHONPATH": str(tree)},
+                        stdout=out,
+                        stderr=out,
+                    )
+                times[name].append(time.perf_counter() - started)
+    for name, seconds in times.items():
+        print(
+            f"N={n:3d} ({n * items} files) {name:>8}: cold {statistics.median(seconds):6.1f} s "
+            f"({min(seconds):.1f}–{max(seconds):.1f}, {repeat} alternating)",
+            flush=True,
+        )
+    ratio = statistics.median(times["now"]) / statistics.median(times[before])
+    print(f"      now / {before}: {ratio:.2f}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, action="append", help="portals (repeatable)")
@@ -344,7 +397,13 @@ def main() -> None:
         help="nights report to a running Prefect server (as under `nianbao serve`), not each "
         "to a temporary one of its own",
     )
+    parser.add_argument("--before", metavar="REV", help="cold nights against REV's code, A/B")
+    parser.add_argument("--repeat", type=int, default=2, help="with --before: nights each side")
     args = parser.parse_args()
+    if args.before:
+        for n in args.n or [100]:
+            cold_before_after(n, args.items or 10, args.before, args.repeat)
+        return
     if args.startup:
         startup(args.startup)
         return
