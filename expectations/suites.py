@@ -106,18 +106,27 @@ RESULT_FORMAT = {
 NAME_BYTES = 240
 MOST_TOGETHER = 8
 SEPARATOR = " · "
+KEPT_END = 32  # of a label cut to fit: " 2023 (" and a 16-digit id, and a little more
 
 
 def page_name(label: str) -> str:
     """A validation's label as its Data Docs page may be named: GX's file store refuses a
-    name with a slash (an agency_id's host/name did, and R7's pages were never written)."""
-    return label.replace("/", "／").replace("\\", "＼")
+    name with a slash (an agency_id's host/name did, and R7's pages were never written), and
+    the file system one longer than a file name (the page was not written): a label past
+    NAME_BYTES keeps its end (year and id) and as much of its start as fits."""
+    name = label.replace("/", "／").replace("\\", "＼")
+    if len(name.encode()) <= NAME_BYTES:
+        return name
+    end = name[-KEPT_END:]
+    start = name[:-KEPT_END]
+    while len(f"{start}…{end}".encode()) > NAME_BYTES:
+        start = start[:-1]
+    return f"{start}…{end}"
 
 
 def together(labels: Sequence[str]) -> list[list[int]]:
     """The labels' positions, in order, in the groups validated at once: as many as their
-    joined names fit NAME_BYTES (a label longer alone is validated alone), at most
-    MOST_TOGETHER."""
+    joined names fit NAME_BYTES, at most MOST_TOGETHER."""
     groups: list[list[int]] = []
     size = 0
     for i, label in enumerate(labels):

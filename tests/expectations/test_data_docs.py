@@ -85,3 +85,16 @@ def test_r7_and_a_name_with_a_slash_have_their_pages(tmp_path: Path) -> None:
     assert index is not None
     names = sorted(p.parent.parent.name for p in tmp_path.glob("validations/*/*/*/*.html"))
     assert names == ["丙局 2024 (b)", "甲局／乙办 2023 (a)"]
+
+
+def test_a_name_longer_than_a_file_name_has_its_page(tmp_path: Path) -> None:
+    """The file system refuses a file name past 255 bytes: a body read as a long string
+    still gets its page, named by the start of its label, its year and its id."""
+    validator = Validator()
+    long = "很长的机关名称" * 20 + " 2023 (0123456789abcdef)"  # 443 bytes
+    validator.validate_reports([(_report(0), long)])
+    assert validator.build_docs(tmp_path, "run-1") is not None
+    (page,) = tmp_path.glob("validations/nianbao-report/*/*/*.html")
+    name = page.parent.parent.name
+    assert name.startswith("很长的机关名称") and "…" in name
+    assert name.endswith(" 2023 (0123456789abcdef)") and len(name.encode()) <= 255

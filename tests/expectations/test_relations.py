@@ -182,18 +182,21 @@ def load_with_failed_r2(db: Path, truth: dict, run_id: str = "r1") -> None:
 
 def test_reports_go_together_as_far_as_their_names_fit_a_file_name() -> None:
     """Each report's label in exactly one validation's name, in order; no name beyond what a
-    file name holds; at most MOST_TOGETHER a validation; a label too long alone goes alone."""
+    file name holds (a label too long alone cut, its year and id kept); at most
+    MOST_TOGETHER a validation."""
     from expectations.suites import MOST_TOGETHER, NAME_BYTES, together, validation_name
 
     labels = [f"云溪市第{n}局 2023 ({n:016x})" for n in range(30)]
-    labels[7] = "很长的机关名称" * 12 + " 2023 (x)"  # 252 bytes by itself
+    labels[7] = "很长的机关名称" * 12 + " 2023 (0123456789abcdef)"  # 275 bytes by itself
     groups = together(labels)
     assert [i for group in groups for i in group] == list(range(30))
     assert [7] in groups
     assert max(len(g) for g in groups) == 5 < MOST_TOGETHER  # 5 labels of 45 bytes fit 240
-    for group in groups:
-        name = validation_name([labels[i] for i in group])
-        assert len(name.encode()) <= NAME_BYTES or group == [7]
+    names = [validation_name([labels[i] for i in group]) for group in groups]
+    assert all(len(name.encode()) <= NAME_BYTES for name in names)
+    cut = names[groups.index([7])]
+    assert cut.startswith("很长的机关名称") and "…" in cut
+    assert cut.endswith("名称 2023 (0123456789abcdef)")
     short = [f"局{n} 2023" for n in range(20)]
     assert [len(g) for g in together(short)] == [MOST_TOGETHER, MOST_TOGETHER, 4]
 
