@@ -1,8 +1,8 @@
 """R7 across years: this year's 上年结转 equals last year's 结转下年度, same body, per column.
 
 Checked on data drawn from the warehouse (both years must be loaded), as a GX expectation,
-a few reports to a validation (suites.together); a failure is a warning about the pair of reports, not a doubt
-about either's cells.
+a few reports to a validation (suites.together); a failure is a warning about the pair of
+reports, not a doubt about either's cells.
 """
 
 from __future__ import annotations
