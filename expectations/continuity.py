@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from expectations.gx import GxProcess
-from expectations.suites import _plain, together, validation_name
+from expectations.suites import plain_value, together, validation_name
 from nianbao.records import CheckResult
 
 COLUMNS = (
@@ -70,7 +70,7 @@ def validate_continuity(
         bad = _failing_rows(target, [reports[i] for i in group], [labels[i] for i in group])
         for i, found in zip(group, bad, strict=True):
             own = reports[i]
-            details = tuple({k: _plain(own.at[n, k]) for k in DETAIL_KEYS} for n in found)
+            details = tuple({k: plain_value(own.at[n, k]) for k in DETAIL_KEYS} for n in found)
             summary = TITLE if not found else f"{TITLE}: {len(found)} column(s) differ"
             results[str(own.at[0, "report_id"])] = CheckResult(
                 "R7", not found, "warning", details, summary

@@ -250,7 +250,7 @@ def _result(check: Check, frame: pd.DataFrame, failing: list[int]) -> CheckResul
 def _detail(frame: pd.DataFrame, check: Check, index: int) -> dict[str, object]:
     """The failing row's cells and values, read from our own frame by GX's row index."""
     row = frame.loc[index]
-    detail = {k: _plain(row[k]) for k in check.keys}
+    detail = {k: plain_value(row[k]) for k in check.keys}
     if detail.get("why") == "":  # a cell missing from a table that was placed: no reason
         detail.pop("why")
     if "where" in detail:  # name the place as the relation does: row_code, applicant_code…
@@ -259,7 +259,8 @@ def _detail(frame: pd.DataFrame, check: Check, index: int) -> dict[str, object]:
     return detail
 
 
-def _plain(value: object) -> object:
+def plain_value(value: object) -> object:
+    """A frame's value as JSON keeps it: a Python number (whole counts as ints) or as it is."""
     item = getattr(value, "item", None)  # numpy scalars → Python numbers, for JSON
     if callable(item):
         value = item()

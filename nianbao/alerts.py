@@ -42,7 +42,7 @@ def _continuity(cell: dict[str, object]) -> str:
     2023 carried forward 4 (结转下年度)'."""
     column = CODE_LABELS["applicant_code"].get(str(cell.get("applicant_code")), "?")
     year = int(str(cell.get("year")))
-    return (  # whole counts are stored as ints (expectations/suites._plain)
+    return (  # whole counts are stored as ints (expectations/suites.plain_value)
         f"{column}: {year} carried over {cell.get('carried_in')} (上年结转), "
         f"{year - 1} carried forward {cell.get('carried_out_last_year')} (结转下年度)"
     )
