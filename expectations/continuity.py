@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from expectations.gx import GxProcess
-from expectations.suites import plain_value, together, validation_name
+from expectations.suites import plain_value, spans, together, validation_name
 from nianbao.records import CheckResult
 
 COLUMNS = (
@@ -95,10 +95,7 @@ def _failing_rows(target: Any, reports: list[pd.DataFrame], labels: list[str]) -
         run_id=RunIdentifier(run_name=validation_name(labels)),
     )
     bad = {int(i) for r in outcome.results for i in r.result.get("unexpected_index_list") or []}
-    starts = [0]
-    for rows in reports:
-        starts.append(starts[-1] + len(rows))
     return [
-        [n - start for n in sorted(bad) if start <= n < end]
-        for start, end in zip(starts, starts[1:], strict=False)
+        [n - rows.start for n in sorted(bad) if n in rows]
+        for rows in spans([len(report) for report in reports])
     ]

@@ -130,14 +130,24 @@ def together(labels: Sequence[str]) -> list[list[int]]:
     groups: list[list[int]] = []
     size = 0
     for i, label in enumerate(labels):
-        grown = size + len(SEPARATOR.encode()) + len(page_name(label).encode())
+        own = len(page_name(label).encode())
+        grown = size + len(SEPARATOR.encode()) + own
         if groups and len(groups[-1]) < MOST_TOGETHER and grown <= NAME_BYTES:
             groups[-1].append(i)
             size = grown
         else:
             groups.append([i])
-            size = len(page_name(label).encode())
+            size = own
     return groups
+
+
+def spans(sizes: Sequence[int]) -> list[range]:
+    """The rows of each of some frames of `sizes` rows, once stacked one under another."""
+    out, start = [], 0
+    for size in sizes:
+        out.append(range(start, start + size))
+        start += size
+    return out
 
 
 def validation_name(labels: Sequence[str]) -> str:
@@ -203,7 +213,7 @@ def validate_together(
     check, in check order; a failed one names its failing rows."""
     from great_expectations.core.run_identifier import RunIdentifier
 
-    frame, spans = _stacked([report for report, _ in reports], [label for _, label in reports])
+    frame, each = _stacked([report for report, _ in reports], [label for _, label in reports])
     outcome = target.run(
         batch_parameters={"dataframe": frame},
         result_format=RESULT_FORMAT,
@@ -216,10 +226,10 @@ def validate_together(
         failing.setdefault(check, set()).update(row_number(i) for i in rows)
     return [
         tuple(
-            _result(check, frame, sorted(n for n in failing.get(check.check_id, ()) if n in span))
+            _result(check, frame, sorted(n for n in failing.get(check.check_id, ()) if n in own))
             for check in CHECKS
         )
-        for span in spans
+        for own in each
     ]
 
 
@@ -229,15 +239,12 @@ def _stacked(
     """The reports' check frames one under another, each row naming its report (`report`)
     and numbered through (`n`); the rows of each report."""
     parts = [frames.checks_frame(report) for report in reports]
-    spans, start = [], 0
-    for part in parts:
-        spans.append(range(start, start + len(part["n"])))
-        start += len(part["n"])
+    rows = spans([len(part["n"]) for part in parts])
     # lists joined, not frames: the columns' types inferred as for one report alone
     columns = {k: [v for part in parts for v in part[k]] for k in parts[0]}
-    columns["n"] = list(range(start))
-    columns["report"] = [label for label, span in zip(labels, spans, strict=True) for _ in span]
-    return pd.DataFrame(columns), spans
+    columns["n"] = list(range(sum(map(len, rows))))
+    columns["report"] = [label for label, span in zip(labels, rows, strict=True) for _ in span]
+    return pd.DataFrame(columns), rows
 
 
 def _result(check: Check, frame: pd.DataFrame, failing: list[int]) -> CheckResult:
