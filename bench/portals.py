@@ -120,15 +120,37 @@ def portals(n: int, items: int) -> Iterator[list[Portal]]:
         yield raised
 
 
-def night(args: list[str], db: Path, env: dict[str, str]) -> float:
-    """Until the command exits, as cron or a shell waits. Its output goes to a file, not a
-    pipe: the workers' forkserver inherits the pipe and may finish its preload (seconds of GX
-    build, at low priority) after the command is gone, which a pipe's reader would wait out."""
+def command_env(**more: str) -> dict[str, str]:
+    """The environment of the commands the bench starts: no analytics, and no PREFECT_API_URL
+    (a run reports to the server on 127.0.0.1:4200 if one answers, else starts its own)."""
+    env = {
+        **os.environ,
+        "GX_ANALYTICS_ENABLED": "False",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        **more,
+    }
+    env.pop("PREFECT_API_URL", None)
+    return env
+
+
+def night(
+    args: list[str],
+    db: Path,
+    env: dict[str, str],
+    nianbao: list[str] | None = None,
+    cwd: Path | None = None,
+) -> float:
+    """Until the command exits, as cron or a shell waits (`nianbao`: how the command is
+    started, by default this environment's). Its output goes to a file, not a pipe: the
+    workers' forkserver inherits the pipe and may finish its preload (seconds of GX build, at
+    low priority) after the command is gone, which a pipe's reader would wait out."""
+    command = nianbao or [str(Path(sys.executable).parent / "nianbao")]
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
         subprocess.run(
-            [str(Path(sys.executable).parent / "nianbao"), "run", *args, "--db", str(db)],
+            [*command, "run", *args, "--db", str(db)],
             check=True,
+            cwd=cwd,
             env=env,
             stdout=out,
             stderr=out,
@@ -198,13 +220,7 @@ def serve_like(running: bool) -> Iterator[None]:
 
 
 def measure(n: int, items: int, baseline: bool, floor: bool) -> None:
-    env = {
-        **os.environ,
-        "GX_ANALYTICS_ENABLED": "False",
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "COLUMNS": "200",
-    }
-    env.pop("PREFECT_API_URL", None)
+    env = command_env(COLUMNS="200")
     with tempfile.TemporaryDirectory() as tmp, portals(n, items) as raised:
         folder = Path(tmp)
         sources = sources_file(raised, folder)
@@ -294,12 +310,7 @@ def startup(repeat: int) -> None:
     sys.path.insert(0, str(REPO))
     from cli.prefect_server import SERVE_PORT, running_server
 
-    env = {
-        **os.environ,
-        "GX_ANALYTICS_ENABLED": "False",
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    }
-    env.pop("PREFECT_API_URL", None)
+    env = command_env()
     if running_server() is not None:
         raise SystemExit(f"a Prefect server already answers on port {SERVE_PORT}: stop it first")
     for pace, label in ((None, "at the default pace"), ("0", "unpaced (the fixed part)")):
@@ -340,12 +351,7 @@ def cold_before_after(n: int, items: int, before: str, repeat: int) -> None:
 
     from ab import plain_python, worktree
 
-    env = {
-        **os.environ,
-        "GX_ANALYTICS_ENABLED": "False",
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    }
-    env.pop("PREFECT_API_URL", None)
+    env = command_env()
     code = "import sys; from cli.app import entry; sys.argv[0] = 'nianbao'; entry()"
     with (
         tempfile.TemporaryDirectory() as tmp,
@@ -360,18 +366,14 @@ def cold_before_after(n: int, items: int, before: str, repeat: int) -> None:
         times: dict[str, list[float]] = {name: [] for name in sides}
         for k in range(repeat):
             for name, tree in sides.items():
-                started = time.perf_counter()
-                with tempfile.TemporaryFile() as out:
-                    subprocess.run(
-                        [str(python), "-c", code, "run", "--sources", str(sources)]
-                        + ["--db", str(Path(tmp) / f"{name}-{k}.duckdb")],
-                        check=True,
-                        cwd=tree,
-                        env={**env, "PYTHONPATH": str(tree)},
-                        stdout=out,
-                        stderr=out,
-                    )
-                times[name].append(time.perf_counter() - started)
+                seconds = night(
+                    ["--sources", str(sources)],
+                    Path(tmp) / f"{name}-{k}.duckdb",
+                    {**env, "PYTHONPATH": str(tree)},
+                    nianbao=[str(python), "-c", code],
+                    cwd=tree,
+                )
+                times[name].append(seconds)
     for name, seconds in times.items():
         print(
             f"N={n:3d} ({n * items} files) {name:>8}: cold {statistics.median(seconds):6.1f} s "
