@@ -344,9 +344,9 @@ def _startups(repeat: int, env: dict[str, str]) -> tuple[list[float], list[float
     return own, shared, first
 
 
-def cold_before_after(n: int, items: int, before: str, repeat: int) -> None:
+def before_after(n: int, items: int, before: str, repeat: int, warm: int) -> None:
     """Cold nights over the same portals, alternating REV's code and this checkout's, each
-    in its own fresh warehouse."""
+    in its own fresh warehouse, and after each cold night `warm` warm nights on it."""
     import statistics
 
     from ab import plain_python, worktree
@@ -363,25 +363,43 @@ def cold_before_after(n: int, items: int, before: str, repeat: int) -> None:
         sides = {before: old, "now": REPO}
         for tree in sides.values():  # as `make setup` leaves a checkout
             subprocess.run([str(python), "-m", "compileall", "-q", *PACKAGES], cwd=tree, check=True)
-        times: dict[str, list[float]] = {name: [] for name in sides}
+        colds: dict[str, list[float]] = {name: [] for name in sides}
+        warms: dict[str, list[float]] = {name: [] for name in sides}
         for k in range(repeat):
             for name, tree in sides.items():
-                seconds = night(
-                    ["--sources", str(sources)],
-                    Path(tmp) / f"{name}-{k}.duckdb",
-                    {**env, "PYTHONPATH": str(tree)},
-                    nianbao=[str(python), "-c", code],
-                    cwd=tree,
-                )
-                times[name].append(seconds)
-    for name, seconds in times.items():
-        print(
-            f"N={n:3d} ({n * items} files) {name:>8}: cold {statistics.median(seconds):6.1f} s "
-            f"({min(seconds):.1f}–{max(seconds):.1f}, {repeat} alternating)",
-            flush=True,
-        )
-    ratio = statistics.median(times["now"]) / statistics.median(times[before])
-    print(f"      now / {before}: {ratio:.2f}", flush=True)
+                db = Path(tmp) / f"{name}-{k}.duckdb"
+
+                def one_night(tree: Path = tree, db: Path = db) -> float:
+                    return night(
+                        ["--sources", str(sources)],
+                        db,
+                        {**env, "PYTHONPATH": str(tree)},
+                        nianbao=[str(python), "-c", code],
+                        cwd=tree,
+                    )
+
+                colds[name].append(one_night())
+                warms[name] += [one_night() for _ in range(warm)]
+    for name in sides:
+        print(f"N={n:3d} ({n * items} files) {name:>8}: {_spread('cold', colds[name])}", end="")
+        cold = statistics.median(colds[name])
+        if warms[name]:
+            warm_night = statistics.median(warms[name])
+            print(f", {_spread('warm', warms[name])}, warm/cold {warm_night / cold:.3f}", end="")
+        print(flush=True)
+    for kind, times in (("cold", colds), ("warm", warms)):
+        if times["now"]:
+            ratio = statistics.median(times["now"]) / statistics.median(times[before])
+            print(f"      {kind}: now / {before}: {ratio:.2f}", flush=True)
+
+
+def _spread(kind: str, seconds: list[float]) -> str:
+    import statistics
+
+    return (
+        f"{kind} {statistics.median(seconds):6.2f} s ({min(seconds):.2f}–{max(seconds):.2f}, "
+        f"{len(seconds)} nights)"
+    )
 
 
 def main() -> None:
@@ -400,11 +418,16 @@ def main() -> None:
         "to a temporary one of its own",
     )
     parser.add_argument("--before", metavar="REV", help="cold nights against REV's code, A/B")
-    parser.add_argument("--repeat", type=int, default=2, help="with --before: nights each side")
+    parser.add_argument(
+        "--repeat", type=int, default=2, help="with --before: cold nights each side"
+    )
+    parser.add_argument(
+        "--warm", type=int, default=0, help="with --before: warm nights after each cold one"
+    )
     args = parser.parse_args()
     if args.before:
         for n in args.n or [100]:
-            cold_before_after(n, args.items or 10, args.before, args.repeat)
+            before_after(n, args.items or 10, args.before, args.repeat, args.warm)
         return
     if args.startup:
         startup(args.startup)

@@ -3,8 +3,11 @@ honoured as RFC 9309 says, and a deadline on every whole response (extract/http.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 from protego import Protego
@@ -36,6 +39,15 @@ class Politeness:
         host_rates: dict[str, float] | None = None,
         open_requests: int = 16,
     ) -> None:
+        self._made_with = (
+            user_agent,
+            rate_per_second,
+            respect_robots,
+            timeout,
+            deadline_seconds,
+            host_rates,
+            open_requests,
+        )
         self.user_agent = user_agent
         # each connect, read or write; waiting for one of the open requests' slots is the
         # night's, not the host's fault: no pool timeout (each response has its deadline)
@@ -54,14 +66,22 @@ class Politeness:
         # a host's own pace (a source's rate_per_second), over the run's
         self._intervals = {host: _interval(rate) for host, rate in (host_rates or {}).items()}
         self.respect_robots = respect_robots
+        self.open_requests = open_requests
         self._next_slot: dict[str, float] = {}
         # origin → its rules, and why when they refuse everything
         self._robots: dict[str, tuple[Protego, str]] = {}
+        self._reading: dict[str, threading.Lock] = {}  # origin → held while its rules are read
         self._lock = threading.Lock()
 
+    def __reduce__(self) -> tuple[type[Politeness], tuple[object, ...]]:
+        # Prefect pickles a flow run's parameters into every task sent to a worker process:
+        # a copy there paces and reads robots.txt on its own (and is not used: workers read
+        # files, they ask nothing of the portals).
+        return Politeness, self._made_with
+
     def __call__(self, request: httpx.Request) -> None:
-        origin = f"{request.url.scheme}://{request.url.netloc.decode()}"
-        own = self._intervals.get(request.url.host, self.interval)
+        origin = _origin(request.url)
+        own = self._own_interval(request.url)
         if self.respect_robots and request.url.path != "/robots.txt":
             rules, why = self._rules(origin, own)
             self._wait_for_slot(origin, own, rules)
@@ -82,15 +102,42 @@ class Politeness:
         if slot > now:
             time.sleep(slot - now)
 
+    def _own_interval(self, url: httpx.URL) -> float:
+        return self._intervals.get(url.host, self.interval)
+
+    def read_robots_ahead(self, urls: Iterable[str]) -> None:
+        """Start reading the robots.txt of the URLs' hosts, in threads, and return:
+        while a one-shot command waits for its Prefect server (seconds), each host's
+        robots.txt is read and its pace runs, so that its first page waits for neither. A page
+        asked meanwhile waits for its host's reading; a robots.txt that could not be reached
+        is left to that page, which reads it again (retried as any request)."""
+        hosts = {_origin(url): url for url in map(httpx.URL, urls)}
+        if not self.respect_robots or not hosts:
+            return
+        ahead = ThreadPoolExecutor(min(len(hosts), self.open_requests), "robots-ahead")
+        for origin, url in hosts.items():
+            ahead.submit(self._rules_or_not, origin, self._own_interval(url))
+        ahead.shutdown(wait=False)
+
+    def _rules_or_not(self, origin: str, own: float) -> None:
+        # what fails here, the host's first page meets again and says why
+        with contextlib.suppress(Exception):
+            self._rules(origin, own)
+
     def _rules(self, origin: str, own: float) -> tuple[Protego, str]:
         with self._lock:
             if origin in self._robots:
                 return self._robots[origin]
-        self._wait_for_slot(origin, own, None)
-        found = self._read_robots(origin)  # raises RetryLater when the host cannot be reached
-        with self._lock:
-            self._robots[origin] = found
-        return found
+            reading = self._reading.setdefault(origin, threading.Lock())
+        with reading:  # read once: a page asked while it is read (ahead) waits for it
+            with self._lock:
+                if origin in self._robots:
+                    return self._robots[origin]
+            self._wait_for_slot(origin, own, None)
+            found = self._read_robots(origin)  # raises RetryLater when the host is unreachable
+            with self._lock:
+                self._robots[origin] = found
+            return found
 
     def _read_robots(self, origin: str) -> tuple[Protego, str]:
         try:
@@ -105,6 +152,10 @@ class Politeness:
         if response.status_code >= 400:
             return _ALLOW_ALL, ""
         return Protego.parse(response.text), ""
+
+
+def _origin(url: httpx.URL) -> str:
+    return f"{url.scheme}://{url.netloc.decode()}"
 
 
 def _interval(rate_per_second: float) -> float:

@@ -21,7 +21,7 @@ from prefect.cache_policies import NO_CACHE
 
 import warehouse
 from extract.fetch import clear_partial_downloads
-from extract.polite import polite_client
+from extract.polite import Politeness, polite_client
 from flows import alerting
 from flows.download import crawl, politeness
 from flows.loading import load
@@ -42,10 +42,13 @@ def ingest(
     settings: Settings,
     allowed_host: str | None = None,
     progress: Progress | None = None,
+    polite: Politeness | None = None,
 ) -> RunSummary:
     """One whole ingestion of a portal's listing URL (fetching from its host, or
     `allowed_host`), or of a night's portals all at once, into one working copy of the
-    warehouse, published when it ends; `progress` is told how far it has got."""
+    warehouse, published when it ends; `progress` is told how far it has got. Its requests
+    are paced by `polite` when the command made it already (it reads robots.txt while a
+    Prefect server starts), else by one made from `settings`."""
     portals = (
         (Portal.of_listing(source, allowed_host),) if isinstance(source, str) else tuple(source)
     )
@@ -58,7 +61,7 @@ def ingest(
             warehouse.verify(work, shown_as=settings.db_path)  # `serve` checks nothing before
             with (
                 Warehouse.open(work) as store,  # the copy is the run's own: no reader waits
-                polite_client(politeness(settings, portals)) as client,
+                polite_client(polite or politeness(settings, portals)) as client,
             ):
                 run = Run(
                     run_id, portals, settings, store, client, progress=progress or NO_PROGRESS

@@ -9,13 +9,16 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 
 from cli.prefect_server import OneShotDatabase, PrefectServer, free_port, running_server
-from tests.conftest import REPO
+from tests.conftest import REPO, query_db
+from tests.faults import server as srv
+from tests.faults.portal import Item, publish, sample_reports
 
 NIANBAO = str(Path(sys.executable).with_name("nianbao"))
 
@@ -144,3 +147,43 @@ def test_a_database_the_user_names_is_theirs(
     database.keep_template()
     assert not database.template.exists()
     database.remove()
+
+
+def test_a_one_shot_run_reads_robots_txt_while_its_prefect_server_starts(tmp_path: Path) -> None:
+    """Each portal's robots.txt is asked before the run begins (its `runs.started_at`: the
+    flow run has begun), while the command waits for its temporary server, and not again;
+    the run's pace and rules, made by the command, go with the flow run's parameters to a
+    worker process (Prefect pickles them) and the report there is read."""
+    asked: list[datetime] = []
+
+    def robots(handler) -> None:  # type: ignore[no-untyped-def]
+        asked.append(datetime.now(UTC))
+        srv.page("User-agent: *\nDisallow: /private/\n")(handler)
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "NIANBAO_"))}
+    env.update(PREFECT_HOME=str(tmp_path / "prefect-home"))
+    env.update(NIANBAO_WORKERS="2", NIANBAO_PARALLEL_FROM="1")  # one file, read by a worker
+    db = tmp_path / "w.duckdb"
+    with srv.fault_server("127.0.1.1") as one, srv.fault_server("127.0.1.2") as two:
+        sources = tmp_path / "sources.toml"
+        slug, report = sorted(sample_reports().items())[0]
+        publish(one, [Item(slug, srv.file(report))])
+        two.routes["/col/index.html"] = srv.page("<ul></ul>")  # nothing listed yet
+        for portal in (one, two):
+            portal.routes["/robots.txt"] = robots
+            with sources.open("a", encoding="utf-8") as toml:
+                toml.write(f'[[source]]\nname = "{portal.host}"\n')
+                toml.write(f'listing = "{portal.url("/col/index.html")}"\n')
+        done = subprocess.run(
+            [NIANBAO, "run", "--quiet", "--sources", str(sources), "--db", str(db)],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert one.hits("/col/index.html") == two.hits("/col/index.html") == 1
+    assert query_db(db, "SELECT count(*) FROM reports") == [(1,)]
+    ((started,),) = query_db(db, "SELECT started_at FROM runs")
+    assert len(asked) == 2 and max(asked) < started

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import socket
+import struct
 import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from extract.crawl import crawl_portal
 from extract.fetch import fetch_report
-from extract.polite import Politeness, polite_client
+from extract.polite import DisallowedByRobots, Politeness, polite_client
 from nianbao.portal import serve_folder
 from nianbao.records import FetchFailure
+from tests.faults import server as srv
 
 
 def _site(root: Path) -> Path:
@@ -101,3 +105,66 @@ def test_a_runs_clients_share_the_pace_and_read_robots_txt_once(tmp_path: Path) 
     # 5 a second, across clients too (a fresh client would go at once: a gap near 0); the
     # first is stamped after the robots.txt read that shares its slot, so a little short
     assert len(sent) == 6 and min(gaps) >= 0.15
+
+
+ROBOTS = "User-agent: *\nDisallow: /private/\n"
+
+
+def _read_ahead(polite: Politeness, server: srv.FaultServer) -> None:
+    """robots.txt read ahead of the pages, as `nianbao run` does while Prefect starts."""
+    polite.read_robots_ahead([server.url("/col/index.html")])
+
+
+def test_robots_txt_read_ahead_spares_the_first_page_its_reading_and_its_pace() -> None:
+    with srv.fault_server() as server:
+        server.routes["/robots.txt"] = srv.page(ROBOTS)
+        server.routes["/col/index.html"] = srv.page("<p>listing</p>")
+        polite = Politeness("t", 2, True, 5)  # a request every 0.5 s
+        _read_ahead(polite, server)
+        deadline = time.monotonic() + 5
+        while server.hits("/robots.txt") == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.6)  # the command does other work meanwhile (Prefect's server starting)
+        with polite_client(polite) as client:
+            asked = time.monotonic()
+            assert client.get(server.url("/col/index.html")).status_code == 200
+            waited = time.monotonic() - asked
+            with pytest.raises(DisallowedByRobots):  # the rules read ahead are the ones used
+                client.get(server.url("/private/a.pdf"))
+    assert server.hits("/robots.txt") == 1
+    assert waited < 0.3  # read at the page, robots.txt would have held it 0.5 s (its pace)
+
+
+def test_a_page_asked_while_its_robots_txt_is_read_ahead_waits_for_it() -> None:
+    def slow(handler) -> None:  # type: ignore[no-untyped-def]
+        time.sleep(0.3)
+        srv.page("User-agent: *\nDisallow: /col/\n")(handler)
+
+    with srv.fault_server() as server:
+        server.routes["/robots.txt"] = slow
+        server.routes["/col/index.html"] = srv.page("<p>listing</p>")
+        polite = Politeness("t", 0, True, 5)
+        _read_ahead(polite, server)
+        with polite_client(polite) as client, pytest.raises(DisallowedByRobots):
+            client.get(server.url("/col/index.html"))
+    assert server.hits("/robots.txt") == 1 and server.hits("/col/index.html") == 0
+
+
+def test_a_robots_txt_that_failed_ahead_is_read_again_by_the_first_page() -> None:
+    def hang_up(handler) -> None:  # type: ignore[no-untyped-def]
+        handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        handler.connection.close()
+
+    with srv.fault_server() as server:
+        server.routes["/robots.txt"] = srv.sequence(hang_up, srv.page(ROBOTS))
+        server.routes["/col/index.html"] = srv.page("<p>listing</p>")
+        polite = Politeness("t", 0, True, 5)
+        _read_ahead(polite, server)
+        deadline = time.monotonic() + 5
+        while server.hits("/robots.txt") == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        with polite_client(polite) as client:
+            assert client.get(server.url("/col/index.html")).status_code == 200
+            with pytest.raises(DisallowedByRobots):
+                client.get(server.url("/private/a.pdf"))
+    assert server.hits("/robots.txt") == 2
