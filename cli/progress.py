@@ -65,6 +65,11 @@ class LiveProgress:
             name = NAMES.get(stage, stage)
             self._stages[stage] = self._bars.add_task(name, total=total or None)
 
+    def grow(self, stage: str, more: int) -> None:
+        if stage in self._stages:
+            task = self._stages[stage]
+            self._bars.update(task, total=(self._bars.tasks[task].total or 0) + more)
+
     def advance(self, stage: str, done: int = 1) -> None:
         if stage in self._stages:
             self._bars.advance(self._stages[stage], done)

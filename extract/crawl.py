@@ -126,9 +126,12 @@ def crawl_portal(
     known: Mapping[str, CrawledItem] | None = None,
     adapter: str | None = None,
     on_page: Callable[[], None] | None = None,
+    on_links: Callable[[tuple[ReportLink, ...]], None] | None = None,
 ) -> CrawlResult:
     """Every report linked from the column at `listing_url` (on its host, or `allowed_host`);
-    `on_page` is told of each page asked (a live display counts them).
+    `on_page` is told of each page asked (a live display counts them), `on_links` of the
+    report links each page gave that no page gave before (they may be downloaded while the
+    crawl goes on).
 
     With what earlier nights read (`known`: detail page → what it gave), a warm night asks
     only what may have changed: a detail page known under the same listing title is not
@@ -145,7 +148,7 @@ def crawl_portal(
     # (url, 'start' | 'listing' | 'detail' | 'maybe', the item's title in the listing)
     queue: deque[tuple[str, str, str]] = deque([(listing_url, "start", "")])
     seen: set[str] = {listing_url}
-    links: dict[str, ReportLink] = {}
+    links = _LinksFound(on_links)
     skipped: dict[str, SkippedItem] = {}
     items: list[CrawledItem] = []
     visited = 0
@@ -169,24 +172,46 @@ def crawl_portal(
             if isinstance(found, SkippedItem):
                 _skip(skipped, found.url, found.title, found.reason)
             elif found[1] == "report":
-                links.setdefault(found[0], ReportLink(found[0], page.url, found[2]))
+                links.add(ReportLink(found[0], page.url, found[2]))
             elif found[0] not in seen:
                 seen.add(found[0])
                 queue.append(found)
+        links.tell()
     if known is not None:  # the known items of listing pages not walked tonight
         rest = [i for u, i in known.items() if u not in seen and i.listing == listing_url]
         for item in rest:
             for report in item.reports:
-                links.setdefault(report, ReportLink(report, item.url, item.title))
+                links.add(ReportLink(report, item.url, item.title))
             for skip in item.skipped:
                 _skip(skipped, skip.url, skip.title, skip.reason)
+        links.tell()
     return CrawlResult(
-        tuple(links.values()),
+        tuple(links.found.values()),
         visited,
         tuple(skipped.values()),
         page_limit_reached=bool(queue),
         items=tuple(items),
     )
+
+
+class _LinksFound:
+    """A crawl's report links in the order found, each once; `on_links` is told of the new
+    ones when asked to (after each page)."""
+
+    def __init__(self, on_links: Callable[[tuple[ReportLink, ...]], None] | None) -> None:
+        self.found: dict[str, ReportLink] = {}
+        self._new: list[ReportLink] = []
+        self._on_links = on_links
+
+    def add(self, link: ReportLink) -> None:
+        if link.url not in self.found:
+            self.found[link.url] = link
+            self._new.append(link)
+
+    def tell(self) -> None:
+        if self._new and self._on_links is not None:
+            self._on_links(tuple(self._new))
+        self._new = []
 
 
 def _item(url: str, title: str, findings: list[_Found], listing: str) -> CrawledItem:

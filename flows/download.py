@@ -5,9 +5,9 @@ with at most `open_requests` requests open over them all."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import chain, zip_longest
 from typing import TypeVar
@@ -19,10 +19,12 @@ from extract import crawl_portal, fetch_report
 from extract.fetch import remembered
 from extract.http import Limits
 from extract.polite import Politeness
+from flows.links import LinkFeed
 from flows.run import Run
 from nianbao.errors import EnvironmentBroken, TerminalError, TransientError
 from nianbao.records import (
     CachedFetch,
+    CrawledItem,
     CrawlResult,
     FetchedFile,
     FetchFailure,
@@ -60,16 +62,37 @@ def limits(settings: Settings) -> Limits:
     )
 
 
+@dataclass(frozen=True)
+class Crawled:
+    """A night's crawl: every portal's report links and skipped items (`found`), and what
+    the next nights remember of it: the detail pages read (`found.items`) and the columns
+    walked whole (`walked`)."""
+
+    found: CrawlResult
+    walked: tuple[str, ...]
+
+
 @task(name="crawl", cache_policy=NO_CACHE)
-def crawl(run: Run) -> tuple[CrawlResult, Run]:
-    """Every portal's report links, all hosts at once, and the run knowing which host each
-    link may be fetched from. Every page is tried again while it fails transiently; a portal
-    whose listing still fails is a skipped item saying so, and the night goes on; when no
-    portal can be crawled, the run cannot work."""
+def crawl(
+    run: Run, known: Mapping[str, CrawledItem], walked: Mapping[str, int], feed: LinkFeed
+) -> Crawled:
+    """Every portal's report links, all hosts at once, each link handed to `feed` as it is
+    found (downloads take them while the crawl goes on); `known` and `walked`: what earlier
+    nights read (detail pages, and when each column was last walked whole). Every page is
+    tried again while it fails transiently; a portal whose listing still fails is a skipped
+    item saying so, and the night goes on; when no portal can be crawled, the run cannot
+    work. The feed is closed when the crawl ends, however it ends."""
+    try:
+        return _crawled(run, known, walked, feed)
+    finally:
+        feed.close()
+
+
+def _crawled(
+    run: Run, known: Mapping[str, CrawledItem], walked: Mapping[str, int], feed: LinkFeed
+) -> Crawled:
     settings = run.settings
     logger = get_run_logger()
-
-    known, walked = run.store.known_items(), run.store.last_walks()
     walks = {  # tonight's full walks: a column never walked, or on its night of the rotation
         p.listing
         for p in run.portals
@@ -96,6 +119,7 @@ def crawl(run: Run) -> tuple[CrawlResult, Run]:
             None if walk else known,
             portal.adapter,
             on_page=lambda: run.progress.advance("pages"),
+            on_links=lambda links: feed.add(links, portal.host),
         )
 
     run.progress.start("crawl", len(run.portals))
@@ -126,12 +150,19 @@ def crawl(run: Run) -> tuple[CrawlResult, Run]:
             )
     for portal, err in failed:
         logger.error("portal %s not crawled tonight: %s", portal.name, err)
-    run.store.remember_items([item for _, result in crawled for item in result.items])
     # a walk stopped at NIANBAO_MAX_CRAWL_PAGES did not see the column whole: walked again
     # tomorrow rather than a period on
     whole = [p.listing for p, r in crawled if p.listing in walks and not r.page_limit_reached]
-    run.store.remember_walks(whole, run.night)
-    return _merged(crawled, failed), replace(run, hosts=_hosts(crawled))
+    return Crawled(_merged(crawled, failed), tuple(whole))
+
+
+def remember(run: Run, crawled: Crawled) -> None:
+    """What tonight's crawl saw, in the run's warehouse: its skipped items, and for the next
+    nights the detail pages it read and the columns it walked whole."""
+    found = crawled.found
+    run.store.record_skips(run.run_id, run.source, list(found.skipped_items))
+    run.store.remember_items(list(found.items))
+    run.store.remember_walks(list(crawled.walked), run.night)
 
 
 def due(key: str, night: int, period: int, last: int | None = None) -> bool:
@@ -168,15 +199,12 @@ def _merged(
         sum(r.pages_visited for _, r in crawled),
         tuple(s for _, r in crawled for s in r.skipped_items) + not_crawled,
         any(r.page_limit_reached for _, r in crawled),
+        items=tuple(item for _, r in crawled for item in r.items),
     )
 
 
 def _reason(err: Exception) -> str:
     return str(getattr(err, "reason", "") or err)
-
-
-def _hosts(crawled: list[tuple[Portal, CrawlResult]]) -> dict[str, str]:
-    return {link.url: portal.host for portal, result in crawled for link in result.links}
 
 
 @task(name="fetch", cache_policy=NO_CACHE)

@@ -1,7 +1,8 @@
 """The nightly ingestion as one Prefect flow, read top to bottom as the pipeline:
 
-crawl → plan where files are read → download, extract and validate (GX), load each batch as
-it is validated → R7 across years → Data Docs → run summary → run report → alert mail.
+crawl (its links handed to the downloads as it finds them) → plan where files are read →
+download, extract and validate (GX), load each batch as it is validated → R7 across years →
+Data Docs → run summary → run report → alert mail.
 
 Where and when files are extracted is flows/pool's (a thread or worker processes); a run
 writes to a working copy of the warehouse, published when the run ends (warehouse/publish.py).
@@ -23,7 +24,8 @@ import warehouse
 from extract.fetch import clear_partial_downloads
 from extract.polite import Politeness, polite_client
 from flows import alerting
-from flows.download import crawl, politeness
+from flows.download import crawl, politeness, remember
+from flows.links import LinkFeed
 from flows.loading import load
 from flows.pool import ReadPool, process
 from flows.pool.runners import even_shares
@@ -82,13 +84,17 @@ def _pipeline(run: Run, journal: alerts.SentJournal) -> RunSummary:
     clear_partial_downloads(settings.raw_folder)
     store.start_run(run.run_id, run.source)
     alerting.replay_journal(store, journal, settings.alert_to)
-    found, run = crawl(run)
-    store.record_skips(run.run_id, run.source, list(found.skipped_items))
-    urls = [link.url for link in found.links]
     known, cache = frozenset(store.known_report_ids()), store.fetch_cache()
-    with ReadPool(run, urls, known, cache) as pool:
+    feed = LinkFeed()
+    crawling = crawl.submit(run, store.known_items(), store.last_walks(), feed)
+    crawling.add_done_callback(lambda _: feed.close())  # should the task never have begun
+    run = replace(run, hosts=feed.hosts)  # each link's host, as the crawl finds it
+    with ReadPool(run, feed, known, cache) as pool:
         outcomes, gx_results = pool.read_and_load(lambda results: load(results, run))
-        summary, continuity = _with_continuity(_summary(run, found, urls, outcomes), run, pool)
+        crawled = crawling.result()  # its failure (no portal could be crawled) is the run's
+        remember(run, crawled)
+        summary = _summary(run, crawled.found, outcomes)
+        summary, continuity = _with_continuity(summary, run, pool)
         _data_docs(summary, settings, [*gx_results, *continuity], pool)
     store.finish_run(summary, "ok")
     run_report.write(
@@ -99,9 +105,12 @@ def _pipeline(run: Run, journal: alerts.SentJournal) -> RunSummary:
     return replace(summary, mail=alerting.alert(summary, run, journal))
 
 
-def _summary(
-    run: Run, found: CrawlResult, urls: list[str], outcomes: dict[str, ReportOutcome]
-) -> RunSummary:
+def _summary(run: Run, found: CrawlResult, outcomes: dict[str, ReportOutcome]) -> RunSummary:
+    """The run's summary: each report link's outcome in the crawl's order (portals' links
+    taken in turn), whatever order they were downloaded in."""
+    listed = [link.url for link in found.links]
+    # a portal whose crawl failed part way had its first links downloaded all the same
+    urls = listed + sorted(set(outcomes) - set(listed))
     return RunSummary(
         run.run_id,
         run.source,

@@ -14,6 +14,9 @@ class Progress(Protocol):
     def start(self, stage: str, total: int) -> None:
         """`stage` begins, with `total` things to do (0: not known)."""
 
+    def grow(self, stage: str, more: int) -> None:
+        """`more` things of `stage` to do than said so far (the crawl found more links)."""
+
     def advance(self, stage: str, done: int = 1) -> None:
         """`done` more things of `stage` done."""
 
@@ -22,6 +25,9 @@ class NoProgress:
     """Progress told to nobody (the nightly job, tests, `--quiet`)."""
 
     def start(self, stage: str, total: int) -> None:
+        pass
+
+    def grow(self, stage: str, more: int) -> None:
         pass
 
     def advance(self, stage: str, done: int = 1) -> None:

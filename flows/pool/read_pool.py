@@ -23,17 +23,20 @@ from prefect.utilities.annotations import quote
 
 from extract import extract_fetched
 from flows.download import fetch
+from flows.links import LinkFeed
 from flows.pool import process
 from flows.pool.runners import (
+    LINGER_SECONDS,
     ForkserverTaskRunner,
     even_tasks,
-    fetch_batches,
+    fetch_batching,
     start_forkserver,
     task_chunks,
     task_runner,
     workers_share_api,
 )
 from flows.run import Run
+from nianbao.progress import Progress
 from nianbao.records import (
     CachedFetch,
     FetchedFile,
@@ -49,17 +52,19 @@ from nianbao.settings import Settings
 class ReadPool:
     """Where the run's files are read and validated, chosen by how many may be new: the flow's
     own thread for a few, worker processes forked from a preloaded server for more
-    (flows/pool/runners.py); started early (while files download) and stopped with the block."""
+    (flows/pool/runners.py), told as soon as the crawl has found enough new links for
+    workers, or has ended; started early (while files download) and stopped with the block.
+    The files are those of the crawl's links, taken from `feed` as they are found."""
 
     def __init__(
         self,
         run: Run,
-        urls: list[str],
+        feed: LinkFeed,
         known: frozenset[str],
         cache: dict[str, CachedFetch],
     ) -> None:
-        self._plan = (run, urls, known, cache)
-        self._expected = _likely_new(urls, cache, known)
+        self._plan = (run, feed, known, cache)
+        self._expected = _expected_new(feed, run.settings, cache, known)
         self.runner = task_runner(run.settings, self._expected)
         self._stack = ExitStack()
 
@@ -93,8 +98,8 @@ class ReadPool:
     ) -> tuple[dict[str, ReportOutcome], list[GxResult]]:
         """Every URL downloaded, read, validated and handed to `load` batch by batch: each URL's
         outcome, and GX's results of validating (for Data Docs)."""
-        run, urls, known, cache = self._plan
-        return _read_and_load(self.runner, urls, run, known, cache, load)
+        run, feed, known, cache = self._plan
+        return _read_and_load(self.runner, feed, run, known, cache, load)
 
 
 @task(name="extract", cache_policy=NO_CACHE)
@@ -126,9 +131,22 @@ def _label(result: FileResult) -> str:
     return f"{report.agency} {report.year} ({result.report_id})"
 
 
-def _likely_new(urls: list[str], cache: dict[str, CachedFetch], known: frozenset[str]) -> int:
-    """Links that may bring a file to read: never fetched, and not a link recorded as dead."""
-    return sum(1 for url in urls if url not in cache and FetchFailure.id_for(url) not in known)
+def _expected_new(
+    feed: LinkFeed, settings: Settings, cache: dict[str, CachedFetch], known: frozenset[str]
+) -> int:
+    """How many files the night may read, as far as the runner's choice needs: the links
+    likely new once `parallel_from` are found or the crawl has ended; a night whose crawl
+    goes on past LINGER_SECONDS (a slow column) is not known to be small, and is taken for
+    one that is not (its first files are read meanwhile, not after the slow crawl)."""
+    found, ended = feed.count_until(
+        lambda url: _likely_new(url, cache, known), settings.parallel_from, LINGER_SECONDS
+    )
+    return found if ended else max(found, settings.parallel_from)
+
+
+def _likely_new(url: str, cache: dict[str, CachedFetch], known: frozenset[str]) -> bool:
+    """A link that may bring a file to read: never fetched, and not a link recorded as dead."""
+    return url not in cache and FetchFailure.id_for(url) not in known
 
 
 def _start_early(runner: TaskRunner[Any], likely_new: int) -> None:
@@ -152,15 +170,15 @@ def _validates_here(runner: TaskRunner[Any]) -> bool:
 
 def _read_and_load(
     runner: TaskRunner[Any],
-    urls: list[str],
+    feed: LinkFeed,
     run: Run,
     known: frozenset[str],
     cache: dict[str, CachedFetch],
     load: Callable[[list[FileResult]], list[ReportOutcome]],
 ) -> tuple[dict[str, ReportOutcome], list[GxResult]]:
-    """Download in batches and read while downloading: between batches, a worker with
-    nothing to do gets the new files; once all are in, the rest go out in rounds. The
-    outcome of every URL, and GX's results of validating the files read."""
+    """Download in batches as the crawl finds the links and read while downloading: between
+    batches, a worker with nothing to do gets the new files; once all are in, the rest go
+    out in rounds. The outcome of every URL, and GX's results of validating the files read."""
     logger = get_run_logger()
     settings = run.settings
     outcomes: dict[str, ReportOutcome] = {}
@@ -179,7 +197,7 @@ def _read_and_load(
                 logging.DEBUG if outcome.status == "unchanged" else logging.INFO,
                 "[%d/%d] %s %s",
                 len(outcomes),
-                len(urls),
+                len(feed),
                 outcome.status,
                 _describe(outcome),
             )
@@ -187,19 +205,16 @@ def _read_and_load(
         # validated here, GX's results are this process's to hand over, as a worker's are
         gx_results.extend(process.VALIDATOR.take_results() if here else batch.gx_results)
 
-    if not urls:
-        return outcomes, gx_results
-    run.progress.start("download", len(urls))
-    run.progress.start("read", len(urls))
     arrivals = _Arrivals(set(known), here)
     slots = 1 if here else max(settings.workers, 1)
     reading: list[PrefectFuture[ValidatedBatch]] = []
-    batches = fetch_batches(urls, settings, fetched_before=cache)
-    for n, batch in enumerate(batches, start=1):
+    size, linger = fetch_batching(settings)
+    for n, (batch, last) in enumerate(feed.batches(size, cache, linger)):
+        _count_in(run.progress, batch, first=n == 0)
         settled = arrivals.sort(fetch(batch, run, cache))
         if settled:
             record(ValidatedBatch(tuple(settled)))
-        if n == len(batches):
+        if last:
             break  # all are in: the rest go out in planned rounds
         if (
             not here or process.VALIDATOR.is_warm()
@@ -212,6 +227,15 @@ def _read_and_load(
     for future in as_completed(reading):
         record(future.result())
     return outcomes, gx_results
+
+
+def _count_in(progress: Progress, batch: list[str], first: bool) -> None:
+    """A batch's files in the download and read totals, which grow as the crawl finds links."""
+    for stage in ("download", "read"):
+        if first:
+            progress.start(stage, len(batch))
+        else:
+            progress.grow(stage, len(batch))
 
 
 class _Arrivals:

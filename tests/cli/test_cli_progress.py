@@ -27,6 +27,10 @@ class Recorder:
     def start(self, stage: str, total: int) -> None:
         self.totals[stage] = total
 
+    def grow(self, stage: str, more: int) -> None:
+        with self._lock:
+            self.totals[stage] += more
+
     def advance(self, stage: str, done: int = 1) -> None:
         with self._lock:
             self.done[stage] = self.done.get(stage, 0) + done
@@ -57,7 +61,8 @@ def test_the_display_shows_each_stage_with_its_count() -> None:
         live.start("download", 3)
         for _ in range(3):
             live.advance("download")
-        live.start("read", 3)
+        live.start("read", 2)
+        live.grow("read", 1)  # the crawl found one more
         live.advance("read")
         live.advance("unknown stage")  # told of a stage it was not started for: nothing
         live.start("pages", 0)  # how many is not known: a count alone

@@ -123,3 +123,24 @@ def test_an_attachment_on_another_host_is_recorded_not_fetched(portal) -> None:
     (skip,) = found.skipped_items
     assert skip.url == "http://127.0.1.2:9/files/b.pdf"
     assert skip.reason == OFF_HOST.format(host="127.0.0.1")
+
+
+def test_each_pages_new_links_are_told_as_the_crawl_goes(portal) -> None:
+    """`on_links`: after each page, the report links no page gave before (a link two pages
+    give is told once); together, the crawl's links in its order."""
+    report = "2023年度政府信息公开工作年度报告"
+    portal.routes["/col/index.html"] = _listing(("t1.html", report), ("t2.html", report))
+    portal.routes["/col/t1.html"] = _detail('<a href="a.pdf">附件</a><a href="b.pdf">附件</a>')
+    portal.routes["/col/t2.html"] = _detail('<a href="b.pdf">附件</a><a href="c.pdf">附件</a>')
+    told: list[list[str]] = []
+    with polite_client(Politeness("t", 0, False, 5, 2)) as client:
+        found = crawl_portal(
+            client,
+            portal.url("/col/index.html"),
+            50,
+            None,
+            LIMITS,
+            on_links=lambda links: told.append([link.url.rsplit("/", 1)[1] for link in links]),
+        )
+    assert told == [["a.pdf", "b.pdf"], ["c.pdf"]]
+    assert [link.url.rsplit("/", 1)[1] for link in found.links] == ["a.pdf", "b.pdf", "c.pdf"]

@@ -13,9 +13,10 @@ from cli import app
 from corpus.score import score, truth_cells
 from expectations.suites import SEPARATOR
 from flows.ingest import ingest
+from flows.links import LinkFeed
 from flows.pool import forkserver
-from flows.pool.read_pool import _likely_new
-from nianbao.records import CachedFetch, FetchFailure
+from flows.pool.read_pool import _expected_new, _likely_new
+from nianbao.records import CachedFetch, FetchFailure, ReportLink
 from nianbao.settings import load_settings
 from tests.conftest import (
     REAL_REPORTS,
@@ -275,4 +276,17 @@ def test_only_unfetched_links_not_known_dead_may_be_new() -> None:
     urls = ["http://p/a.pdf", "http://p/b.pdf", "http://p/dead.pdf", "http://p/c.pdf"]
     cache = {"http://p/a.pdf": CachedFetch("x" * 64, '"etag"', "")}
     known = frozenset({FetchFailure.id_for("http://p/dead.pdf")})
-    assert _likely_new(urls, cache, known) == 2  # b and c: a night with these warms up GX
+    # b and c: a night with these warms up GX
+    assert [url for url in urls if _likely_new(url, cache, known)] == [urls[1], urls[3]]
+
+
+def test_a_night_whose_crawl_goes_on_is_not_taken_for_a_small_one() -> None:
+    """Where its files are read is chosen without waiting for a slow column: one new link
+    found and the crawl still going after LINGER_SECONDS, the night may be big (workers);
+    the crawl ended with one, it is small (the flow's own thread)."""
+    feed = LinkFeed()
+    feed.add([ReportLink("http://p/a.pdf", "http://p/", "")], "p")
+    settings = load_settings(parallel_from=6)
+    assert _expected_new(feed, settings, {}, frozenset()) == 6
+    feed.close()
+    assert _expected_new(feed, settings, {}, frozenset()) == 1

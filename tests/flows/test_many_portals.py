@@ -66,3 +66,34 @@ def test_a_night_reads_every_portal_at_once_in_one_run(
         assert all(first < other_last and other_first < last for other_first, other_last in spans)
     hosts = query_db(db, "SELECT DISTINCT split_part(source_url, '/', 3) FROM reports")
     assert sorted(h.split(":")[0] for (h,) in hosts) == list(HOSTS)
+
+
+def test_a_slow_column_holds_up_no_other_portals_downloads(
+    prefect_harness: None, tmp_path: Path
+) -> None:
+    """A portal whose detail pages answer slowly is still being crawled when another portal's
+    report is downloaded (and read): the crawl hands links to the downloads as it finds
+    them, and waits for no slow column to end."""
+    slug, report = sorted(sample_reports().items())[0]
+    crawl_ended: list[float] = []
+
+    def slow(handler) -> None:  # type: ignore[no-untyped-def]
+        time.sleep(1.5)
+        srv.page("<p>nothing here</p>")(handler)
+        crawl_ended.append(time.monotonic())
+
+    with srv.fault_server(HOSTS[0]) as quick, srv.fault_server(HOSTS[1]) as slowly:
+        publish(quick, [Item(slug, srv.file(report))])
+        times: list[float] = []
+        quick.routes[f"/col/{slug}.pdf"] = _timed(quick.routes[f"/col/{slug}.pdf"], times)
+        publish(slowly, [Item(f"s{n}", srv.status(404)) for n in range(4)])
+        for n in range(4):
+            slowly.routes[f"/col/s{n}.html"] = slow
+        portals = [
+            Portal("quick", quick.url("/col/index.html"), quick.host),
+            Portal("slow", slowly.url("/col/index.html"), slowly.host),
+        ]
+        settings = load_settings(db_path=tmp_path / "w.duckdb", workers=1, rate_per_second=20)
+        summary = ingest(portals, settings)
+    assert summary.count("loaded") == 1
+    assert len(crawl_ended) == 4 and times[0] < max(crawl_ended) - 2  # seconds before its end
