@@ -88,7 +88,6 @@ def _pipeline(run: Run, journal: alerts.SentJournal) -> RunSummary:
     feed = LinkFeed()
     crawling = crawl.submit(run, store.known_items(), store.last_walks(), feed)
     crawling.add_done_callback(lambda _: feed.close())  # should the task never have begun
-    run = replace(run, hosts=feed.hosts)  # each link's host, as the crawl finds it
     with ReadPool(run, feed, known, cache) as pool:
         outcomes, gx_results = pool.read_and_load(lambda results: load(results, run))
         crawled = crawling.result()  # its failure (no portal could be crawled) is the run's

@@ -17,7 +17,7 @@ class LinkFeed:
     it. Filled from the crawl's threads, taken from the downloads' one."""
 
     def __init__(self) -> None:
-        self.hosts: dict[str, str] = {}  # URL → the host it may be fetched from
+        self._hosts: dict[str, str] = {}  # URL → the host it may be fetched from
         self._urls: list[str] = []
         self._found_at: list[float] = []  # when each URL was found (time.monotonic)
         self._closed = False
@@ -27,8 +27,8 @@ class LinkFeed:
         """Links a portal's crawl found on `host`'s pages."""
         with self._changed:
             for link in links:
-                if link.url not in self.hosts:
-                    self.hosts[link.url] = host
+                if link.url not in self._hosts:
+                    self._hosts[link.url] = host
                     self._urls.append(link.url)
                     self._found_at.append(time.monotonic())
             self._changed.notify_all()
@@ -41,6 +41,12 @@ class LinkFeed:
 
     def __len__(self) -> int:
         return len(self._urls)
+
+    def hosts_of(self, urls: Iterable[str]) -> dict[str, str]:
+        """The host each of `urls` (found) may be fetched from: a copy, which a task's
+        parameters may hold (Prefect walks them while the crawl adds to the feed)."""
+        with self._changed:
+            return {url: self._hosts[url] for url in urls}
 
     def count_until(
         self, counted: Callable[[str], bool], enough: int, patience: float

@@ -18,8 +18,9 @@ from warehouse import Warehouse
 class Run:
     """A run: its id, the portals it reads (all of a night's at once), its settings, the
     warehouse (the run's working copy) it writes, and its polite HTTP client (paced per host,
-    robots.txt honoured). Once crawled, `hosts` says which host each report URL was found on
-    as allowed: a download never leaves it. `progress` is told how far the run has got."""
+    robots.txt honoured). For a download batch, `hosts` says which host each of its report
+    URLs was found on as allowed: a download never leaves it. `progress` is told how far the
+    run has got."""
 
     run_id: str
     portals: tuple[Portal, ...]

@@ -211,7 +211,8 @@ def _read_and_load(
     size, linger = fetch_batching(settings)
     for n, (batch, last) in enumerate(feed.batches(size, cache, linger)):
         _count_in(run.progress, batch, first=n == 0)
-        settled = arrivals.sort(fetch(batch, run, cache))
+        fetching = replace(run, hosts=feed.hosts_of(batch))  # where each may be fetched from
+        settled = arrivals.sort(fetch(batch, fetching, cache))
         if settled:
             record(ValidatedBatch(tuple(settled)))
         if last:
