@@ -8,7 +8,6 @@ import logging
 import os
 import re
 import signal
-import smtplib
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -645,6 +644,8 @@ def alerts_send(
     settings = _settings_or_exit()
     if not settings.smtp_host or not settings.alert_to:
         _fail("no mail server or recipients: set NIANBAO_SMTP_HOST and NIANBAO_ALERT_TO")
+    import smtplib
+
     took: list[str] = []
     try:
         alerts.send(

@@ -27,8 +27,6 @@ from contextlib import closing
 from importlib.metadata import version
 from pathlib import Path
 
-import httpx
-
 _PR_SET_PDEATHSIG = 1
 
 
@@ -48,6 +46,12 @@ SERVE_PORT = 4200  # where `nianbao serve` starts its server (and UI) by default
 def running_server(port: int = SERVE_PORT) -> str | None:
     """The API URL of a Prefect server already answering on 127.0.0.1:`port` (a `nianbao
     serve`), or None: a one-shot run then needs no server of its own."""
+    try:  # nothing listening, the usual case, is told at once (an HTTP client takes ~60 ms)
+        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+    except OSError:
+        return None
+    import httpx
+
     url = f"http://127.0.0.1:{port}/api"
     try:
         answer = httpx.get(f"{url}/health", timeout=0.5)
@@ -209,6 +213,8 @@ class PrefectServer:
     def wait_ready(self, timeout: float = 90.0) -> None:
         """Return once the API answers (its database, new, kept as the template of the next
         ones); RuntimeError naming the URL if it does not."""
+        import httpx
+
         assert self.process is not None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
