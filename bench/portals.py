@@ -189,14 +189,16 @@ def _kinds(asked: Counter[str]) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))
 
 
-def sources_file(raised: list[Portal], folder: Path) -> Path:
+def sources_file(raised: list[Portal], folder: Path, slow: float | None = None) -> Path:
+    """The portals as a sources file; with `slow`, the last one paced at that many requests
+    a second (a column that takes long to crawl)."""
     path = folder / "sources.toml"
-    path.write_text(
-        "".join(
-            f'[[source]]\nname = "p{i}"\nlisting = "{p.listing}"\n\n' for i, p in enumerate(raised)
-        ),
-        encoding="utf-8",
-    )
+    entries = [
+        f'[[source]]\nname = "p{i}"\nlisting = "{p.listing}"\n' for i, p in enumerate(raised)
+    ]
+    if slow is not None:
+        entries[-1] += f"rate_per_second = {slow}\n"
+    path.write_text("\n".join(entries), encoding="utf-8")
     return path
 
 
@@ -344,9 +346,12 @@ def _startups(repeat: int, env: dict[str, str]) -> tuple[list[float], list[float
     return own, shared, first
 
 
-def before_after(n: int, items: int, before: str, repeat: int, warm: int) -> None:
+def before_after(
+    n: int, items: int, before: str, repeat: int, warm: int, slow: float | None = None
+) -> None:
     """Cold nights over the same portals, alternating REV's code and this checkout's, each
-    in its own fresh warehouse, and after each cold night `warm` warm nights on it."""
+    in its own fresh warehouse, and after each cold night `warm` warm nights on it; with
+    `slow`, the last portal is paced at that rate."""
     import statistics
 
     from ab import plain_python, worktree
@@ -359,7 +364,7 @@ def before_after(n: int, items: int, before: str, repeat: int, warm: int) -> Non
         portals(n, items) as raised,
     ):
         python = plain_python(Path(tmp) / "python")
-        sources = sources_file(raised, Path(tmp))
+        sources = sources_file(raised, Path(tmp), slow)
         sides = {before: old, "now": REPO}
         for tree in sides.values():  # as `make setup` leaves a checkout
             subprocess.run([str(python), "-m", "compileall", "-q", *PACKAGES], cwd=tree, check=True)
@@ -424,10 +429,16 @@ def main() -> None:
     parser.add_argument(
         "--warm", type=int, default=0, help="with --before: warm nights after each cold one"
     )
+    parser.add_argument(
+        "--slow",
+        type=float,
+        metavar="RATE",
+        help="with --before: the last portal paced at RATE requests a second (a slow column)",
+    )
     args = parser.parse_args()
     if args.before:
         for n in args.n or [100]:
-            before_after(n, args.items or 10, args.before, args.repeat, args.warm)
+            before_after(n, args.items or 10, args.before, args.repeat, args.warm, args.slow)
         return
     if args.startup:
         startup(args.startup)

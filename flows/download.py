@@ -5,6 +5,8 @@ with at most `open_requests` requests open over them all."""
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -182,8 +184,8 @@ def due(key: str, night: int, period: int, last: int | None = None) -> bool:
 def _merged(
     crawled: list[tuple[Portal, CrawlResult]], failed: list[tuple[Portal, Exception]]
 ) -> CrawlResult:
-    """One night's crawl: the links of every portal, taken in turn from each (a download
-    batch then holds several hosts' files), and a portal not crawled as a skipped item."""
+    """One night's crawl: the links of every portal, taken in turn from each (the run
+    summary's order), and a portal not crawled as a skipped item."""
     lists = [result.links for _, result in crawled]
     turns = (x for x in chain.from_iterable(zip_longest(*lists)) if x is not None)
     first: dict[str, ReportLink] = {}  # two portals may list one file: fetched once
@@ -207,43 +209,91 @@ def _reason(err: Exception) -> str:
     return str(getattr(err, "reason", "") or err)
 
 
-@task(name="fetch", cache_policy=NO_CACHE)
-def fetch(
-    urls: list[str], run: Run, cache: dict[str, CachedFetch]
-) -> list[FetchedFile | FetchFailure]:
-    """Download what changed (conditional GETs: a 304 downloads nothing), every host at once,
-    each host's URLs one after another at its pace; a URL that fails is a FetchFailure with
-    its reason, never the batch's end. In the order of `urls`."""
-    limited, folder = limits(run.settings), run.settings.raw_folder
-    period = run.settings.revalidate_days
-    by_host: dict[str, list[str]] = {}
-    resting: list[FetchedFile | FetchFailure] = []
-    for url in urls:
-        cached = cache.get(url)
-        if cached is not None and not due(url, run.night, period, cached.checked_on):
-            resting.append(remembered(url, folder, cached))  # asked again on its night
-            run.progress.advance("download")
-        else:
-            by_host.setdefault(run.host_of(url), []).append(url)
+Arrived = Callable[[FetchedFile | FetchFailure], None]
 
-    def one_host(host_urls: list[str]) -> list[FetchedFile | FetchFailure]:
-        got: list[FetchedFile | FetchFailure] = []
-        failing = 0  # transient failures in a row: past the limit the host rests tonight
-        for url in host_urls:
-            if failing >= run.settings.host_failures_in_a_row:
-                got.append(_rested(url, run.host_of(url), failing))
-                continue
-            result = fetch_report(
-                run.client, url, folder, cache.get(url), run.host_of(url), limited
-            )
-            failing = failing + 1 if isinstance(result, FetchFailure) and result.transient else 0
-            got.append(result)
-            run.progress.advance("download")
-        return got
 
-    fetched = _each_host(one_host, list(by_host.values()), run.settings.hosts_at_once)
-    got = {r.url: r for results in [*fetched, resting] for r in results}
-    return [got[url] for url in urls]
+@task(name="download", cache_policy=NO_CACHE)
+def download(run: Run, feed: LinkFeed, cache: dict[str, CachedFetch], arrived: Arrived) -> None:
+    """Every link of `feed` downloaded as the crawl finds it, each result handed to `arrived`
+    as it comes: what changed (conditional GETs: a 304 downloads nothing; a known file rests
+    on the nights not its own), each host's files one after another at its pace in a thread
+    of its own, every host at once, so that a slow host holds up no other. A URL that fails
+    is a FetchFailure with its reason, never the night's end."""
+    period, folder = run.settings.revalidate_days, run.settings.raw_folder
+    lines = _HostLines(run, cache, arrived)
+    with ThreadPoolExecutor(max_workers=max(1, run.settings.hosts_at_once)) as threads:
+        for url in feed.each():
+            if lines.broken:
+                break  # the night has failed: the rest would be for nothing
+            cached = cache.get(url)
+            if cached is not None and not due(url, run.night, period, cached.checked_on):
+                arrived(remembered(url, folder, cached))  # asked again on its night
+                run.progress.advance("download")
+            else:
+                lines.add(url, feed.host_of(url), threads)
+    lines.raise_failure()
+
+
+class _HostLines:
+    """Each host's URLs waiting, downloaded one after another by a thread of the host's own
+    while it has any; a host failing `host_failures_in_a_row` times in a row (transient
+    failures, after their retries) rests for the night, its other files not asked."""
+
+    def __init__(self, run: Run, cache: dict[str, CachedFetch], arrived: Arrived) -> None:
+        self._run, self._cache, self._arrived = run, cache, arrived
+        self._limits = limits(run.settings)
+        self._waiting: dict[str, deque[str]] = {}
+        self._failing: dict[str, int] = {}
+        self._busy: set[str] = set()  # hosts whose thread is downloading
+        self._broken: BaseException | None = None  # what stopped a thread (not a FetchFailure)
+        self._lock = threading.Lock()
+
+    def add(self, url: str, host: str, threads: ThreadPoolExecutor) -> None:
+        with self._lock:
+            self._waiting.setdefault(host, deque()).append(url)
+            if host in self._busy:
+                return
+            self._busy.add(host)
+        threads.submit(self._drain, host)
+
+    def _drain(self, host: str) -> None:
+        try:
+            while (url := self._next(host)) is not None:
+                self._arrived(self._fetched(url, host))
+                self._run.progress.advance("download")
+        except BaseException as err:  # a full disk, a bug: the night's failure, not a file's
+            with self._lock:
+                self._broken = self._broken or err
+                self._busy.discard(host)
+
+    def _next(self, host: str) -> str | None:
+        with self._lock:
+            line = self._waiting[host]
+            if line and self._broken is None:
+                return line.popleft()
+            self._busy.discard(host)
+            return None
+
+    def _fetched(self, url: str, host: str) -> FetchedFile | FetchFailure:
+        failing = self._failing.get(host, 0)
+        if failing >= self._run.settings.host_failures_in_a_row:
+            return _rested(url, host, failing)
+        run = self._run
+        result = fetch_report(
+            run.client, url, run.settings.raw_folder, self._cache.get(url), host, self._limits
+        )
+        transient = isinstance(result, FetchFailure) and result.transient
+        self._failing[host] = failing + 1 if transient else 0  # only this host's thread writes
+        return result
+
+    @property
+    def broken(self) -> bool:
+        return self._broken is not None
+
+    def raise_failure(self) -> None:
+        """Once every thread has ended: what stopped one, raised."""
+        if self._broken is not None:
+            raise self._broken
 
 
 def _rested(url: str, host: str, failures: int) -> FetchFailure:

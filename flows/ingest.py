@@ -1,8 +1,8 @@
 """The nightly ingestion as one Prefect flow, read top to bottom as the pipeline:
 
-crawl (its links handed to the downloads as it finds them) → plan where files are read →
-download, extract and validate (GX), load each batch as it is validated → R7 across years →
-Data Docs → run summary → run report → alert mail.
+crawl, its links handed to the downloads as it finds them → plan where files are read →
+download (a thread per host), extract and validate (GX), load each batch as it is validated
+→ R7 across years → Data Docs → run summary → run report → alert mail.
 
 Where and when files are extracted is flows/pool's (a thread or worker processes); a run
 writes to a working copy of the warehouse, published when the run ends (warehouse/publish.py).

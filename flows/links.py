@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from nianbao.records import ReportLink
 
@@ -42,11 +42,10 @@ class LinkFeed:
     def __len__(self) -> int:
         return len(self._urls)
 
-    def hosts_of(self, urls: Iterable[str]) -> dict[str, str]:
-        """The host each of `urls` (found) may be fetched from: a copy, which a task's
-        parameters may hold (Prefect walks them while the crawl adds to the feed)."""
+    def host_of(self, url: str) -> str:
+        """The host a URL found may be fetched from."""
         with self._changed:
-            return {url: self._hosts[url] for url in urls}
+            return self._hosts[url]
 
     def count_until(
         self, counted: Callable[[str], bool], enough: int, patience: float
@@ -68,43 +67,16 @@ class LinkFeed:
                     return count, ended
                 self._changed.wait(left)
 
-    def batches(
-        self, size: float, fetched_before: Container[str], linger: float | None
-    ) -> Iterator[tuple[list[str], bool]]:
-        """The URLs in download batches as they are found, each with whether it is the last:
-        a batch holds `size` URLs never fetched (one fetched before, a conditional GET at
-        most, rides along uncounted), or fewer once the crawl has ended or the first of them
-        has waited `linger` seconds for the rest (the last links of fast hosts do not wait
-        for a slow host's crawl; None: they do). Ends once the crawl has ended and every URL
-        is taken; a batch cut while the crawl went on is not known to be the last."""
-        taken = 0
+    def each(self) -> Iterator[str]:
+        """The URLs as they are found, waiting for more while the crawl goes on; ends once
+        the crawl has ended and every URL has been given."""
+        given = 0
         while True:
             with self._changed:
-                cut = self._cut_when_due(taken, size, fetched_before, linger)
-                last = self._closed and cut == len(self._urls)
-            if cut == taken:
+                while not self._closed and given == len(self._urls):
+                    self._changed.wait()
+                found = self._urls[given:]
+            if not found:
                 return
-            yield self._urls[taken:cut], last
-            taken = cut
-
-    def _cut_when_due(
-        self, taken: int, size: float, fetched_before: Container[str], linger: float | None
-    ) -> int:
-        """Where the batch starting at `taken` ends, waiting until it is due (the lock held)."""
-        scanned, new = taken, 0
-        while True:
-            while scanned < len(self._urls) and new < size:
-                new += self._urls[scanned] not in fetched_before
-                scanned += 1
-            if new >= size:  # full: the URLs fetched before found after it ride along
-                while scanned < len(self._urls) and self._urls[scanned] in fetched_before:
-                    scanned += 1
-                return scanned
-            if self._closed:
-                return len(self._urls)
-            left = None  # until more links come, or the crawl ends
-            if taken < len(self._urls) and linger is not None:
-                left = self._found_at[taken] + linger - time.monotonic()
-                if left <= 0:
-                    return len(self._urls)
-            self._changed.wait(left)
+            yield from found
+            given += len(found)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -18,25 +17,19 @@ from warehouse import Warehouse
 class Run:
     """A run: its id, the portals it reads (all of a night's at once), its settings, the
     warehouse (the run's working copy) it writes, and its polite HTTP client (paced per host,
-    robots.txt honoured). For a download batch, `hosts` says which host each of its report
-    URLs was found on as allowed: a download never leaves it. `progress` is told how far the
-    run has got."""
+    robots.txt honoured). `progress` is told how far the run has got."""
 
     run_id: str
     portals: tuple[Portal, ...]
     settings: Settings
     store: Warehouse
     client: httpx.Client
-    hosts: Mapping[str, str] = field(default_factory=dict)
     progress: Progress = NO_PROGRESS
     night: int = field(default_factory=lambda: night_number())  # one for the whole run
 
     @property
     def source(self) -> str:
         return source_label(self.portals)
-
-    def host_of(self, url: str) -> str:
-        return self.hosts.get(url) or self.portals[0].host
 
 
 def night_number() -> int:

@@ -1,15 +1,18 @@
 """Reading and loading the downloaded files: where they are read (the flow's own thread or
 worker processes), in which tasks, and when each batch's results are loaded.
 
-Downloads go in batches when paced; between batches a worker with nothing to do gets the new
-files; once all are in, the rest go out in planned rounds (flows/pool/runners.py). The flow's
-process only downloads, loads and keeps count: with 2 workers on 2 cores, any CPU it spends is
-taken from the workers (bench/README.md, "Why the run is built as it is").
+Files are downloaded as the crawl finds their links, each host in a thread of its own; as they
+come, a worker with nothing to do gets the new ones; once all are in, the rest go out in
+planned rounds (flows/pool/runners.py). The flow's process only downloads, loads and keeps
+count: with 2 workers on 2 cores, any CPU it spends is taken from the workers (bench/README.md,
+"Why the run is built as it is").
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import queue
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import replace
@@ -22,14 +25,12 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from extract import extract_fetched
-from flows.download import fetch
+from flows.download import download
 from flows.links import LinkFeed
 from flows.pool import process
 from flows.pool.runners import (
-    LINGER_SECONDS,
     ForkserverTaskRunner,
     even_tasks,
-    fetch_batching,
     start_forkserver,
     task_chunks,
     task_runner,
@@ -131,15 +132,21 @@ def _label(result: FileResult) -> str:
     return f"{report.agency} {report.year} ({result.report_id})"
 
 
+# How long the choice of where files are read waits to know whether a night is small (its
+# crawl ended with fewer than `parallel_from` new links): a night of many hosts finds that many
+# in a second; a slow column is not waited for.
+PATIENCE_SECONDS = 2.0
+
+
 def _expected_new(
     feed: LinkFeed, settings: Settings, cache: dict[str, CachedFetch], known: frozenset[str]
 ) -> int:
     """How many files the night may read, as far as the runner's choice needs: the links
     likely new once `parallel_from` are found or the crawl has ended; a night whose crawl
-    goes on past LINGER_SECONDS (a slow column) is not known to be small, and is taken for
+    goes on past PATIENCE_SECONDS (a slow column) is not known to be small, and is taken for
     one that is not (its first files are read meanwhile, not after the slow crawl)."""
     found, ended = feed.count_until(
-        lambda url: _likely_new(url, cache, known), settings.parallel_from, LINGER_SECONDS
+        lambda url: _likely_new(url, cache, known), settings.parallel_from, PATIENCE_SECONDS
     )
     return found if ended else max(found, settings.parallel_from)
 
@@ -176,9 +183,10 @@ def _read_and_load(
     cache: dict[str, CachedFetch],
     load: Callable[[list[FileResult]], list[ReportOutcome]],
 ) -> tuple[dict[str, ReportOutcome], list[GxResult]]:
-    """Download in batches as the crawl finds the links and read while downloading: between
-    batches, a worker with nothing to do gets the new files; once all are in, the rest go
-    out in rounds. The outcome of every URL, and GX's results of validating the files read."""
+    """Download as the crawl finds the links (flows/download.py) and read while downloading:
+    as files come, a worker with nothing to do gets the new ones; once all are in, the rest
+    go out in rounds. The outcome of every URL, and GX's results of validating the files
+    read."""
     logger = get_run_logger()
     settings = run.settings
     outcomes: dict[str, ReportOutcome] = {}
@@ -208,21 +216,26 @@ def _read_and_load(
     arrivals = _Arrivals(set(known), here)
     slots = 1 if here else max(settings.workers, 1)
     reading: list[PrefectFuture[ValidatedBatch]] = []
-    size, linger = fetch_batching(settings)
-    for n, (batch, last) in enumerate(feed.batches(size, cache, linger)):
-        _count_in(run.progress, batch, first=n == 0)
-        fetching = replace(run, hosts=feed.hosts_of(batch))  # where each may be fetched from
-        settled = arrivals.sort(fetch(batch, fetching, cache))
+    inbox: queue.SimpleQueue[FetchedFile | FetchFailure | None] = queue.SimpleQueue()
+    downloading = download.submit(run, feed, cache, inbox.put)
+    downloading.add_done_callback(lambda _: inbox.put(None))  # all in, however it ended
+    # Paced, files are read as they come; unpaced (a local mirror), all at once once in, in
+    # planned rounds: reading alongside was slower there.
+    alongside = settings.rate_per_second > 0
+    counted = 0
+    while (came := _came(inbox)) is not None:
+        counted = _count_in(run.progress, len(feed), counted)
+        settled = arrivals.sort(came)
         if settled:
             record(ValidatedBatch(tuple(settled)))
-        if last:
-            break  # all are in: the rest go out in planned rounds
-        if (
-            not here or process.VALIDATOR.is_warm()
-        ):  # else validating here would hold up the downloads
+        if not alongside:
+            continue
+        if not here or process.VALIDATOR.is_warm():  # else validating would hold the loop
             reading = _record_finished(reading, record)
         for files in _for_idle_workers(arrivals, slots - len(reading), settings):
             reading.append(runner.submit(extract, {"files": files, "validate": not here}))
+    downloading.result()  # what broke the downloads (a full disk) is the run's failure
+    _count_in(run.progress, len(feed), counted)
     tasks = task_chunks(arrivals.take(), settings)
     reading += [runner.submit(extract, {"files": c, "validate": not here}) for c in tasks]
     for future in as_completed(reading):
@@ -230,13 +243,35 @@ def _read_and_load(
     return outcomes, gx_results
 
 
-def _count_in(progress: Progress, batch: list[str], first: bool) -> None:
-    """A batch's files in the download and read totals, which grow as the crawl finds links."""
+def _count_in(progress: Progress, found: int, counted: int) -> int:
+    """The download and read totals grown to the links `found` (`counted` so far), which
+    grow as the crawl finds them; how many are counted now."""
     for stage in ("download", "read"):
-        if first:
-            progress.start(stage, len(batch))
-        else:
-            progress.grow(stage, len(batch))
+        if counted == 0 and found:
+            progress.start(stage, found)
+        elif found > counted:
+            progress.grow(stage, found - counted)
+    return found
+
+
+# How long the loop waits for a download before it looks at the reading again
+LOOK_SECONDS = 0.2
+
+
+def _came(
+    inbox: queue.SimpleQueue[FetchedFile | FetchFailure | None],
+) -> list[FetchedFile | FetchFailure] | None:
+    """What has been downloaded since the last look (waiting a little for the first), or
+    None once every download is in."""
+    came: list[FetchedFile | FetchFailure | None] = []
+    with contextlib.suppress(queue.Empty):
+        came.append(inbox.get(timeout=LOOK_SECONDS))
+        while True:
+            came.append(inbox.get_nowait())
+    if None in came:
+        inbox.put(None)  # what came with it is taken now; the end is told next time
+        return [c for c in came if c is not None] or None
+    return [c for c in came if c is not None]
 
 
 class _Arrivals:
@@ -272,8 +307,8 @@ class _Arrivals:
 def _for_idle_workers(
     arrivals: _Arrivals, idle: int, settings: Settings
 ) -> list[list[FetchedFile]]:
-    """Tasks for the workers found idle between download batches: each a batch's share of
-    the files waiting (2 tasks' worth). Given every file waiting, one worker took 900 of a
+    """Tasks for the workers found idle as downloads come: each a share of the files waiting
+    (2 tasks' worth). Given every file waiting, one worker took 900 of a
     night of 1,000 (100 hosts at once download faster than two workers read) and read them
     alone while the other idled (bench/README.md, stop 27); the rest wait for the next idle
     worker or, once all are in, the planned rounds."""

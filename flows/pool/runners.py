@@ -155,29 +155,6 @@ def _even_bytes(files: list[FetchedFile], sizes: list[int]) -> list[list[Fetched
     return tasks
 
 
-# How long the first link of a download batch waits for the rest of it: the crawl finds a
-# night of many hosts' links faster than they download (a batch fills at once), and one host's
-# at its pace; waiting longer only holds up the last links of fast hosts behind a slow crawl.
-LINGER_SECONDS = 2.0
-
-
-def fetch_batching(settings: Settings) -> tuple[float, float | None]:
-    """How the links are downloaded as the crawl finds them (flows/links.py): batches of how
-    many never fetched, and how long the first link of one waits for the rest of it.
-
-    Paced downloads (2 a second by default) are slower than reading a file, so reading keeps
-    up with them, a batch (two tasks' worth per worker of URLs never fetched) at a time; a
-    URL fetched before (a conditional GET at most, or nothing on nights it rests) rides in
-    the batch it falls in without counting: a warm night of 1,000 known files went in 84
-    batches, 11 s of task runs for nothing to read. Unpaced (a local mirror), all come in
-    one batch once the crawl has ended, read in planned rounds: reading alongside was
-    slower there.
-    """
-    if settings.rate_per_second <= 0:
-        return math.inf, None
-    return 2 * max(settings.workers, 1) * settings.files_per_task, LINGER_SECONDS
-
-
 def even_tasks(files: list[FetchedFile], tasks: int) -> list[list[FetchedFile]]:
     """`files` in `tasks` tasks (fewer if there are fewer files) of about the same bytes."""
     tasks = max(1, min(tasks, len(files)))

@@ -7,16 +7,32 @@ import threading
 import time
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 from extract.polite import polite_client
-from flows.download import fetch, politeness
+from flows.download import download, politeness
+from flows.links import LinkFeed
 from flows.run import Run
-from nianbao.records import FetchedFile, FetchFailure
+from nianbao.records import FetchedFile, FetchFailure, ReportLink
 from nianbao.settings import load_settings
 from nianbao.sources import Portal
 from tests.faults import server as srv
 from tests.faults.portal import sample_reports
 from warehouse import Warehouse
+
+
+def _downloaded(urls: list[str], hosts: dict[str, str], run: Run) -> list[Any]:
+    """The URLs downloaded as the night's downloads take them from the crawl (each found on
+    its host); their results in the URLs' order."""
+    feed = LinkFeed()
+    for url in urls:
+        feed.add([ReportLink(url, url, "")], hosts[url])
+    feed.close()
+    came: list[FetchedFile | FetchFailure] = []
+    download.fn(run, feed, {}, came.append)
+    by_url = {result.url: result for result in came}
+    assert len(came) == len(by_url) == len(urls)  # each URL once
+    return [by_url[url] for url in urls]
 
 
 def test_a_host_failing_again_and_again_rests_and_the_others_go_on(tmp_path: Path) -> None:
@@ -40,8 +56,7 @@ def test_a_host_failing_again_and_again_rests_and_the_others_go_on(tmp_path: Pat
         urls = [down.url(f"/f{n}.pdf") for n in range(8)] + [up.url("/ok.pdf")]
         portals = (Portal("down", down.url("/"), down.host), Portal("up", up.url("/"), up.host))
         hosts = {u: (down.host if u.startswith(down.base) else up.host) for u in urls}
-        run = Run("r1", portals, settings, store, client, hosts)
-        results = fetch.fn(urls, run, {})
+        results = _downloaded(urls, hosts, Run("r1", portals, settings, store, client))
     assert [type(r) for r in results] == [FetchFailure] * 8 + [FetchedFile]
     assert len(down.requests) == 3 * 2  # three files asked, twice each; then the host rests
     rested = [r for r in results[3:8] if isinstance(r, FetchFailure)]
@@ -94,9 +109,49 @@ def test_every_host_starts_at_once_and_open_requests_are_capped_over_all(tmp_pat
         portals = tuple(Portal(s.host, s.url("/"), s.host) for s in servers)
         hosts = {s.url(f"/f{f}.pdf"): s.host for s in servers for f in range(3)}
         started = time.monotonic()
-        results = fetch.fn(urls, Run("r1", portals, settings, store, client, hosts), {})
+        results = _downloaded(urls, hosts, Run("r1", portals, settings, store, client))
     assert all(isinstance(r, FetchedFile) for r in results)
     assert gauge.most == 2  # the cap, reached and kept to
     # six robots.txt through two slots of 0.1 s: all asked within ~0.3 s, where hosts
     # taken two at a time (each then waiting 2 s for its pace) would start the last after 4 s
     assert max(gauge.first.values()) - started < 1.0
+
+
+def test_a_slow_host_holds_up_no_other_hosts_downloads(tmp_path: Path) -> None:
+    """Each host downloads in a thread of its own as the links come: a host whose files take
+    a second each to answer does not hold the other host's files behind its own (in batches,
+    a batch waited for its slowest host before the next began)."""
+    body = next(iter(sample_reports().values()))
+    settings = load_settings(db_path=tmp_path / "w.duckdb", rate_per_second=50)
+
+    def slow(handler) -> None:  # type: ignore[no-untyped-def]
+        time.sleep(1.0)
+        srv.file(body)(handler)
+
+    with (
+        srv.fault_server("127.0.1.51") as slowly,
+        srv.fault_server("127.0.1.52") as quick,
+        Warehouse.open(settings.db_path) as store,
+        polite_client(politeness(settings)) as client,
+    ):
+        for n in range(3):
+            slowly.routes[f"/s{n}.pdf"] = slow
+        for n in range(12):
+            quick.routes[f"/q{n}.pdf"] = srv.file(body)
+        feed = LinkFeed()
+        for n in range(3):  # a slow host's link, then four of the quick one's, in turn
+            feed.add([ReportLink(slowly.url(f"/s{n}.pdf"), "", "")], slowly.host)
+            quicks = [ReportLink(quick.url(f"/q{4 * n + k}.pdf"), "", "") for k in range(4)]
+            feed.add(quicks, quick.host)
+        feed.close()
+        came: dict[str, float] = {}
+        portals = (
+            Portal("slow", slowly.url("/"), slowly.host),
+            Portal("q", quick.url("/"), quick.host),
+        )
+        run = Run("r1", portals, settings, store, client)
+        download.fn(run, feed, {}, lambda r: came.setdefault(r.url, time.monotonic()))
+    slow_times = sorted(t for url, t in came.items() if "/s" in url)
+    quick_times = [t for url, t in came.items() if "/q" in url]
+    assert len(slow_times) == 3 and len(quick_times) == 12
+    assert max(quick_times) < slow_times[1]  # every quick file in before the slow host's second

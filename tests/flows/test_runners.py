@@ -13,17 +13,15 @@ import pytest
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.links import LinkFeed
 from flows.pool.read_pool import _Arrivals, _for_idle_workers
 from flows.pool.runners import (
     ForkserverTaskRunner,
     even_shares,
     even_tasks,
-    fetch_batching,
     task_chunks,
     task_rounds,
 )
-from nianbao.records import FetchedFile, ReportLink
+from nianbao.records import FetchedFile
 from nianbao.settings import Settings
 
 
@@ -121,24 +119,6 @@ def test_tasks_reach_the_pool_in_the_order_submitted(prefect_harness: None) -> N
             return handed
 
     assert probe() == list(range(12))
-
-
-def _batches(urls: list[str], settings: Settings) -> list[list[str]]:
-    """The URLs' download batches, the crawl having found them all."""
-    feed = LinkFeed()
-    feed.add([ReportLink(url, "", "") for url in urls], "127.0.0.1")
-    feed.close()
-    size, linger = fetch_batching(settings)
-    return [batch for batch, _ in feed.batches(size, set(), linger)]
-
-
-def test_paced_downloads_come_in_batches_unpaced_in_one() -> None:
-    urls = [f"http://127.0.0.1/{n}.pdf" for n in range(130)]
-    paced = _batches(urls, Settings(workers=2, files_per_task=3, rate_per_second=2))
-    assert [len(b) for b in paced] == [12] * 10 + [10]
-    assert [u for b in paced for u in b] == urls
-    assert _batches(urls, Settings(workers=2, files_per_task=3, rate_per_second=0)) == [urls]
-    assert _batches([], Settings(rate_per_second=2)) == []
 
 
 def test_idle_workers_share_what_came_by_bytes() -> None:
