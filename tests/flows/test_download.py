@@ -9,10 +9,13 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from extract.polite import polite_client
 from flows.download import download, politeness
 from flows.links import LinkFeed
 from flows.run import Run
+from nianbao.errors import EnvironmentBroken
 from nianbao.records import FetchedFile, FetchFailure, ReportLink
 from nianbao.settings import load_settings
 from nianbao.sources import Portal
@@ -155,3 +158,40 @@ def test_a_slow_host_holds_up_no_other_hosts_downloads(tmp_path: Path) -> None:
     quick_times = [t for url, t in came.items() if "/q" in url]
     assert len(slow_times) == 3 and len(quick_times) == 12
     assert max(quick_times) < slow_times[1]  # every quick file in before the slow host's second
+
+
+def test_a_download_that_cannot_be_written_fails_the_night_and_asks_no_more(
+    tmp_path: Path,
+) -> None:
+    """Not a file's failure but the night's (the raw folder cannot be written: a full disk,
+    a file where the folder should be): raised once the host threads end, and the links
+    still coming are not asked."""
+    body = next(iter(sample_reports().values()))
+    (tmp_path / "raw").write_text("a file where the raw folder should be")
+    settings = load_settings(
+        db_path=tmp_path / "w.duckdb", raw_dir=tmp_path / "raw", rate_per_second=10
+    )
+    with (
+        srv.fault_server("127.0.1.61") as portal,
+        Warehouse.open(settings.db_path) as store,
+        polite_client(politeness(settings)) as client,
+    ):
+        for n in range(6):
+            portal.routes[f"/f{n}.pdf"] = srv.file(body)
+        feed = LinkFeed()
+        feed.add([ReportLink(portal.url("/f0.pdf"), "", "")], portal.host)
+        run = Run("r1", (Portal("p", portal.url("/"), portal.host),), settings, store, client)
+        came: list[FetchedFile | FetchFailure] = []
+
+        def later() -> None:  # the crawl goes on finding links after the first failed
+            time.sleep(0.5)
+            feed.add(
+                [ReportLink(portal.url(f"/f{n}.pdf"), "", "") for n in range(1, 6)], portal.host
+            )
+            feed.close()
+
+        threading.Thread(target=later, daemon=True).start()
+        with pytest.raises(EnvironmentBroken, match="cannot write downloads"):
+            download.fn(run, feed, {}, came.append)
+    assert came == []
+    assert sum(portal.hits(f"/f{n}.pdf") for n in range(1, 6)) == 0
