@@ -19,7 +19,6 @@ class LinkFeed:
     def __init__(self) -> None:
         self._hosts: dict[str, str] = {}  # URL → the host it may be fetched from
         self._urls: list[str] = []
-        self._found_at: list[float] = []  # when each URL was found (time.monotonic)
         self._closed = False
         self._changed = threading.Condition()
 
@@ -30,7 +29,6 @@ class LinkFeed:
                 if link.url not in self._hosts:
                     self._hosts[link.url] = host
                     self._urls.append(link.url)
-                    self._found_at.append(time.monotonic())
             self._changed.notify_all()
 
     def close(self) -> None:

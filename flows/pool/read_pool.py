@@ -222,8 +222,9 @@ def _read_and_load(
     # Paced, files are read as they come; unpaced (a local mirror), all at once once in, in
     # planned rounds: reading alongside was slower there.
     alongside = settings.rate_per_second > 0
-    counted = 0
-    while (came := _came(inbox)) is not None:
+    counted, done = 0, False
+    while not done:
+        came, done = _came(inbox)
         counted = _count_in(run.progress, len(feed), counted)
         settled = arrivals.sort(came)
         if settled:
@@ -260,18 +261,15 @@ LOOK_SECONDS = 0.2
 
 def _came(
     inbox: queue.SimpleQueue[FetchedFile | FetchFailure | None],
-) -> list[FetchedFile | FetchFailure] | None:
-    """What has been downloaded since the last look (waiting a little for the first), or
-    None once every download is in."""
+) -> tuple[list[FetchedFile | FetchFailure], bool]:
+    """What has been downloaded since the last look (waiting a little for the first), and
+    whether every download is in (the inbox's None)."""
     came: list[FetchedFile | FetchFailure | None] = []
     with contextlib.suppress(queue.Empty):
         came.append(inbox.get(timeout=LOOK_SECONDS))
         while True:
             came.append(inbox.get_nowait())
-    if None in came:
-        inbox.put(None)  # what came with it is taken now; the end is told next time
-        return [c for c in came if c is not None] or None
-    return [c for c in came if c is not None]
+    return [c for c in came if c is not None], None in came
 
 
 class _Arrivals:
@@ -308,10 +306,10 @@ def _for_idle_workers(
     arrivals: _Arrivals, idle: int, settings: Settings
 ) -> list[list[FetchedFile]]:
     """Tasks for the workers found idle as downloads come: each a share of the files waiting
-    (2 tasks' worth). Given every file waiting, one worker took 900 of a
-    night of 1,000 (100 hosts at once download faster than two workers read) and read them
-    alone while the other idled (bench/README.md, stop 27); the rest wait for the next idle
-    worker or, once all are in, the planned rounds."""
+    (2 tasks' worth). Given every file waiting, one worker took 900 of a night of 1,000 (100
+    hosts at once download faster than two workers read) and read them alone while the other
+    idled (bench/README.md, stop 27); the rest wait for the next idle worker or, once all are
+    in, the planned rounds."""
     if idle <= 0 or not arrivals.waiting:
         return []
     return even_tasks(arrivals.take(idle * 2 * settings.files_per_task), idle)
